@@ -1,0 +1,61 @@
+# NewsPulse developer commands. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= sqlite:///demo/newspulse.db
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+CORPUS := examples/corpus
+PYTEST_ARGS ?=
+
+.PHONY: demo demo-build test lint typecheck bench fmt lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch first; a bare `torch` requirement would pull a CUDA build of several GB.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+# Set up, build the demo site from the bundled corpora (each replayed at the end of its period),
+# then serve it.
+demo: demo-build
+	@echo "NewsPulse demo: http://$(DEMO_HOST):$(DEMO_PORT)/"
+	$(BIN)/newspulse serve --db $(DEMO_DB) --host $(DEMO_HOST) --port $(DEMO_PORT)
+
+demo-build: $(STAMP)
+	mkdir -p demo
+	$(BIN)/newspulse init --db $(DEMO_DB)
+	$(BIN)/newspulse replay $(CORPUS)/ai-infra/articles.jsonl --now 2026-02-27T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse replay $(CORPUS)/crypto/articles.jsonl --now 2025-11-30T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse replay $(CORPUS)/sports/articles.jsonl --now 2025-11-30T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse update --vertical ai --now 2026-02-27T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse update --vertical crypto --now 2025-11-30T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse update --vertical sports --now 2025-11-30T00:00:00Z --db $(DEMO_DB)
+	$(BIN)/newspulse export demo/site --db $(DEMO_DB)
+
+test: $(STAMP)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^newspulse' > requirements.lock
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Stage 4, enrich: embeddings, names and figures per article."""

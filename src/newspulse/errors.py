@@ -1,0 +1,55 @@
+"""The exception tree of NewsPulse.
+
+::
+
+    NewsPulseError
+    ├── ConfigError            settings or topics file is invalid
+    ├── StoreError             the database cannot be opened or migrated
+    ├── CorpusError            a corpus file or one of its records is malformed
+    ├── ModelError             an embedding model cannot be loaded offline or fails its checksum
+    └── PublishError           a page or export cannot be written
+
+Each error names the resource it concerns (a path, a URL, a topic slug) so a
+message reads "message: resource: Cause: detail".  Expected failures of one
+item (one bad corpus line) are reported on that item and the run goes on.
+"""
+
+from __future__ import annotations
+
+
+class NewsPulseError(Exception):
+    """Root of every error NewsPulse raises on purpose."""
+
+    def __init__(self, message: str, resource: str | None = None) -> None:
+        self.message = message
+        self.resource = resource
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.resource:
+            parts.append(repr(self.resource))
+        cause = self.__cause__
+        if cause is not None:
+            parts.append(f"{type(cause).__name__}: {cause}")
+        return ": ".join(parts)
+
+
+class ConfigError(NewsPulseError):
+    """The settings file, an environment variable or the topics file is invalid."""
+
+
+class StoreError(NewsPulseError):
+    """The database cannot be opened, created or migrated."""
+
+
+class CorpusError(NewsPulseError):
+    """A corpus file cannot be read, or one of its records is malformed."""
+
+
+class ModelError(NewsPulseError):
+    """An embedding model cannot be loaded offline, or its weights fail the checksum."""
+
+
+class PublishError(NewsPulseError):
+    """A page, feed or export cannot be written."""

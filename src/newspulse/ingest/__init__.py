@@ -1,0 +1,1 @@
+"""Stage 2, ingest: feed items and corpus records become dated entries with canonical URLs."""

@@ -1,0 +1,29 @@
+"""Canonical URLs: one spelling per page, so the same article is stored once.
+
+courlan removes tracking parameters (utm_*, fbclid, gclid, ref, ...), sorts the
+query and lowercases scheme and host; we also drop the fragment, which never
+names a different article, and a default port.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+
+class InvalidURLError(ValueError):
+    """The text is not an absolute http(s) URL."""
+
+
+def canonical_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+    normalised = urlsplit(normalize_url(url.strip()))
+    netloc = normalised.netloc.lower()
+    for scheme, port in (("http", ":80"), ("https", ":443")):
+        if normalised.scheme == scheme and netloc.endswith(port):
+            netloc = netloc[: -len(port)]
+    path = normalised.path or "/"
+    return urlunsplit((normalised.scheme, netloc, path, normalised.query, ""))

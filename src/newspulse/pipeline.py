@@ -1,0 +1,220 @@
+"""The only module that knows the order of the stages.
+
+Each ``*_pending`` step is an idempotent unit of work over stored data: it
+takes what the previous stage left, does its part in batches, and records
+that it did, so a crashed run is completed by running it again and the steps
+can later run as jobs on separate workers.  Stateful steps (event assignment,
+briefing versions) keep one writer: they run in arrival order in one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newspulse.cluster.assign import cluster_batch
+from newspulse.cluster.index import EventIndex
+from newspulse.dedup.exact import content_hash, dedup_batch
+from newspulse.domain import Topic
+from newspulse.enrich.annotate import enrich_articles
+from newspulse.enrich.embed import Embedder
+from newspulse.ingest.corpus import CorpusProblem, read_corpus
+from newspulse.ingest.dating import date_entry
+from newspulse.rank import rank_events
+from newspulse.route import TopicProfile, build_profile, route_article
+from newspulse.settings import Settings
+from newspulse.store.sql import SqlStore
+from newspulse.write.briefing import events_fingerprint, version_diff, write_version
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 256
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    read: int
+    stored: int
+    seen_before: int
+    copies: int
+    problems: tuple[CorpusProblem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    ingest: IngestReport
+    enriched: int
+    routed: int
+    clustered: int
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicUpdate:
+    topic: str
+    status: str  # "written" | "unchanged" | "empty"
+    version: int | None = None
+    events: int = 0
+    sources: int = 0
+    withheld: int = 0
+    changes: dict[str, object] = field(default_factory=dict)
+
+
+def ingest_corpus(
+    store: SqlStore, path: Path, *, now: dt.datetime, settings: Settings
+) -> IngestReport:
+    """Read a JSONL corpus and store its new entries, oldest first, in batches."""
+    corpus = read_corpus(path)
+    tolerance = dt.timedelta(hours=settings.ingest.future_tolerance_hours)
+    dated, problems = [], list(corpus.problems)
+    for number, entry in enumerate(corpus.entries, start=1):
+        try:
+            dated.append(date_entry(entry, fetched_at=now, future_tolerance=tolerance))
+        except ValueError as exc:
+            problems.append(CorpusProblem(number, str(exc)))
+    dated.sort(key=lambda d: (d.published_at, d.canonical_url))
+    stored = seen_before = copies = 0
+    for start in range(0, len(dated), BATCH_SIZE):
+        batch = dated[start : start + BATCH_SIZE]
+        known_urls, known_hashes = store.find_exact(
+            [d.canonical_url for d in batch], [content_hash(d.entry.text) for d in batch]
+        )
+        result = dedup_batch(batch, known_urls=set(known_urls), known_hashes=set(known_hashes))
+        sources = store.ensure_sources(
+            (n.dated.entry.source for n in result.accepted), kind="corpus", now=now
+        )
+        store.insert_articles(result.accepted, sources)
+        stored += len(result.accepted)
+        seen_before += result.seen_before
+        copies += result.copies
+    return IngestReport(len(corpus.entries), stored, seen_before, copies, tuple(problems))
+
+
+def enrich_pending(store: SqlStore, embedder: Embedder) -> int:
+    done = 0
+    while batch := store.pending_enrichment(BATCH_SIZE):
+        store.save_enrichments(enrich_articles(batch, embedder))
+        done += len(batch)
+    return done
+
+
+def topic_profiles(topics: list[Topic], embedder: Embedder) -> list[TopicProfile]:
+    vectors = embedder.embed([topic.profile_text for topic in topics])
+    return [build_profile(topic, vector) for topic, vector in zip(topics, vectors, strict=True)]
+
+
+def route_pending(
+    store: SqlStore, embedder: Embedder, *, now: dt.datetime, settings: Settings
+) -> int:
+    profiles = topic_profiles(store.list_topics(), embedder)
+    done = 0
+    while batch := store.pending_routing(BATCH_SIZE):
+        matches = [
+            match
+            for article, vector in batch
+            for match in route_article(article, vector, profiles, settings.route)
+        ]
+        store.save_topic_matches([article.id for article, _ in batch], matches, now)
+        done += len(batch)
+    return done
+
+
+def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) -> int:
+    """Assign unclustered articles to events in arrival order, one batch per transaction."""
+    window = dt.timedelta(days=settings.cluster.window_days)
+    done = 0
+    while batch := store.pending_clustering(BATCH_SIZE):
+        earliest = min(article.published_at for article, _ in batch)
+        live = store.live_events(since=earliest - window)
+        dimensions = len(batch[0][1])
+        result = cluster_batch(batch, EventIndex(live, dimensions), settings.cluster)
+        store.save_event_assignments(
+            result.assignments,
+            {article.id: article for article, _ in batch},
+            result.new_events,
+            list(result.changed_events.values()),
+            now,
+        )
+        done += len(batch)
+    return done
+
+
+def replay(
+    store: SqlStore,
+    path: Path,
+    embedder: Embedder,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    progress: Progress = log.info,
+) -> ReplayReport:
+    """Push a corpus through ingest → dedup → enrich → route → cluster."""
+    ingest = ingest_corpus(store, path, now=now, settings=settings)
+    progress(f"stored {ingest.stored} of {ingest.read} articles from {path}")
+    enriched = enrich_pending(store, embedder)
+    progress(f"enriched {enriched} articles")
+    routed = route_pending(store, embedder, now=now, settings=settings)
+    clustered = cluster_pending(store, now=now, settings=settings)
+    progress(f"routed {routed}, clustered {clustered} articles")
+    return ReplayReport(ingest, enriched, routed, clustered, store.counts()["events"])
+
+
+def update_briefings(
+    store: SqlStore,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    vertical: str | None = None,
+    topic: str | None = None,
+) -> list[TopicUpdate]:
+    """Write a new version for each topic whose events changed since its last version."""
+    chosen = [
+        t
+        for t in store.list_topics()
+        if (vertical is None or t.vertical == vertical) and (topic is None or t.slug == topic)
+    ]
+    return [update_topic(store, t, now=now, settings=settings) for t in chosen]
+
+
+def update_topic(
+    store: SqlStore, topic: Topic, *, now: dt.datetime, settings: Settings
+) -> TopicUpdate:
+    window = dt.timedelta(days=topic.window_days or settings.write.window_days)
+    events = [e for e in store.topic_events(topic.slug, since=now - window) if e.first_seen <= now]
+    if not events:
+        return TopicUpdate(topic.slug, "empty")
+    fingerprint = events_fingerprint(events)
+    previous = store.latest_version(topic.slug)
+    if previous is not None and previous.fingerprint == fingerprint:
+        return TopicUpdate(topic.slug, "unchanged", previous.version, len(events))
+    ranked = rank_events(events, now=now, settings=settings.rank)
+    store.save_salience({e.id: e.salience for e in ranked})
+    articles = store.articles_by_ids(a for e in ranked for a in e.article_ids)
+    written = write_version(topic, ranked, articles, now=now, settings=settings.write)
+    document = written.briefing.to_json()
+    diff = version_diff(previous.document if previous else None, document)
+    document["changes"] = diff
+    number = store.save_version(
+        topic=topic.slug,
+        document=document,
+        fingerprint=fingerprint,
+        settings=settings.write.model_dump(),
+        input_article_ids=written.input_article_ids,
+        diff=diff,
+        citations=[(c.path, c.article_id, c.passage, c.support_score) for c in written.citations],
+        created_at=now,
+    )
+    verification = written.briefing.verification
+    return TopicUpdate(
+        topic.slug,
+        "written",
+        number,
+        len(events),
+        len(written.briefing.sources),
+        len(verification.withheld) if verification else 0,
+        diff,
+    )

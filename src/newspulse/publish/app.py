@@ -1,0 +1,179 @@
+"""The live web site: ``create_app`` wires the pages of ``site``, the API and static files.
+
+The app holds no module globals: the store and the clock come in as arguments.  Every
+response carries a strict Content-Security-Policy (the site needs no scripts and loads only
+its own stylesheet) and ``X-Content-Type-Options: nosniff``.  Errors under ``/api/`` answer
+with the one JSON error shape of ``api.error_body``; page errors answer with an HTML page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newspulse.errors import NewsPulseError
+from newspulse.publish import site
+from newspulse.publish.api import API_PREFIX, create_api_router, error_body, json_response
+
+logger = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "script-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+# HEAD too, for link checkers and `curl -I`; the API stays GET-only to keep OpenAPI ids unique.
+PAGE_METHODS = ["GET", "HEAD"]
+# 308 keeps the method and, unlike 301, is not rewritten to GET by clients (RFC 7538).
+SLASH_REDIRECT_STATUS = 308
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SecurityHeadersMiddleware:
+    """Adds ``SECURITY_HEADERS`` to every HTTP response, static files and errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(store: site.SiteStore, *, now_fn: Clock | None = None) -> FastAPI:
+    """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``."""
+    clock = now_fn or utc_now
+    app = FastAPI(
+        title="NewsPulse",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        # The interactive docs pages load scripts from a CDN, which the CSP forbids.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    add_error_handlers(app, clock)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return json_response({"status": "ok"})
+
+    app.include_router(create_api_router(store))
+    app.mount("/static", StaticFiles(packages=[("newspulse.publish", "static")]), name="static")
+    add_page_routes(app, store, clock)
+    return app
+
+
+def add_page_routes(app: FastAPI, store: site.SiteStore, clock: Clock) -> None:
+    """The HTML pages, each also reachable without its trailing slash through a redirect."""
+
+    @app.api_route("/", methods=PAGE_METHODS, include_in_schema=False)
+    def home() -> HTMLResponse:
+        return HTMLResponse(site.render_home(store, now=clock()))
+
+    @app.api_route("/{vertical}/", methods=PAGE_METHODS, include_in_schema=False)
+    def vertical_page(vertical: str) -> HTMLResponse:
+        return HTMLResponse(site.render_vertical(store, vertical, now=clock()))
+
+    @app.api_route("/{vertical}/{topic}/", methods=PAGE_METHODS, include_in_schema=False)
+    def topic_page(vertical: str, topic: str) -> HTMLResponse:
+        return HTMLResponse(site.render_topic(store, vertical, topic, now=clock()))
+
+    @app.api_route("/{vertical}/{topic}/sources/", methods=PAGE_METHODS, include_in_schema=False)
+    def sources_page(vertical: str, topic: str) -> HTMLResponse:
+        return HTMLResponse(site.render_topic_sources(store, vertical, topic, now=clock()))
+
+    # The redirects' Locations are relative to the requested path ("/ai" + "ai/" is "/ai/"),
+    # so they stay right behind a proxy that mounts the site under a prefix.
+    @app.api_route("/{vertical}", methods=PAGE_METHODS, include_in_schema=False)
+    def vertical_redirect(vertical: str) -> RedirectResponse:
+        site.find_vertical(store, vertical)
+        return slash_redirect(vertical)
+
+    @app.api_route("/{vertical}/{topic}", methods=PAGE_METHODS, include_in_schema=False)
+    def topic_redirect(vertical: str, topic: str) -> RedirectResponse:
+        site.find_topic(store, vertical, topic)
+        return slash_redirect(topic)
+
+    @app.api_route("/{vertical}/{topic}/sources", methods=PAGE_METHODS, include_in_schema=False)
+    def sources_redirect(vertical: str, topic: str) -> RedirectResponse:
+        site.find_topic(store, vertical, topic)
+        return slash_redirect("sources")
+
+
+def slash_redirect(last_segment: str) -> RedirectResponse:
+    return RedirectResponse(f"{quote(last_segment, safe='')}/", status_code=SLASH_REDIRECT_STATUS)
+
+
+def add_error_handlers(app: FastAPI, clock: Clock) -> None:
+    async def handle_http_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StarletteHTTPException):
+            return error_response(request, exc.status_code, str(exc.detail), clock, exc.headers)
+        raise exc
+
+    async def handle_not_found(request: Request, exc: Exception) -> Response:
+        return error_response(request, 404, str(exc), clock)
+
+    async def handle_newspulse_error(request: Request, exc: Exception) -> Response:
+        # The message may name a resource such as a database URL, so readers get a generic one.
+        logger.error("request failed: %s", request.url.path, exc_info=exc)
+        return error_response(request, 500, "internal error", clock)
+
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(site.PageNotFoundError, handle_not_found)
+    app.add_exception_handler(NewsPulseError, handle_newspulse_error)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    clock: Clock,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The JSON error shape under ``/api/``, an HTML error page everywhere else."""
+    path = request.url.path
+    if path == "/api" or path.startswith("/api/"):
+        response = json_response(error_body(status, message), status=status)
+    else:
+        # The page's folder depth: "/a/b/" and "/a/b/c" both resolve relative links from "/a/b/".
+        depth = max(path.count("/") - 1, 0)
+        html = site.render_error_page(status, message, depth=depth, now=clock())
+        response = HTMLResponse(html, status_code=status)
+    response.headers.update(headers or {})
+    return response

@@ -1,0 +1,1 @@
+"""Stage 1, sources: what to read (verticals, topics, feeds) and when."""

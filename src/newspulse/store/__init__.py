@@ -1,0 +1,1 @@
+"""Persistence: one SQLAlchemy Core schema for SQLite (default) and PostgreSQL."""

@@ -1,0 +1,40 @@
+"""Records the store hands to stages, and the small helpers that build them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from newspulse.domain import DatedEntry
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An entry the dedup stage accepted, ready to insert."""
+
+    dated: DatedEntry
+    uid: str
+    content_hash: str
+    # Content hash of the first-seen original when this is an exact copy; the store
+    # resolves it to the original's id inside the insert transaction.
+    duplicate_of_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """The newest stored briefing version of a topic."""
+
+    id: int
+    topic: str
+    version: int
+    created_at: dt.datetime
+    fingerprint: str
+    document: dict[str, Any]

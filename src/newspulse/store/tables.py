@@ -1,0 +1,183 @@
+"""SQLAlchemy Core schema shared by SQLite and PostgreSQL (product.md §2).
+
+Migrations in ``store/migrations`` create exactly this schema; a test compares
+them.  JSON columns hold small lists (terms, entities, figures) whose shape is
+owned by the stage that writes them.  Vectors are float16 blobs (see
+``store.vectors``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utc_datetime() -> DateTime:
+    return DateTime(timezone=True)
+
+
+verticals = Table(
+    "verticals",
+    metadata,
+    Column("slug", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("slug", String(64), primary_key=True),
+    Column("vertical", String(64), ForeignKey("verticals.slug"), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("tagline", String(500), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("include_terms", JSON, nullable=False),
+    Column("exclude_terms", JSON, nullable=False),
+    Column("threshold", Float, nullable=True),
+    Column("window_days", Integer, nullable=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # feed | site | corpus
+    Column("name", String(300), nullable=False),
+    Column("homepage", String(2000), nullable=True),
+    Column("vertical_hints", JSON, nullable=False),
+    Column("etag", String(500), nullable=True),
+    Column("last_modified", String(100), nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_success_at", utc_datetime(), nullable=True),
+    Column("consecutive_errors", Integer, nullable=False, default=0),
+    Column("next_poll_at", utc_datetime(), nullable=True),
+    Column("paused_reason", Text, nullable=True),
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("created_at", utc_datetime(), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uid", String(16), nullable=False, unique=True),
+    Column("url", String(2000), nullable=False),
+    Column("canonical_url", String(2000), nullable=False, unique=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("source_name", String(300), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("title_derived", Boolean, nullable=False, default=False),
+    Column("author", String(300), nullable=True),
+    Column("language", String(16), nullable=True),
+    Column("summary", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("published_at", utc_datetime(), nullable=False),
+    Column("date_source", String(16), nullable=False),
+    Column("fetched_at", utc_datetime(), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("near_signature", LargeBinary, nullable=True),
+    Column("duplicate_of", Integer, ForeignKey("articles.id"), nullable=True),
+    Column("embedding", LargeBinary, nullable=True),
+    Column("embedding_model", String(200), nullable=True),
+    Column("entities", JSON, nullable=True),
+    Column("figures", JSON, nullable=True),
+    Column("routed_at", utc_datetime(), nullable=True),
+    Column("clustered_at", utc_datetime(), nullable=True),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_published_at", "published_at"),
+)
+
+article_topics = Table(
+    "article_topics",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("topic", String(64), ForeignKey("topics.slug"), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("matched_terms", JSON, nullable=False),
+    Index("ix_article_topics_topic", "topic"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", Text, nullable=False),
+    Column("first_seen", utc_datetime(), nullable=False),
+    Column("last_seen", utc_datetime(), nullable=False),
+    Column("centroid", LargeBinary, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("source_count", Integer, nullable=False),
+    Column("salience", Float, nullable=False, default=0.0),
+    Column("key_facts", JSON, nullable=False),
+    Column("updated_at", utc_datetime(), nullable=False),
+    Index("ix_events_last_seen", "last_seen"),
+)
+
+event_articles = Table(
+    "event_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("event_id", Integer, ForeignKey("events.id"), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Column("assigned_at", utc_datetime(), nullable=False),
+    Index("ix_event_articles_event_id", "event_id"),
+)
+
+briefing_versions = Table(
+    "briefing_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(64), ForeignKey("topics.slug"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+    Column("headline", Text, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("writer", String(64), nullable=False),
+    Column("model", String(200), nullable=True),
+    Column("settings", JSON, nullable=False),
+    Column("input_article_ids", JSON, nullable=False),
+    Column("diff", JSON, nullable=False),
+    UniqueConstraint("topic", "version", name="uq_briefing_versions_topic_version"),
+)
+
+citations = Table(
+    "citations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version_id", Integer, ForeignKey("briefing_versions.id"), nullable=False),
+    Column("statement_path", String(64), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("passage", Text, nullable=False),
+    Column("support_score", Float, nullable=False),
+    Index("ix_citations_version_id", "version_id"),
+)

@@ -1,0 +1,1 @@
+"""Stage 8, write: topic + ranked events → a cited, verified briefing version."""

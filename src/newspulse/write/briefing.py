@@ -1,0 +1,77 @@
+"""Writing one topic's version: plan → compose → verify, plus its fingerprint and diff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newspulse.domain import Article, Briefing, EventSummary, Topic
+from newspulse.settings import WriteSettings
+from newspulse.write.extractive import write_extractive
+from newspulse.write.plan import plan_briefing
+from newspulse.write.verify import CitationRecord, verify_briefing
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenVersion:
+    briefing: Briefing
+    citations: tuple[CitationRecord, ...]
+    input_article_ids: tuple[int, ...]
+
+
+def events_fingerprint(events: Sequence[EventSummary]) -> str:
+    """Changes exactly when an event enters, leaves or gains/loses an article."""
+    parts = sorted(f"{e.id}:{','.join(map(str, sorted(e.article_ids)))}" for e in events)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def write_version(
+    topic: Topic,
+    ranked_events: Sequence[EventSummary],
+    articles: Mapping[int, Article],
+    *,
+    now: dt.datetime,
+    settings: WriteSettings,
+) -> WrittenVersion:
+    plan = plan_briefing(topic, ranked_events, articles, now=now, settings=settings)
+    draft = write_extractive(plan, articles, settings)
+    briefing, citations = verify_briefing(
+        draft, articles, redundancy_threshold=settings.redundancy_threshold
+    )
+    inputs = tuple(sorted({a for e in plan.planned_events for a in e.article_ids}))
+    return WrittenVersion(briefing, tuple(citations), inputs)
+
+
+def version_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
+    """What changed since the previous version: events and bullets added or removed."""
+    if previous is None:
+        return {"first_version": True, "events_added": current.get("event_ids", [])}
+    before_events = set(previous.get("event_ids", []))
+    after_events = set(current.get("event_ids", []))
+    before_bullets = set(bullet_texts(previous))
+    after_bullets = set(bullet_texts(current))
+    return {
+        "first_version": False,
+        "previous_version": previous.get("version"),
+        "events_added": sorted(after_events - before_events),
+        "events_removed": sorted(before_events - after_events),
+        "bullets_added": sorted(after_bullets - before_bullets),
+        "bullets_removed": sorted(before_bullets - after_bullets),
+        "headline_changed": previous.get("headline") != current.get("headline"),
+    }
+
+
+def bullet_texts(document: dict[str, Any]) -> list[str]:
+    texts = []
+    groups = [section.get("bullets", []) for section in document.get("sections", [])]
+    groups += [document.get("notable", []), document.get("implications", [])]
+    for bullets in groups:
+        stack = list(bullets)
+        while stack:
+            bullet = stack.pop()
+            texts.append(bullet["text"])
+            stack.extend(bullet.get("children", []))
+    return texts

@@ -1,0 +1,185 @@
+"""Source sentences as evidence: candidates for bullets, and who supports them.
+
+A candidate is one clean sentence of one article with its content words,
+figures and names precomputed.  An article *supports* a sentence when every
+figure of the sentence appears in it, most of its names do, and it shares
+enough of its content words; a bullet cites every supporting article in its
+event, not only the one it was taken from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from newspulse.domain import Article
+from newspulse.text.figures import figure_keys
+from newspulse.text.names import name_keys
+from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
+from newspulse.text.similarity import jaccard
+
+# Relative time words read wrongly on a page dated later than the article (product.md §1).
+RELATIVE_TIME = re.compile(
+    r"\b(today|tonight|yesterday|tomorrow|this (?:week|month|morning|afternoon|evening)|"
+    r"last (?:week|night)|next week|earlier this (?:week|month)|on (?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(I|we|our|my|us|you|your)\b")
+# Sentences that lean on the previous one cannot stand alone as a bullet.
+DANGLING_START = re.compile(
+    r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there|here|the (?:move|deal|"
+    r"company|company's|firm|group|result|news|report|announcement|decision|plan|project|"
+    r"platform|agreement|investment|partnership|round|funding|acquisition|merger|startup|effort|"
+    r"initiative|system|surge|increase|new|latest)|of course|but|and|or|also|however|still|yet|"
+    r"meanwhile|unlike|instead|so|such|both|one|another|the other|learn|read|click|watch)\b",
+    re.IGNORECASE,
+)
+MARKUP = re.compile(r"\*\*|__|\[\d+\]")
+MIN_CONTENT_WORDS = 6
+# Beyond this many supporting articles, more support no longer outweighs informativeness.
+MAX_BREADTH = 6
+MIN_WORD_SUPPORT = 0.5
+MIN_NAME_SUPPORT = 0.6
+MAX_SENTENCES_PER_ARTICLE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What support checks need about one article, computed once."""
+
+    article: Article
+    words: frozenset[str]
+    figures: frozenset[str]
+    names_text: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleFacts:
+        text = f"{article.title}. {article.text}"
+        return cls(
+            article=article,
+            words=frozenset(content_words(text)),
+            figures=frozenset(figure_keys(text)),
+            names_text=text.lower(),
+        )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A statement reduced to what decides whether two statements say the same thing."""
+
+    text: str
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(content_words(self.text))
+
+    @cached_property
+    def figures(self) -> frozenset[str]:
+        return frozenset(figure_keys(self.text))
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(name_keys(self.text))
+
+
+REPEAT_WORD_OVERLAP = 0.45
+REPEAT_NAMES = 3
+REPEAT_NAMES_WORD_OVERLAP = 0.2
+
+
+def same_fact(a: Fact, b: Fact) -> bool:
+    """Two statements repeat each other: near-identical wording, the same figure about the
+    same name ("Alphabet ... $175 billion"), or the same three names with related wording."""
+    overlap = jaccard(a.words, b.words)
+    if a.text == b.text or overlap >= REPEAT_WORD_OVERLAP:
+        return True
+    shared_names = len(a.names & b.names)
+    if a.figures & b.figures and shared_names:
+        return True
+    return shared_names >= REPEAT_NAMES and overlap >= REPEAT_NAMES_WORD_OVERLAP
+
+
+@dataclass(frozen=True)
+class Candidate(Fact):
+    article_id: int = 0
+    position: int = 0
+
+    @property
+    def has_relative_time(self) -> bool:
+        return RELATIVE_TIME.search(self.text) is not None
+
+    @property
+    def specificity(self) -> int:
+        """How many checkable facts (figures, names) the sentence carries."""
+        return len(self.figures) + len(self.names)
+
+
+def article_candidates(article: Article) -> list[Candidate]:
+    """Clean sentences of an article in reading order (the lead matters most)."""
+    sentences = [
+        " ".join(MARKUP.sub("", s).split())
+        for s in split_sentences(article.text)
+        if is_clean_sentence(s)
+    ]
+    return [
+        Candidate(article_id=article.id, text=sentence, position=position)
+        for position, sentence in enumerate(sentences[:MAX_SENTENCES_PER_ARTICLE])
+        if not FIRST_PERSON.search(sentence)
+        and not DANGLING_START.match(sentence)
+        and len(content_words(sentence)) >= MIN_CONTENT_WORDS
+    ]
+
+
+def support_score(candidate: Candidate, facts: ArticleFacts) -> float:
+    """0 when the article contradicts or lacks the sentence's figures/names, else word overlap."""
+    if candidate.article_id == facts.article.id:
+        return 1.0
+    if not candidate.figures <= facts.figures:
+        return 0.0
+    if candidate.names:
+        found = sum(1 for name in candidate.names if name in facts.names_text)
+        if found / len(candidate.names) < MIN_NAME_SUPPORT:
+            return 0.0
+    if not candidate.words:
+        return 0.0
+    overlap = len(candidate.words & facts.words) / len(candidate.words)
+    return overlap if overlap >= MIN_WORD_SUPPORT else 0.0
+
+
+def supporting_articles(
+    candidate: Candidate, facts: Iterable[ArticleFacts]
+) -> list[tuple[int, float]]:
+    """(article id, score) of every article that supports the sentence, best first."""
+    scored = [(f.article.id, support_score(candidate, f)) for f in facts]
+    supported = [(article_id, score) for article_id, score in scored if score > 0]
+    return sorted(supported, key=lambda pair: (-pair[1], pair[0]))
+
+
+def informativeness(candidate: Candidate) -> float:
+    """Names, amounts and dates make a bullet worth reading (product.md §1)."""
+    words = len(candidate.text.split())
+    score = min(len(candidate.figures), 3) * 1.0 + min(len(candidate.names), 4) * 0.5
+    score += 0.6 if 12 <= words <= 35 else 0.0
+    score -= 0.3 * candidate.position
+    score -= 1.5 if candidate.has_relative_time else 0.0
+    score -= 1.5 if candidate.specificity == 0 else 0.0
+    return score
+
+
+def best_candidates(
+    candidates: Sequence[Candidate], facts: Sequence[ArticleFacts]
+) -> list[tuple[Candidate, list[tuple[int, float]]]]:
+    """Candidates with their supporters, ordered by support breadth and informativeness."""
+    scored = []
+    for candidate in candidates:
+        supporters = supporting_articles(candidate, facts)
+        # Broad support only counts for sentences that state something checkable:
+        # generic sentences ("Demand keeps rising.") are "supported" by everything.
+        weight = 1.2 if candidate.specificity >= 2 else 0.3
+        breadth = min(len(supporters) - 1, MAX_BREADTH)
+        scored.append((breadth * weight + informativeness(candidate), candidate, supporters))
+    scored.sort(key=lambda item: (-item[0], item[1].article_id, item[1].position))
+    return [(candidate, supporters) for _, candidate, supporters in scored]

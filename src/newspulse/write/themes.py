@@ -1,0 +1,195 @@
+"""Grouping a topic's events into themes, and naming each theme from its content.
+
+1. Average-linkage agglomerative clustering of event centroids (cosine), merged
+   until the number of themes fits the number of events (3-7 by default).
+2. Themes are named by c-TF-IDF over candidate phrases (names and content-word
+   bigrams of the events' titles and lead sentences): phrases frequent in this
+   theme and rare in the others (Grootendorst 2022, BERTopic's class-based TF-IDF).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from newspulse.domain import EventSummary
+from newspulse.text.names import find_names
+from newspulse.text.sentences import STOPWORDS
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]+")
+GENERIC_PHRASES = frozenset(
+    {
+        "company",
+        "companies",
+        "year",
+        "billion",
+        "million",
+        "percent",
+        "report",
+        "reports",
+        "news",
+        "week",
+        "month",
+        "said",
+        "says",
+        "new",
+        "inc",
+        "ceo",
+        "read",
+        "more",
+        "ai",
+        "artificial",
+        "intelligence",
+        "artificial intelligence",
+        "quarter",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fiscal",
+        "record",
+        "deal",
+        "plans",
+        "latest",
+    }
+)
+
+
+def theme_count(events: int, *, min_themes: int, max_themes: int) -> int:
+    """About one theme per three events, within the configured bounds."""
+    if events <= 1:
+        return events
+    return max(min(min_themes, events), min(max_themes, round(events / 3)))
+
+
+def group_events(events: Sequence[EventSummary], k: int) -> list[list[EventSummary]]:
+    """Average-linkage clustering into ``k`` groups; deterministic for the same input.
+
+    Group similarities are updated with the Lance-Williams formula, so each merge
+    costs one vector operation over the remaining groups.
+    """
+    if not events:
+        return []
+    vectors = np.stack([e.centroid / max(float(np.linalg.norm(e.centroid)), 1e-9) for e in events])
+    similarity = (vectors @ vectors.T).astype(np.float64)
+    np.fill_diagonal(similarity, -np.inf)
+    members: dict[int, list[int]] = {i: [i] for i in range(len(events))}
+    alive = np.ones(len(events), dtype=bool)
+    while len(members) > max(k, 1):
+        masked = np.where(alive[:, None] & alive[None, :], similarity, -np.inf)
+        a, b = divmod(int(np.argmax(masked)), len(events))
+        a, b = min(a, b), max(a, b)
+        size_a, size_b = len(members[a]), len(members[b])
+        merged = (size_a * similarity[a] + size_b * similarity[b]) / (size_a + size_b)
+        similarity[a], similarity[:, a] = merged, merged
+        similarity[a, a] = -np.inf
+        alive[b] = False
+        members[a] = sorted(members[a] + members.pop(b))
+    return [[events[i] for i in group] for group in members.values()]
+
+
+def merge_small_groups(
+    groups: list[list[EventSummary]], *, min_groups: int
+) -> list[list[EventSummary]]:
+    """Fold single-event groups into their nearest larger group while enough groups remain.
+
+    A one-event "theme" reads as a stray section; its event fits better as a bullet of
+    the closest theme.
+    """
+    groups = [list(group) for group in groups]
+    while len(groups) > min_groups:
+        singles = [i for i, group in enumerate(groups) if len(group) == 1]
+        if not singles:
+            break
+        single = groups.pop(singles[-1])[0]
+        vector = single.centroid / max(float(np.linalg.norm(single.centroid)), 1e-9)
+        scores = [group_similarity(vector, group) for group in groups]
+        groups[int(np.argmax(scores))].append(single)
+    return groups
+
+
+def group_similarity(vector: npt.NDArray[np.float32], group: Sequence[EventSummary]) -> float:
+    centroid = np.mean([e.centroid for e in group], axis=0)
+    return float(vector @ centroid / max(float(np.linalg.norm(centroid)), 1e-9))
+
+
+def theme_phrases(texts: Sequence[str], stop: frozenset[str] = frozenset()) -> Counter[str]:
+    """Candidate naming phrases of one theme, counted once per text."""
+    counts: Counter[str] = Counter()
+    ignored = GENERIC_PHRASES | stop
+    for text in texts:
+        phrases = {name for name in find_names(text) if name.lower() not in ignored}
+        words = [w for w in WORD.findall(text)]
+        for first, second in itertools.pairwise(words):
+            low1, low2 = first.lower(), second.lower()
+            if low1 in STOPWORDS or low2 in STOPWORDS:
+                continue
+            if low1 in ignored or low2 in ignored:
+                continue
+            if first[0].islower() and second[0].islower():
+                phrases.add(f"{low1} {low2}")
+        counts.update(phrases)
+    return counts
+
+
+def name_themes(
+    theme_texts: Sequence[Sequence[str]],
+    *,
+    max_phrases: int = 3,
+    stop: frozenset[str] = frozenset(),
+) -> list[str]:
+    """One distinct title per theme from its most distinctive phrases.
+
+    ``stop`` holds lowercase words every theme of the topic shares (the topic's own
+    title words), which would name nothing.
+    """
+    counts = [theme_phrases(texts, stop) for texts in theme_texts]
+    document_frequency: Counter[str] = Counter()
+    for theme in counts:
+        document_frequency.update(set(theme))
+    titles: list[str] = []
+    used: set[str] = set()
+    for theme in counts:
+        scored = sorted(
+            (
+                (count * math.log(1 + len(counts) / document_frequency[phrase]), phrase)
+                for phrase, count in theme.items()
+            ),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        # Phrases shared by two or more events name a theme best; single mentions are the
+        # fallback for small themes.
+        shared = [pair for pair in scored if theme[pair[1]] >= 2]
+        chosen: list[str] = []
+        for _, phrase in shared + [pair for pair in scored if pair not in shared]:
+            if any(overlaps(phrase, other) for other in chosen) or phrase.lower() in used:
+                continue
+            chosen.append(phrase)
+            if len(chosen) == max_phrases:
+                break
+        used.update(p.lower() for p in chosen)
+        title = join_phrases(chosen) if chosen else "Other developments"
+        while title in titles:
+            title = f"{title} (continued)"
+        titles.append(title)
+    return titles
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Phrases that share a word or a word stem ("China" / "Chinese") name the same thing."""
+    stems_a = {word[:4] for word in a.lower().split()}
+    stems_b = {word[:4] for word in b.lower().split()}
+    return bool(stems_a & stems_b)
+
+
+def join_phrases(phrases: Sequence[str]) -> str:
+    shown = [phrases[0][0].upper() + phrases[0][1:], *phrases[1:]]
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

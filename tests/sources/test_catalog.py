@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newspulse.errors import ConfigError
+from newspulse.sources.catalog import load_catalog
+
+ISSUE_EXAMPLE = """
+[[verticals]]
+slug = "ai"
+name = "AI"
+[[topics]]
+slug = "ai-infrastructure-funding"
+vertical = "ai"
+title = "AI Infrastructure & Funding"
+tagline = "Hardware, data centers, supply chains, and investment driving AI scale"
+description = "A paragraph saying what belongs in the topic."
+include = ["data center", "GPU", "HBM"]   # optional
+exclude = []                              # optional
+"""
+
+
+def test_starter_set_has_the_promised_topics() -> None:
+    catalog = load_catalog()
+    by_vertical: dict[str, list[str]] = {}
+    for topic in catalog.topics:
+        by_vertical.setdefault(topic.vertical, []).append(topic.slug)
+    assert {v.slug for v in catalog.verticals} == {"ai", "crypto", "sports"}
+    assert len(by_vertical["ai"]) >= 3
+    assert len(by_vertical["crypto"]) >= 2
+    assert len(by_vertical["sports"]) >= 2
+    infra = next(t for t in catalog.topics if t.slug == "ai-infrastructure-funding")
+    assert infra.title == "AI Infrastructure & Funding"
+    assert infra.tagline == "Hardware, data centers, supply chains, and investment driving AI scale"
+
+
+def test_issue_format_parses_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(ISSUE_EXAMPLE, "utf-8")
+    catalog = load_catalog(path)
+    (topic,) = catalog.topics
+    assert topic.include == ("data center", "GPU", "HBM")
+    assert topic.exclude == ()
+    assert catalog.verticals[0].name == "AI"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('vertical = "ai"', 'vertical = "nope"'), "unknown vertical"),
+        (('slug = "ai-infrastructure-funding"', 'slug = "Bad Slug"'), "invalid slug"),
+        (('include = ["data center", "GPU", "HBM"]', "include = 3"), "list of strings"),
+        (('title = "AI Infrastructure & Funding"', 'titel = "x"'), "unknown topic keys"),
+    ],
+)
+def test_invalid_topics_are_clear_errors(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(ISSUE_EXAMPLE.replace(*change), "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_catalog(path)
+
+
+def test_missing_file_is_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read topics file"):
+        load_catalog(tmp_path / "absent.toml")

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from newspulse.domain import DatedEntry, DateSource, Entry
+from newspulse.errors import StoreError
+from newspulse.sources.catalog import load_catalog
+from newspulse.store.base import NewArticle
+from newspulse.store.sql import SqlStore
+from newspulse.store.tables import metadata
+
+NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
+
+
+def new_article(
+    url: str, *, text_body: str = "Body text.", duplicate_of_hash: str | None = None
+) -> NewArticle:
+    entry = Entry(url=url, source="example.com", title="Title", text=text_body, published_at=NOW)
+    dated = DatedEntry(entry, url, NOW, DateSource.FEED, NOW)
+    digest = duplicate_of_hash or url[-8:]
+    return NewArticle(
+        dated, uid=url[-12:], content_hash=digest, duplicate_of_hash=duplicate_of_hash
+    )
+
+
+def check_schema_matches_tables(store: SqlStore) -> None:
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == [], f"migrations and store/tables.py disagree: {diff}"
+
+
+def test_sqlite_is_wal_and_migrations_match_schema(tmp_path: Path) -> None:
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'x.db'}")
+    store.migrate()
+    store.migrate()  # idempotent
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
+    check_schema_matches_tables(store)
+    assert set(inspect(store.engine).get_table_names()) >= set(metadata.tables)
+
+
+@pytest.mark.postgres
+def test_postgres_migrates_and_round_trips(postgres_url: str) -> None:
+    store = SqlStore.open(postgres_url)
+    store.migrate()
+    check_schema_matches_tables(store)
+    store.save_catalog(load_catalog())
+    assert len(store.list_topics()) == len(load_catalog().topics)
+    sources = store.ensure_sources(["example.com"], kind="corpus", now=NOW)
+    ids = store.insert_articles([new_article("https://example.com/pg-1")], sources)
+    found = store.articles_by_ids(ids)
+    assert found[ids[0]].published_at == NOW
+    store.close()
+
+
+def test_uninitialised_database_is_a_clear_error(tmp_path: Path) -> None:
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(StoreError, match="newspulse init"):
+        store.check_ready()
+
+
+def test_bad_url_is_store_error() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        SqlStore.open("no-such-scheme")
+
+
+def test_catalog_upsert_deactivates_removed_topics(store: SqlStore) -> None:
+    catalog = load_catalog()
+    smaller = type(catalog)(catalog.verticals, catalog.topics[:2])
+    store.save_catalog(smaller)
+    assert [t.slug for t in store.list_topics()] == [t.slug for t in catalog.topics[:2]]
+    assert [v.slug for v in store.list_verticals()] == ["ai"]
+    store.save_catalog(catalog)
+    assert len(store.list_topics()) == len(catalog.topics)
+
+
+def test_copies_link_to_the_original_in_one_transaction(store: SqlStore) -> None:
+    sources = store.ensure_sources(["example.com"], kind="corpus", now=NOW)
+    batch = [
+        new_article("https://example.com/copy-aaaa", duplicate_of_hash="hash-orig"),
+        new_article("https://example.com/orig-bbbb", text_body="x"),
+    ]
+    batch[1] = NewArticle(batch[1].dated, "orig-bbbb", "hash-orig", None)
+    ids = store.insert_articles(batch, sources)
+    articles = store.articles_by_ids(ids)
+    original = next(a for a in articles.values() if a.uid == "orig-bbbb")
+    copy = next(a for a in articles.values() if a.uid != "orig-bbbb")
+    assert copy.duplicate_of == original.id
+    assert [a.id for a in store.pending_enrichment(10)] == [original.id]
