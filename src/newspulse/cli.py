@@ -116,9 +116,10 @@ def replay(
     )
     for problem in report.ingest.problems[:20]:
         say(f"skipped line {problem.line}: {problem.reason}")
+    ingest = report.ingest
     say(
-        f"replayed {file.name}: {report.ingest.stored} new, "
-        f"{report.ingest.seen_before} seen before, {report.ingest.copies} copies, {len(report.ingest.problems)} problems; "
+        f"replayed {file.name}: {ingest.stored} new, {ingest.seen_before} seen before, "
+        f"{ingest.copies} copies, {len(ingest.problems)} problems; "
         f"{report.events} events in store ({time.perf_counter() - started:.1f}s)"
     )
 

@@ -13,8 +13,6 @@ from newspulse.domain import DatedEntry, DateSource, Entry
 from newspulse.ingest.canonical import canonical_url
 from newspulse.text.dates import estimate_published
 
-ESTIMATE_SOURCES = {"url": DateSource.URL, "text": DateSource.TEXT}
-
 
 def date_entry(
     entry: Entry, *, fetched_at: dt.datetime, future_tolerance: dt.timedelta
@@ -39,6 +37,6 @@ def estimate_date(entry: Entry, fetched_at: dt.datetime) -> tuple[dt.datetime, D
     estimate = estimate_published(f"{entry.title}\n{entry.text}", entry.url, now=fetched_at)
     if estimate is None:
         return fetched_at, DateSource.FETCH_TIME
-    day, how = estimate
+    day, source = estimate
     moment = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
-    return min(moment, fetched_at), ESTIMATE_SOURCES.get(how, DateSource.TEXT)
+    return min(moment, fetched_at), source

@@ -1,8 +1,8 @@
 """Shared text analysis: sentences, dates, figures, names and similarity of news text.
 
-Pure functions over strings, used by several stages (enrich, write, verify):
-no I/O, no models, only the standard library.  Each module owns one concern;
-this package re-exports their public names.
+Pure functions over strings, used by several stages (ingest, enrich, write):
+no I/O, no models and no third-party imports beyond ``newspulse.domain``.  Each
+module owns one concern; this package re-exports their public names.
 """
 
 from newspulse.text.dates import (

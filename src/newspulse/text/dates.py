@@ -142,17 +142,17 @@ def find_dates(text: str, *, reference: dt.date) -> list[DateMention]:
     A month and day without a year is read as the latest such date that is not
     more than a week after ``reference``.
     """
-    claimed: list[tuple[int, int]] = []
+    claimed = bytearray(len(text))
     found: list[tuple[int, DateMention]] = []
     for pattern, precision, has_year in PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < taken_end and taken_start < end for taken_start, taken_end in claimed):
+            if any(claimed[start:end]):
                 continue
             date = date_of_match(match, precision, has_year, reference)
             if date is None:
                 continue
-            claimed.append((start, end))
+            claimed[start:end] = b"\x01" * (end - start)
             found.append((start, DateMention(date=date, text=match.group(0), precision=precision)))
     return [mention for _, mention in sorted(found, key=lambda item: item[0])]
 

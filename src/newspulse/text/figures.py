@@ -15,6 +15,7 @@ Values are computed in ``Decimal`` and converted once, so "$1.2B" is exactly
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -180,13 +181,17 @@ def number_tokens(text: str) -> set[str]:
     """Bare numbers outside figures: years, counts, scores ("15-13"), times, decimals.
 
     Thousands separators are dropped and dashes unified, so "81,885" gives
-    "81885" and "33-13" written with an en dash gives "33-13".  Digits glued to letters in front
-    ("H200", "Q4") belong to names and are skipped.
+    "81885" and "33-13" written with an en dash gives "33-13".  Digits glued to
+    letters in front ("H200", "Q4") belong to names and are skipped.
     """
-    taken = [(match.start, match.end) for match in match_figures(text)]
+    figures = match_figures(text)
+    starts = [figure.start for figure in figures]
     tokens: set[str] = set()
     for token in NUMBER_TOKEN.finditer(text):
-        if any(token.start() < end and start < token.end() for start, end in taken):
+        # Figure spans are sorted and disjoint: only the last one starting before the token's
+        # end can overlap it.
+        index = bisect_left(starts, token.end()) - 1
+        if index >= 0 and figures[index].end > token.start():
             continue
         tokens.add(DASHES.sub("-", THOUSANDS_SEPARATOR.sub("", token.group(0))))
     return tokens
@@ -217,53 +222,48 @@ def read_money(match: re.Match[str], *, before: bool) -> FigureMatch | None:
     if written_currency in CURRENCY_WORDS_NEEDING_SCALE and not scale:
         return None
     currency = CURRENCY_CODES.get(written_currency) or CURRENCY_CODES[written_currency.lower()]
-    end = match.end()
-    amounts = [(match["amount"], scale)]
-    if before and match["amount2"] is not None:
-        second_scale = match["scale2"]
-        if match["joiner"].strip() == "to" and not (match["currency2"] or second_scale):
-            # "$5 billion to 2026" is no range: "to" needs a currency or a scale on its right.
-            end = match.start("joiner")
-        else:
-            amounts = [(match["amount"], scale or second_scale), (match["amount2"], second_scale)]
-    figures = tuple(
-        Figure(kind="money", value=scaled_value(amount, amount_scale), unit=currency, text="")
-        for amount, amount_scale in amounts
-    )
-    return with_text(match.start(), end, figures, match.string)
+    if not before or match["amount2"] is None:
+        return build_match(match, "money", currency, [(match["amount"], scale)])
+    second_scale = match["scale2"]
+    if match["joiner"].strip() == "to" and not (match["currency2"] or second_scale):
+        # "$5 billion to 2026" is no range: "to" needs a currency or a scale on its right.
+        return build_match(
+            match, "money", currency, [(match["amount"], scale)], end=match.start("joiner")
+        )
+    amounts = [(match["amount"], scale or second_scale), (match["amount2"], second_scale)]
+    return build_match(match, "money", currency, amounts)
 
 
 def read_percent(match: re.Match[str]) -> FigureMatch:
     amounts = [match["amount"]] + ([match["amount2"]] if match["amount2"] else [])
-    figures = tuple(
-        Figure(kind="percent", value=scaled_value(amount, None), unit="%", text="")
-        for amount in amounts
-    )
-    return with_text(match.start(), match.end(), figures, match.string)
+    return build_match(match, "percent", "%", [(amount, None) for amount in amounts])
 
 
 def read_quantity(match: re.Match[str]) -> FigureMatch:
     unit = normalise_unit(match["unit"])
-    value = scaled_value(match["amount"], match["scale"])
-    figure = Figure(kind="number", value=value, unit=unit, text="")
-    return with_text(match.start(), match.end(), (figure,), match.string)
+    return build_match(match, "number", unit, [(match["amount"], match["scale"])])
 
 
 def read_scaled_number(match: re.Match[str]) -> FigureMatch:
-    figure = Figure(
-        kind="number", value=scaled_value(match["amount"], match["scale"]), unit="", text=""
-    )
-    return with_text(match.start(), match.end(), (figure,), match.string)
+    return build_match(match, "number", "", [(match["amount"], match["scale"])])
 
 
-def with_text(start: int, end: int, figures: tuple[Figure, ...], text: str) -> FigureMatch:
-    """Stamp the matched text on each figure; a range's two figures share the range text."""
-    written = text[start:end].strip()
-    stamped = tuple(
-        Figure(kind=figure.kind, value=figure.value, unit=figure.unit, text=written)
-        for figure in figures
+def build_match(
+    match: re.Match[str],
+    kind: str,
+    unit: str,
+    amounts: list[tuple[str, str | None]],
+    *,
+    end: int | None = None,
+) -> FigureMatch:
+    """One figure per (amount, scale); a range's two figures share the range's text."""
+    stop = match.end() if end is None else end
+    written = match.string[match.start() : stop].strip()
+    figures = tuple(
+        Figure(kind=kind, value=scaled_value(amount, scale), unit=unit, text=written)
+        for amount, scale in amounts
     )
-    return FigureMatch(start=start, end=end, figures=stamped)
+    return FigureMatch(start=match.start(), end=stop, figures=figures)
 
 
 def scaled_value(amount: str, scale: str | None) -> float:

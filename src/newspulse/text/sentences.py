@@ -100,7 +100,6 @@ VERBISH_WORDS = word_set(
 # for a sentence end (domains and decimals have no capital right after the period).
 GLUED_BOUNDARY = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z])")
 CANDIDATE_BOUNDARY = re.compile(rf"([.!?…]+)([{CLOSING_QUOTES})\]]*)\s+")
-PREVIOUS_WORD = re.compile(r"(\S+)$")
 NEXT_WORD = re.compile(
     rf"[{OPENING_QUOTES}(\[]*([^\s{OPENING_QUOTES}{CLOSING_QUOTES}()\[\],.;:!?]+)"
 )
@@ -145,6 +144,8 @@ UNFOLDED_WORDS = frozenset({"news", "series", "species", "physics", "economics",
 
 CURRENCY_SIGNS = "$€£¥₹₩"
 
+ABBREVIATION_WINDOW = 40
+
 MIN_BULLET_WORDS = 7
 MAX_BULLET_WORDS = 60
 # More than half the words in capitals reads as a header or a shouted banner, not prose.
@@ -173,16 +174,17 @@ def split_line(line: str) -> list[str]:
 
 def is_boundary(line: str, match: re.Match[str]) -> bool:
     """Whether the punctuation in ``match`` ends a sentence (step 2 and 3 of the module doc)."""
-    following = line[match.end() :]
+    following = line[match.end() : match.end() + ABBREVIATION_WINDOW]
     next_char = following[0]
     if not (next_char.isupper() or next_char.isdigit() or next_char in OPENING_QUOTES + "([$€£"):
         return False
     if match.group(1) != ".":
         return True
-    previous = PREVIOUS_WORD.search(line, 0, match.start(1) + 1)
-    if previous is None:
+    # Abbreviations are short: a bounded window keeps long lines linear.
+    window = line[max(0, match.start(1) - ABBREVIATION_WINDOW) : match.start(1) + 1].split()
+    if not window:
         return True
-    word = previous.group(1).lstrip(OPENING_QUOTES + "([")
+    word = window[-1].lstrip(OPENING_QUOTES + "([")
     abbreviation = word.rstrip(".").lower()
     next_word_match = NEXT_WORD.match(following)
     next_word = next_word_match.group(1) if next_word_match else ""

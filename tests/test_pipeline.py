@@ -1,0 +1,127 @@
+"""End to end on real corpus records: replay → update → export, reruns, crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from newspulse.enrich.embed import Embedder
+from newspulse.pipeline import cluster_pending, replay, update_briefings
+from newspulse.publish.export import export_site
+from newspulse.settings import Settings
+from newspulse.store.sql import SqlStore
+from tests.conftest import corpus_slice
+
+NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
+
+
+def check_contract(document: dict[str, object]) -> None:
+    """The v1 briefing JSON contract of the Foundation issue."""
+    assert set(document) >= {
+        "topic", "version", "updated_at", "headline", "lead", "sections",
+        "notable", "implications", "summary", "sources", "source_count",
+    }  # fmt: skip
+    topic = document["topic"]
+    assert isinstance(topic, dict)
+    assert set(topic) >= {"slug", "title", "tagline", "vertical"}
+    assert isinstance(document["version"], int)
+    assert dt.datetime.fromisoformat(str(document["updated_at"])).tzinfo is not None
+    sources = document["sources"]
+    assert isinstance(sources, list)
+    assert document["source_count"] == len(sources)
+    ids = {source["id"] for source in sources}
+    for source in sources:
+        assert set(source) >= {"id", "url", "title", "source", "published_at"}
+
+    def check_statement(statement: dict[str, object], bullet: bool) -> None:
+        assert isinstance(statement["text"], str)
+        assert statement["text"]
+        citations = statement["citations"]
+        assert isinstance(citations, list)
+        assert citations
+        assert set(citations) <= ids
+        if bullet:
+            for child in statement["children"]:  # type: ignore[attr-defined]
+                check_statement(child, True)
+
+    sections = document["sections"]
+    assert isinstance(sections, list)
+    for section in sections:
+        assert section["title"]
+        for statement in section["intro"]:
+            check_statement(statement, False)
+        for bullet in section["bullets"]:
+            check_statement(bullet, True)
+    for key, bullet in (
+        ("lead", False),
+        ("summary", False),
+        ("notable", True),
+        ("implications", True),
+    ):
+        for statement in document[key]:  # type: ignore[attr-defined]
+            check_statement(statement, bullet)
+
+
+@pytest.mark.slow
+def test_replay_update_export_on_a_corpus_slice(
+    store: SqlStore, settings: Settings, minilm: Embedder, tmp_path: Path
+) -> None:
+    corpus = corpus_slice("ai-infra", 60, tmp_path)
+    report = replay(store, corpus, minilm, now=NOW, settings=settings)
+    assert report.ingest.stored == 60
+    assert report.enriched == report.routed == report.clustered == 60
+    assert 0 < report.events < 60  # some stories were told by several outlets
+
+    results = {r.topic: r for r in update_briefings(store, now=NOW, settings=settings)}
+    infra = results["ai-infrastructure-funding"]
+    assert infra.status == "written"
+    assert infra.version == 1
+
+    document = store.latest_briefing("ai-infrastructure-funding")
+    assert document is not None
+    check_contract(document)
+    assert document["headline"]
+    assert document["sections"]
+
+    site = tmp_path / "site"
+    export_site(store, site, now=NOW)
+    exported = json.loads((site / "api/v1/topics/ai-infrastructure-funding.json").read_text())
+    assert exported == document
+    page = (site / "ai/ai-infrastructure-funding/index.html").read_text()
+    assert document["headline"].replace("&", "&amp;") in page or document["headline"] in page
+    assert (site / "ai/ai-infrastructure-funding/sources/index.html").exists()
+    assert (site / "index.html").exists()
+
+    # A rerun of the same corpus stores nothing new and changes no briefing.
+    again = replay(store, corpus, minilm, now=NOW, settings=settings)
+    assert (again.ingest.stored, again.ingest.seen_before) == (0, 60)
+    rerun = {r.topic: r for r in update_briefings(store, now=NOW, settings=settings)}
+    assert rerun["ai-infrastructure-funding"].status == "unchanged"
+    assert store.counts()["briefing_versions"] == sum(
+        1 for r in results.values() if r.status == "written"
+    )
+
+
+def test_crash_between_stages_is_finished_by_a_rerun(
+    store: SqlStore, settings: Settings, hashing_embedder: Embedder, tmp_path: Path
+) -> None:
+    corpus = corpus_slice("crypto", 30, tmp_path)
+    from newspulse.pipeline import enrich_pending, ingest_corpus, route_pending
+
+    ingest_corpus(store, corpus, now=NOW, settings=settings)
+    enrich_pending(store, hashing_embedder)
+    # "Crash" here: routing and clustering never ran.  The rerun picks up the pending work.
+    report = replay(store, corpus, hashing_embedder, now=NOW, settings=settings)
+    assert report.ingest.stored == 0
+    assert (report.enriched, report.routed, report.clustered) == (0, 30, 30)
+    assert route_pending(store, hashing_embedder, now=NOW, settings=settings) == 0
+    assert cluster_pending(store, now=NOW, settings=settings) == 0
+
+
+def test_update_without_events_reports_empty(store: SqlStore, settings: Settings) -> None:
+    results = update_briefings(store, now=NOW, settings=settings)
+    assert {r.status for r in results} == {"empty"}
+    assert store.latest_briefing("ai-infrastructure-funding") is None

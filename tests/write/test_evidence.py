@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from newspulse.write.evidence import (
+    ArticleFacts,
+    Fact,
+    article_candidates,
+    best_candidates,
+    same_fact,
+    support_score,
+)
+from tests.write.helpers import make_article
+
+MATX = (
+    "Artificial Intelligence chip startup MatX has raised $500 million in a Series B funding "
+    "round to accelerate development of its MatX One processor. This signals a shift. "
+    "We think you should subscribe today. "
+    "The round was led by Jane Street and Situational Awareness, the fund of Leopold "
+    "Aschenbrenner, with the chip due in 2027."
+)
+
+
+def test_candidates_drop_dangling_first_person_and_markup() -> None:
+    article = make_article(1, MATX.replace("MatX One", "**MatX One**"))
+    texts = [c.text for c in article_candidates(article)]
+    assert texts[0].startswith("Artificial Intelligence chip startup MatX has raised $500 million")
+    assert "**" not in texts[0]
+    assert not any(t.startswith(("This signals", "We think")) for t in texts)
+
+
+def test_support_requires_the_same_figures_and_names() -> None:
+    (candidate, *_rest) = article_candidates(make_article(1, MATX))
+    agrees = ArticleFacts.of(
+        make_article(2, "MatX raised $500M in a Series B round for its MatX One processor chip.")
+    )
+    other_amount = ArticleFacts.of(
+        make_article(3, "MatX raised $250 million in a Series B round for its processor chip.")
+    )
+    assert support_score(candidate, ArticleFacts.of(make_article(1, MATX))) == 1.0
+    assert support_score(candidate, agrees) >= 0.5
+    assert support_score(candidate, other_amount) == 0.0
+
+
+def test_best_candidate_is_cited_by_every_supporter() -> None:
+    articles = [
+        make_article(1, MATX),
+        make_article(2, "MatX raised $500M in a Series B funding round for the MatX One chip."),
+        make_article(3, "Bitcoin fell below $90,000 on Friday as ETF outflows grew."),
+    ]
+    facts = [ArticleFacts.of(a) for a in articles]
+    candidates = [c for a in articles for c in article_candidates(a)]
+    best, supporters = best_candidates(candidates, facts)[0]
+    assert "$500" in best.text
+    assert {article_id for article_id, _ in supporters} == {1, 2}
+
+
+def test_same_fact_catches_paraphrased_figures() -> None:
+    a = Fact("Alphabet said it expects 2026 capital expenditures of $175 billion to $185 billion.")
+    b = Fact("Alphabet disclosed expected 2026 capex of $175B to $185B.")
+    c = Fact("Meta signed three nuclear energy agreements with Vistra, Oklo and TerraPower.")
+    assert same_fact(a, b)
+    assert not same_fact(a, c)

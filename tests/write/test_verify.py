@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import dataclasses
+
+from newspulse.domain import Briefing, Bullet, Section, SourceRef, Statement, Topic
+from newspulse.write.verify import verify_briefing
+from tests.write.helpers import NOW, make_article
+
+TOPIC = Topic("t", "ai", "T", "tag", "desc")
+ARTICLES = {
+    1: make_article(
+        1, "Nvidia's total quarterly revenue surged 73% year-on-year, rising to $68.13 billion."
+    ),
+    2: make_article(2, "Meta signed nuclear deals with Vistra, Oklo and TerraPower in January."),
+}
+
+
+def briefing(bullets: list[Bullet], lead: list[Statement] | None = None) -> Briefing:
+    sources = tuple(
+        SourceRef(a.uid, a.url, a.title, a.source, a.published_at) for a in ARTICLES.values()
+    )
+    return Briefing(
+        topic=TOPIC,
+        updated_at=NOW,
+        headline="h",
+        lead=tuple(lead or ()),
+        sections=(Section("S", (), tuple(bullets)),),
+        notable=(),
+        implications=(),
+        summary=(),
+        sources=sources,
+    )
+
+
+def test_supported_statements_pass_with_passages() -> None:
+    text = "Nvidia's total quarterly revenue surged 73% year-on-year, rising to $68.13 billion."
+    verified, records = verify_briefing(
+        briefing([Bullet(text, ("a001",))]), ARTICLES, redundancy_threshold=0.5
+    )
+    assert verified.sections[0].bullets[0].text == text
+    assert verified.verification is not None
+    assert (verified.verification.statements, verified.verification.supported) == (1, 1)
+    assert records[0].article_id == 1
+    assert records[0].support_score == 1.0
+
+
+def test_unsupported_unknown_stale_and_repeated_statements_are_withheld() -> None:
+    ok = Bullet("Meta signed nuclear deals with Vistra, Oklo and TerraPower.", ("a002",))
+    bullets = [
+        ok,
+        Bullet("Nvidia's revenue rose to $90 billion.", ("a001",)),  # figure not in source
+        Bullet("Meta signed deals with Vistra and Oklo.", ("zzz",)),  # unknown citation
+        Bullet("As of mid-2024, Meta signed deals with Vistra and Oklo.", ("a002",)),  # stale
+        dataclasses.replace(ok),  # the same bullet twice
+    ]
+    verified, _ = verify_briefing(briefing(bullets), ARTICLES, redundancy_threshold=0.5)
+    assert [b.text for b in verified.sections[0].bullets] == [ok.text]
+    assert verified.verification is not None
+    reasons = " | ".join(verified.verification.withheld)
+    for reason in ("figures not in cited sources", "no citation", "stale", "repeats"):
+        assert reason in reasons
+
+
+def test_section_without_surviving_bullets_is_dropped() -> None:
+    bad = Bullet("Nvidia's revenue rose to $90 billion.", ("a001",))
+    verified, _ = verify_briefing(briefing([bad]), ARTICLES, redundancy_threshold=0.5)
+    assert verified.sections == ()
