@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newspulse.cluster.assign import cluster_batch
@@ -71,7 +71,10 @@ def ingest_corpus(
     corpus = read_corpus(path)
     tolerance = dt.timedelta(hours=settings.ingest.future_tolerance_hours)
     dated, problems = [], list(corpus.problems)
+    limit = settings.ingest.max_text_chars
     for number, entry in enumerate(corpus.entries, start=1):
+        if len(entry.text) > limit:
+            entry = replace(entry, text=entry.text[:limit])
         try:
             dated.append(date_entry(entry, fetched_at=now, future_tolerance=tolerance))
         except ValueError as exc:

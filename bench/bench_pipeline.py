@@ -1,0 +1,78 @@
+"""Throughput of every pipeline stage on the three bundled corpora, with the real model.
+
+Stages are timed one at a time on a fresh SQLite store, in pipeline order:
+ingest (read + date + canonical URL + exact dedup + insert), enrich (MiniLM on
+title + lead, names, figures), route, cluster, write (all topics), export.
+    python bench/bench_pipeline.py [--now 2026-02-27T00:00:00Z]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from common import CORPUS, report, timed
+from newspulse.enrich.embed import MiniLMEmbedder
+from newspulse.pipeline import (
+    cluster_pending,
+    enrich_pending,
+    ingest_corpus,
+    route_pending,
+    update_briefings,
+)
+from newspulse.publish.export import export_site
+from newspulse.settings import Settings
+from newspulse.sources.catalog import load_catalog
+from newspulse.store.sql import SqlStore
+
+CORPORA = ("ai-infra", "crypto", "sports")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--now", default="2026-02-27T00:00:00Z")
+    now = dt.datetime.fromisoformat(parser.parse_args().now.replace("Z", "+00:00"))
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(db=f"sqlite:///{Path(folder) / 'bench.db'}")
+        store = SqlStore.open(settings.db)
+        store.migrate()
+        store.save_catalog(load_catalog())
+        with timed() as load:
+            embedder = MiniLMEmbedder()
+        print(f"model load: {load.seconds:.2f} s")
+
+        with timed() as ingest:
+            stored = sum(
+                ingest_corpus(
+                    store, CORPUS / name / "articles.jsonl", now=now, settings=settings
+                ).stored
+                for name in CORPORA
+            )
+        report(
+            "ingest: read, date, canonicalise, dedup, insert", stored, ingest.seconds, "articles"
+        )
+        with timed() as enrich:
+            enriched = enrich_pending(store, embedder)
+        report("enrich: MiniLM (title+lead), names, figures", enriched, enrich.seconds, "articles")
+        with timed() as route:
+            routed = route_pending(store, embedder, now=now, settings=settings)
+        report("route: 7 topics", routed, route.seconds, "articles")
+        with timed() as cluster:
+            clustered = cluster_pending(store, now=now, settings=settings)
+        report("cluster: single pass, windowed index", clustered, cluster.seconds, "articles")
+        pipeline_seconds = ingest.seconds + enrich.seconds + route.seconds + cluster.seconds
+        report("end to end: ingest→enrich→route→cluster", stored, pipeline_seconds, "articles")
+        with timed() as write:
+            results = update_briefings(store, now=now, settings=settings)
+        written = sum(1 for r in results if r.status == "written")
+        report("write: plan + extractive + verify, all topics", written, write.seconds, "topics")
+        with timed() as export:
+            exported = export_site(store, Path(folder) / "site", now=now)
+        report("publish: static export", exported.pages, export.seconds, "pages")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

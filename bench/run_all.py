@@ -1,0 +1,30 @@
+"""Run every stage benchmark in turn (`make bench`); each prints throughput and peak memory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = (
+    ["bench_dedup.py"],
+    ["bench_embed.py"],
+    ["bench_cluster.py", "--sizes", "10000,100000"],
+    ["bench_pipeline.py"],
+    ["bench_publish.py", "--requests", "300"],
+)
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    failed = 0
+    for script, *args in BENCHMARKS:
+        print(f"\n== {script} {' '.join(args)}", flush=True)
+        failed += (
+            subprocess.run([sys.executable, str(here / script), *args], check=False).returncode != 0
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
