@@ -70,3 +70,23 @@ def test_term_pattern_is_whole_word_and_pluralises_acronyms() -> None:
     assert term_pattern("GPU").search("thousands of GPUs")
     assert not term_pattern("chip").search("microchipping")
     assert term_pattern("data center").search("a new Data Center in Texas")
+
+
+def test_only_near_ties_are_multi_labelled() -> None:
+    profiles = [
+        build_profile(Topic("markets", "crypto", "M", "t", "d"), unit(1, 0)),
+        build_profile(Topic("rules", "crypto", "R", "t", "d"), unit(0.8, 0.6)),
+        build_profile(Topic("chips", "ai", "C", "t", "d"), unit(0.95, 0.31)),
+    ]
+    settings = RouteSettings(threshold=0.3, label_margin=0.15, cross_vertical_margin=0.03)
+    matches = route_article(article("ETF", "flows"), unit(1, 0), profiles, settings)
+    # rules scores 0.8 (< 1.0 - 0.15); chips 0.95 is another vertical (< 1.0 - 0.03).
+    assert [m.topic for m in matches] == ["markets"]
+    wider = RouteSettings(threshold=0.3, label_margin=0.25, cross_vertical_margin=0.06)
+    assert [
+        m.topic for m in route_article(article("ETF", "flows"), unit(1, 0), profiles, wider)
+    ] == [
+        "markets",
+        "rules",
+        "chips",
+    ]

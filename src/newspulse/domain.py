@@ -174,6 +174,9 @@ class EventSummary:
     sources: tuple[str, ...]
     centroid: Vector
     topic_fit: float = 0.0
+    # Share of the event's articles routed to the topic: an event belongs to a topic when
+    # the topic is what most of its coverage is about, not when one article mentions it.
+    topic_share: float = 1.0
     salience: float = 0.0
     has_known_date: bool = True
 

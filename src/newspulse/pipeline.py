@@ -187,7 +187,11 @@ def update_topic(
     store: SqlStore, topic: Topic, *, now: dt.datetime, settings: Settings
 ) -> TopicUpdate:
     window = dt.timedelta(days=topic.window_days or settings.write.window_days)
-    events = [e for e in store.topic_events(topic.slug, since=now - window) if e.first_seen <= now]
+    events = [
+        e
+        for e in store.topic_events(topic.slug, since=now - window)
+        if e.first_seen <= now and e.topic_share >= settings.write.min_topic_share
+    ]
     if not events:
         return TopicUpdate(topic.slug, "empty")
     fingerprint = events_fingerprint(events)

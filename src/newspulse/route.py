@@ -67,16 +67,20 @@ def route_article(
                 matched_terms=terms,
             )
             matches.append((match, profile.topic.vertical))
-    return keep_close_verticals(matches, settings.cross_vertical_margin)
+    return keep_close_matches(
+        matches, same_vertical=settings.label_margin, other_vertical=settings.cross_vertical_margin
+    )
 
 
-def keep_close_verticals(
-    matches: Sequence[tuple[TopicMatch, str]], margin: float
+def keep_close_matches(
+    matches: Sequence[tuple[TopicMatch, str]], *, same_vertical: float, other_vertical: float
 ) -> list[TopicMatch]:
-    """Topics of the best match's vertical, plus other verticals' topics scoring nearly as well.
+    """Topics scoring nearly as well as the best one; a tighter margin across verticals.
 
-    Generic words ("funding round", "valuation") otherwise pull a crypto funding story
-    into an AI topic; a story truly about both still lands in both.
+    Multi-label, but only among near-ties: an ETF story scores well on a regulation
+    topic too, yet belongs to the markets topic.  Generic words ("funding round",
+    "valuation") otherwise pull a crypto funding story into an AI topic; a story truly
+    about both still lands in both.
     """
     if not matches:
         return []
@@ -84,5 +88,6 @@ def keep_close_verticals(
     return [
         match
         for match, vertical in matches
-        if vertical == best_vertical or match.score >= best.score - margin
+        if match.score
+        >= best.score - (same_vertical if vertical == best_vertical else other_vertical)
     ]

@@ -55,6 +55,11 @@ class RouteSettings(BaseModel):
     term_bonus: float = Field(
         0.06, description="Score added per matched include term, at most three terms."
     )
+    label_margin: float = Field(
+        0.15,
+        description="An article also joins other topics of its best topic's vertical that "
+        "score within this margin of the best one.",
+    )
     cross_vertical_margin: float = Field(
         0.05,
         description="A topic outside the best match's vertical must score within this margin "
@@ -87,6 +92,11 @@ class WriteSettings(BaseModel):
     """The briefing writer."""
 
     window_days: int = Field(90, description="Events considered for a briefing, by last article.")
+    min_topic_share: float = Field(
+        0.5,
+        description="An event enters a topic's briefing when at least this share of its "
+        "articles is routed to the topic.",
+    )
     recent_days: int = Field(7, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, description="Fewest themed sections when enough events exist.")
     max_themes: int = Field(7, description="Most themed sections.")

@@ -606,6 +606,7 @@ def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
     for event_id, members in grouped.items():
         head = members[0]
         scores = [m["score"] for m in members if m["score"] is not None]
+        share = len(scores) / len(members)
         summaries.append(
             EventSummary(
                 id=event_id,
@@ -615,7 +616,8 @@ def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
                 article_ids=tuple(m["article_id"] for m in members),
                 sources=tuple(m["source_name"] for m in members),
                 centroid=blob_to_vector(head["centroid"]),
-                topic_fit=max(scores) if scores else 0.0,
+                topic_fit=(sum(scores) / len(scores)) * share if scores else 0.0,
+                topic_share=share,
                 salience=head["salience"],
                 has_known_date=any(m["date_source"] == DateSource.FEED.value for m in members),
             )

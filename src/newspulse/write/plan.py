@@ -64,7 +64,7 @@ def plan_briefing(
     rest = [e for e in events if e.id not in notable_ids][:capacity]
     k = theme_count(len(rest), min_themes=settings.min_themes, max_themes=settings.max_themes)
     groups = merge_small_groups(group_events(rest, k), min_groups=settings.min_themes)
-    texts = [[theme_text(event, articles) for event in group] for group in groups]
+    texts = [[text for event in group for text in article_texts(event, articles)] for group in groups]
     stop = frozenset(content_words(topic.title)) | frozenset(topic.title.lower().split())
     titles = name_themes(texts, stop=stop)
     themes = [
@@ -80,12 +80,12 @@ def plan_briefing(
     )
 
 
-def theme_text(event: EventSummary, articles: Mapping[int, Article]) -> str:
-    """Titles and openings of an event's articles: the words a theme is named from."""
-    parts = []
+def article_texts(event: EventSummary, articles: Mapping[int, Article]) -> list[str]:
+    """Title and opening of each of an event's articles: the words a theme is named from."""
+    texts = []
     for article_id in event.article_ids:
         article = articles.get(article_id)
         if article is not None:
             title = "" if article.title_derived else article.title
-            parts.append(f"{title}. {article.text[:300]}")
-    return "\n".join(parts)
+            texts.append(f"{title}. {article.text[:300]}")
+    return texts

@@ -163,11 +163,11 @@ def name_themes(
             ),
             key=lambda pair: (-pair[0], pair[1]),
         )
-        # Phrases shared by two or more events name a theme best; single mentions are the
-        # fallback for small themes.
+        # Phrases used by two or more articles name a theme best; single mentions (often
+        # page furniture) are the fallback for themes with nothing shared.
         shared = [pair for pair in scored if theme[pair[1]] >= 2]
         chosen: list[str] = []
-        for _, phrase in shared + [pair for pair in scored if pair not in shared]:
+        for _, phrase in shared or scored[:1]:
             if any(overlaps(phrase, other) for other in chosen) or phrase.lower() in used:
                 continue
             chosen.append(phrase)
