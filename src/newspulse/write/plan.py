@@ -64,7 +64,7 @@ def plan_briefing(
     rest = [e for e in events if e.id not in notable_ids][:capacity]
     k = theme_count(len(rest), min_themes=settings.min_themes, max_themes=settings.max_themes)
     groups = merge_small_groups(group_events(rest, k), min_groups=settings.min_themes)
-    texts = [[text for event in group for text in article_texts(event, articles)] for group in groups]
+    texts = [[text for e in group for text in article_texts(e, articles)] for group in groups]
     stop = frozenset(content_words(topic.title)) | frozenset(topic.title.lower().split())
     titles = name_themes(texts, stop=stop)
     themes = [
