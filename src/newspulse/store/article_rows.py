@@ -1,0 +1,260 @@
+"""Sources and articles: inserting accepted entries and handing each stage its pending work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, RowMapping
+
+from newspulse.domain import (
+    Article,
+    DateSource,
+    Enrichment,
+    TopicMatch,
+    Vector,
+)
+from newspulse.store import tables as t
+from newspulse.store.base import NewArticle, as_utc
+from newspulse.store.rows import StoreRows
+from newspulse.store.vectors import blob_to_vector, vector_to_blob
+
+
+class ArticleRows(StoreRows):
+    # --- sources and articles --------------------------------------------------------------
+
+    def ensure_sources(
+        self, names: Iterable[str], *, kind: str, now: dt.datetime
+    ) -> dict[str, int]:
+        """Source ids by name, creating missing ones (corpus sources are keyed by host name)."""
+        wanted = sorted(set(names))
+        with self.engine.begin() as connection:
+            found = {
+                row.name: row.id
+                for row in connection.execute(
+                    select(t.sources.c.id, t.sources.c.name).where(t.sources.c.name.in_(wanted))
+                )
+            }
+            for name in wanted:
+                if name not in found:
+                    found[name] = connection.execute(
+                        insert(t.sources).values(
+                            url=f"{kind}:{name}",
+                            kind=kind,
+                            name=name,
+                            vertical_hints=[],
+                            consecutive_errors=0,
+                            items_seen=0,
+                            created_at=now,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+        return found
+
+    def find_exact(
+        self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Existing article ids by canonical URL and by content hash (originals only)."""
+        with self.engine.connect() as connection:
+            by_url = {
+                row.canonical_url: row.id
+                for row in connection.execute(
+                    select(t.articles.c.id, t.articles.c.canonical_url).where(
+                        t.articles.c.canonical_url.in_(list(canonical_urls))
+                    )
+                )
+            }
+            by_hash = {
+                row.content_hash: row.id
+                for row in connection.execute(
+                    select(t.articles.c.id, t.articles.c.content_hash).where(
+                        t.articles.c.content_hash.in_(list(content_hashes)),
+                        t.articles.c.duplicate_of.is_(None),
+                    )
+                )
+            }
+        return by_url, by_hash
+
+    def insert_articles(self, batch: Sequence[NewArticle], source_ids: dict[str, int]) -> list[int]:
+        """Insert one batch of accepted articles in one transaction; returns their ids."""
+        ids: list[int] = []
+        originals: dict[str, int] = {}
+        with self.engine.begin() as connection:
+            for item in sorted(batch, key=lambda new: new.duplicate_of_hash is not None):
+                entry = item.dated.entry
+                duplicate_of = None
+                if item.duplicate_of_hash is not None:
+                    duplicate_of = originals.get(item.duplicate_of_hash) or original_by_hash(
+                        connection, item.duplicate_of_hash
+                    )
+                ids.append(
+                    connection.execute(
+                        insert(t.articles).values(
+                            uid=item.uid,
+                            url=entry.url,
+                            canonical_url=item.dated.canonical_url,
+                            source_id=source_ids.get(entry.source),
+                            source_name=entry.source,
+                            title=entry.title,
+                            title_derived=entry.title_derived,
+                            author=entry.author,
+                            language=entry.language,
+                            summary=entry.summary,
+                            text=entry.text,
+                            published_at=item.dated.published_at,
+                            date_source=item.dated.date_source.value,
+                            fetched_at=item.dated.fetched_at,
+                            content_hash=item.content_hash,
+                            duplicate_of=duplicate_of,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                )
+                if duplicate_of is None:
+                    originals.setdefault(item.content_hash, ids[-1])
+            counts: dict[int, int] = {}
+            for item in batch:
+                source_id = source_ids.get(item.dated.entry.source)
+                if source_id is not None:
+                    counts[source_id] = counts.get(source_id, 0) + 1
+            for source_id, count in counts.items():
+                connection.execute(
+                    update(t.sources)
+                    .where(t.sources.c.id == source_id)
+                    .values(items_seen=t.sources.c.items_seen + count)
+                )
+        return ids
+
+    def pending_enrichment(self, limit: int) -> list[Article]:
+        query = (
+            article_select()
+            .where(t.articles.c.embedding.is_(None), t.articles.c.duplicate_of.is_(None))
+            .order_by(t.articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query).mappings()]
+
+    def save_enrichments(self, enrichments: Sequence[Enrichment]) -> None:
+        with self.engine.begin() as connection:
+            for item in enrichments:
+                connection.execute(
+                    update(t.articles)
+                    .where(t.articles.c.id == item.article_id)
+                    .values(
+                        embedding=vector_to_blob(item.embedding),
+                        embedding_model=item.model,
+                        entities=list(item.entities),
+                        figures=[
+                            {"kind": f.kind, "value": f.value, "unit": f.unit, "text": f.text}
+                            for f in item.figures
+                        ],
+                    )
+                )
+
+    def pending_routing(self, limit: int) -> list[tuple[Article, Vector]]:
+        return self._with_vectors(t.articles.c.routed_at.is_(None), limit)
+
+    def save_topic_matches(
+        self, article_ids: Sequence[int], matches: Sequence[TopicMatch], now: dt.datetime
+    ) -> None:
+        """Replace the routing of ``article_ids`` (idempotent on rerun)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                t.article_topics.delete().where(t.article_topics.c.article_id.in_(article_ids))
+            )
+            for match in matches:
+                connection.execute(
+                    insert(t.article_topics).values(
+                        article_id=match.article_id,
+                        topic=match.topic,
+                        score=match.score,
+                        similarity=match.similarity,
+                        matched_terms=list(match.matched_terms),
+                    )
+                )
+            connection.execute(
+                update(t.articles).where(t.articles.c.id.in_(article_ids)).values(routed_at=now)
+            )
+
+    def pending_clustering(self, limit: int) -> list[tuple[Article, Vector]]:
+        """Enriched articles not yet in an event, oldest first (arrival order)."""
+        return self._with_vectors(t.articles.c.clustered_at.is_(None), limit)
+
+    def _with_vectors(self, condition: Any, limit: int) -> list[tuple[Article, Vector]]:
+        query = (
+            article_select()
+            .add_columns(t.articles.c.embedding)
+            .where(
+                condition,
+                t.articles.c.embedding.is_not(None),
+                t.articles.c.duplicate_of.is_(None),
+            )
+            .order_by(t.articles.c.published_at, t.articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                (article_from_row(row), blob_to_vector(row["embedding"]))
+                for row in connection.execute(query).mappings()
+            ]
+
+    def articles_by_ids(self, ids: Iterable[int]) -> dict[int, Article]:
+        wanted = sorted(set(ids))
+        found: dict[int, Article] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = article_select().where(t.articles.c.id.in_(chunk))
+                for row in connection.execute(query).mappings():
+                    found[row["id"]] = article_from_row(row)
+        return found
+
+    def article_figures(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        wanted = sorted(set(ids))
+        with self.engine.connect() as connection:
+            query = select(t.articles.c.id, t.articles.c.figures).where(t.articles.c.id.in_(wanted))
+            return {row.id: list(row.figures or []) for row in connection.execute(query)}
+
+
+def original_by_hash(connection: Connection, content_hash: str) -> int | None:
+    query = select(t.articles.c.id).where(
+        t.articles.c.content_hash == content_hash, t.articles.c.duplicate_of.is_(None)
+    )
+    found: int | None = connection.execute(query.order_by(t.articles.c.id).limit(1)).scalar()
+    return found
+
+
+ARTICLE_COLUMNS = (
+    t.articles.c.id,
+    t.articles.c.uid,
+    t.articles.c.url,
+    t.articles.c.canonical_url,
+    t.articles.c.source_name,
+    t.articles.c.title,
+    t.articles.c.text,
+    t.articles.c.published_at,
+    t.articles.c.date_source,
+    t.articles.c.title_derived,
+    t.articles.c.duplicate_of,
+)
+
+
+def article_select() -> Any:
+    return select(*ARTICLE_COLUMNS)
+
+
+def article_from_row(row: RowMapping) -> Article:
+    return Article(
+        id=row["id"],
+        uid=row["uid"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        source=row["source_name"],
+        title=row["title"],
+        text=row["text"],
+        published_at=as_utc(row["published_at"]),
+        date_estimated=row["date_source"] != DateSource.FEED.value,
+        title_derived=bool(row["title_derived"]),
+        duplicate_of=row["duplicate_of"],
+    )
