@@ -38,3 +38,39 @@ class StoredVersion:
     created_at: dt.datetime
     fingerprint: str
     document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A feed or site as stored, with its polling state and health."""
+
+    id: int
+    url: str
+    kind: str  # "feed" | "site" | "corpus"
+    name: str
+    homepage: str | None
+    vertical_hints: tuple[str, ...]
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    last_error: str | None
+    last_success_at: dt.datetime | None
+    consecutive_errors: int
+    next_poll_at: dt.datetime | None
+    paused_reason: str | None
+    items_seen: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePollState:
+    """What one poll changes on a source (the scheduler decides it, the store saves it)."""
+
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    last_error: str | None
+    last_success_at: dt.datetime | None
+    consecutive_errors: int
+    next_poll_at: dt.datetime | None
+    paused_reason: str | None

@@ -5,7 +5,7 @@ and ``store.base``.  Methods named ``pending_*`` return the work a stage has
 not done yet, so each stage is an idempotent unit of work over stored data and
 a crashed run is finished by running it again.  Operations live in one mixin
 per table group (``catalog_rows``, ``article_rows``, ``event_rows``,
-``briefing_rows``); this module opens, migrates and checks the database.
+``briefing_rows``, ``source_rows``); this module opens, migrates and checks the database.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from newspulse.store.catalog_rows import CatalogRows
 from newspulse.store.engine import create_store_engine
 from newspulse.store.event_rows import EventRows
 from newspulse.store.migrate import upgrade_to_head
+from newspulse.store.source_rows import SourceRows
 
 
-class SqlStore(CatalogRows, ArticleRows, EventRows, BriefingRows):
+class SqlStore(CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows):
     """All persistence of NewsPulse behind plain-data methods."""
 
     def __init__(self, engine: Engine) -> None:
