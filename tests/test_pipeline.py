@@ -125,3 +125,20 @@ def test_update_without_events_reports_empty(store: SqlStore, settings: Settings
     results = update_briefings(store, now=NOW, settings=settings)
     assert {r.status for r in results} == {"empty"}
     assert store.latest_briefing("ai-infrastructure-funding") is None
+
+
+def test_a_different_embedding_model_is_refused(
+    store: SqlStore, settings: Settings, hashing_embedder: Embedder, tmp_path: Path
+) -> None:
+    from newspulse.enrich.embed import HashingEmbedder
+    from newspulse.errors import StoreError
+
+    replay(store, corpus_slice("sports", 5, tmp_path), hashing_embedder, now=NOW, settings=settings)
+    with pytest.raises(StoreError, match="embedded with"):
+        replay(
+            store,
+            corpus_slice("crypto", 5, tmp_path),
+            HashingEmbedder(128),
+            now=NOW,
+            settings=settings,
+        )

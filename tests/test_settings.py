@@ -14,7 +14,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 
 def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSPULSE_DB", raising=False)
-    settings = load_settings(tmp_path / "absent.toml")
+    monkeypatch.delenv("NEWSPULSE_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no newspulse.toml here: defaults apply
+    settings = load_settings()
     assert settings.db == "sqlite:///newspulse.db"
     assert settings.cluster.threshold == Settings().cluster.threshold
 
@@ -72,3 +74,27 @@ def test_every_setting_is_documented() -> None:
     documented = set(re.findall(r"`([a-z_.]+)`", DOCS.read_text("utf-8")))
     missing = [name for name in setting_names(Settings) if name not in documented]
     assert not missing, f"docs/settings.md lacks {missing}"
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "[rank]\nhalf_life_days = 0\n",
+        "[embed]\nbatch_size = 0\n",
+        "[cluster]\nthreshold = 1.5\n",
+        "[write]\nmin_themes = 8\nmax_themes = 3\n",
+    ],
+)
+def test_out_of_range_values_are_config_errors(tmp_path: Path, toml: str) -> None:
+    config = tmp_path / "newspulse.toml"
+    config.write_text(toml, "utf-8")
+    with pytest.raises(ConfigError, match="invalid settings"):
+        load_settings(config)
+
+
+def test_a_named_config_file_must_exist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml")
+    monkeypatch.setenv("NEWSPULSE_CONFIG", str(tmp_path / "also-missing.toml"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings()

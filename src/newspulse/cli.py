@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from newspulse.errors import NewsPulseError
 from newspulse.settings import Settings, load_settings
@@ -200,4 +201,10 @@ def main() -> None:
         app()
     except NewsPulseError as exc:
         typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        # Locked SQLite files, lost connections, constraint races: say so, without a traceback.
+        typer.echo(
+            f"database error: {type(exc).__name__}: {getattr(exc, 'orig', None) or exc}", err=True
+        )
         sys.exit(1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newspulse.cluster.assign import cluster_batch
@@ -21,8 +21,10 @@ from newspulse.dedup.exact import content_hash, dedup_batch
 from newspulse.domain import Topic
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
+from newspulse.errors import StoreError
 from newspulse.ingest.corpus import CorpusProblem, read_corpus
 from newspulse.ingest.dating import date_entry
+from newspulse.ingest.normalize import normalise_entry
 from newspulse.rank import rank_events
 from newspulse.route import TopicProfile, build_profile, route_article
 from newspulse.settings import Settings
@@ -56,7 +58,7 @@ class ReplayReport:
 @dataclass(frozen=True, slots=True)
 class TopicUpdate:
     topic: str
-    status: str  # "written" | "unchanged" | "empty"
+    status: str  # "written" | "unchanged" | "empty" | "withheld"
     version: int | None = None
     events: int = 0
     sources: int = 0
@@ -73,10 +75,9 @@ def ingest_corpus(
     dated, problems = [], list(corpus.problems)
     limit = settings.ingest.max_text_chars
     for number, entry in enumerate(corpus.entries, start=1):
-        if len(entry.text) > limit:
-            entry = replace(entry, text=entry.text[:limit])
         try:
-            dated.append(date_entry(entry, fetched_at=now, future_tolerance=tolerance))
+            clean_entry = normalise_entry(entry, max_text_chars=limit)
+            dated.append(date_entry(clean_entry, fetched_at=now, future_tolerance=tolerance))
         except ValueError as exc:
             problems.append(CorpusProblem(number, str(exc)))
     dated.sort(key=lambda d: (d.published_at, d.canonical_url))
@@ -97,7 +98,19 @@ def ingest_corpus(
     return IngestReport(len(corpus.entries), stored, seen_before, copies, tuple(problems))
 
 
+def check_embedding_model(store: SqlStore, embedder: Embedder) -> None:
+    """Vectors of two models live in different spaces: never mix them in one store."""
+    others = store.embedding_models() - {embedder.name}
+    if others:
+        raise StoreError(
+            f"stored articles were embedded with {sorted(others)} but this run uses "
+            f"{embedder.name!r}; set embed.model back, or rebuild the store with the new model",
+            store.url,
+        )
+
+
 def enrich_pending(store: SqlStore, embedder: Embedder) -> int:
+    check_embedding_model(store, embedder)
     done = 0
     while batch := store.pending_enrichment(BATCH_SIZE):
         store.save_enrichments(enrich_articles(batch, embedder))
@@ -131,7 +144,10 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
     window = dt.timedelta(days=settings.cluster.window_days)
     done = 0
     while batch := store.pending_clustering(BATCH_SIZE):
-        earliest = min(article.published_at for article, _ in batch)
+        # One stray old date must not load the whole history into the index: articles
+        # more than two windows older than the batch's newest just start new events.
+        newest = max(article.published_at for article, _ in batch)
+        earliest = max(min(article.published_at for article, _ in batch), newest - 2 * window)
         live = store.live_events(since=earliest - window)
         dimensions = len(batch[0][1])
         result = cluster_batch(batch, EventIndex(live, dimensions), settings.cluster)
@@ -186,22 +202,26 @@ def update_briefings(
 def update_topic(
     store: SqlStore, topic: Topic, *, now: dt.datetime, settings: Settings
 ) -> TopicUpdate:
-    window = dt.timedelta(days=topic.window_days or settings.write.window_days)
+    days = topic.window_days if topic.window_days is not None else settings.write.window_days
     events = [
         e
-        for e in store.topic_events(topic.slug, since=now - window)
-        if e.first_seen <= now and e.topic_share >= settings.write.min_topic_share
+        for e in store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now)
+        if e.topic_share >= settings.write.min_topic_share
     ]
     if not events:
         return TopicUpdate(topic.slug, "empty")
-    fingerprint = events_fingerprint(events)
+    fingerprint = events_fingerprint(events, now=now, settings=settings.write, rank=settings.rank)
     previous = store.latest_version(topic.slug)
     if previous is not None and previous.fingerprint == fingerprint:
         return TopicUpdate(topic.slug, "unchanged", previous.version, len(events))
     ranked = rank_events(events, now=now, settings=settings.rank)
-    store.save_salience({e.id: e.salience for e in ranked})
     articles = store.articles_by_ids(a for e in ranked for a in e.article_ids)
     written = write_version(topic, ranked, articles, now=now, settings=settings.write)
+    if not written.briefing.sections and not written.briefing.notable:
+        # Everything was withheld: keep the previous version rather than publish nothing.
+        return TopicUpdate(
+            topic.slug, "withheld", previous.version if previous else None, len(events)
+        )
     document = written.briefing.to_json()
     diff = version_diff(previous.document if previous else None, document)
     document["changes"] = diff

@@ -57,7 +57,9 @@ def route_article(
         similarity = float(np.dot(vector, profile.vector))
         terms = tuple(term for term, pattern in profile.include if pattern.search(text))
         score = similarity + settings.term_bonus * min(len(terms), MAX_TERM_BONUSES)
-        threshold = profile.topic.threshold or settings.threshold
+        threshold = profile.topic.threshold
+        if threshold is None:
+            threshold = settings.threshold
         if score >= threshold:
             match = TopicMatch(
                 article_id=article.id,

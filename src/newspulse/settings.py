@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from newspulse.errors import ConfigError
@@ -26,10 +26,10 @@ class IngestSettings(BaseModel):
     """How entries become articles."""
 
     future_tolerance_hours: float = Field(
-        6.0, description="A published date this far past the fetch time is treated as wrong."
+        6.0, ge=0, description="A published date this far past the fetch time is treated as wrong."
     )
     max_text_chars: int = Field(
-        100_000, description="Article text beyond this length is cut before storing."
+        100_000, gt=0, description="Article text beyond this length is cut before storing."
     )
 
 
@@ -40,8 +40,8 @@ class EmbedSettings(BaseModel):
         "all-MiniLM-L6-v2",
         description="Embedding model: 'all-MiniLM-L6-v2' (bundled weights) or 'hashing' (tests).",
     )
-    batch_size: int = Field(64, description="Texts per encoder batch.")
-    threads: int = Field(0, description="Torch CPU threads; 0 keeps torch's default.")
+    batch_size: int = Field(64, gt=0, description="Texts per encoder batch.")
+    threads: int = Field(0, ge=0, description="Torch CPU threads; 0 keeps torch's default.")
 
 
 class RouteSettings(BaseModel):
@@ -49,19 +49,23 @@ class RouteSettings(BaseModel):
 
     threshold: float = Field(
         0.32,
+        ge=-1,
+        le=2,
         description="Default minimum routing score for topic membership "
         "(tuned on the three demo corpora: vertical accuracy vs spill-over).",
     )
     term_bonus: float = Field(
-        0.06, description="Score added per matched include term, at most three terms."
+        0.06, ge=0, description="Score added per matched include term, at most three terms."
     )
     label_margin: float = Field(
         0.15,
+        ge=0,
         description="An article also joins other topics of its best topic's vertical that "
         "score within this margin of the best one.",
     )
     cross_vertical_margin: float = Field(
         0.05,
+        ge=0,
         description="A topic outside the best match's vertical must score within this margin "
         "of the best match.",
     )
@@ -72,11 +76,14 @@ class ClusterSettings(BaseModel):
 
     threshold: float = Field(
         0.65,
+        ge=-1,
+        le=1,
         description="Minimum cosine similarity of an article to an event centroid to join it "
         "(B-cubed F1 0.79/0.76/0.80 on the demo corpora's query groups with MiniLM).",
     )
     window_days: float = Field(
         30.0,
+        gt=0,
         description="An event is live for new articles this long after its last article "
         "(long enough for stories covered over weeks and for estimated dates).",
     )
@@ -85,34 +92,49 @@ class ClusterSettings(BaseModel):
 class RankSettings(BaseModel):
     """Event salience."""
 
-    half_life_days: float = Field(21.0, description="Recency decay half-life of event salience.")
+    half_life_days: float = Field(
+        21.0, gt=0, description="Recency decay half-life of event salience."
+    )
 
 
 class WriteSettings(BaseModel):
     """The briefing writer."""
 
-    window_days: int = Field(90, description="Events considered for a briefing, by last article.")
+    window_days: int = Field(
+        90, gt=0, description="Events considered for a briefing, by last article."
+    )
     min_topic_share: float = Field(
         0.5,
+        ge=0,
+        le=1,
         description="An event enters a topic's briefing when at least this share of its "
         "articles is routed to the topic.",
     )
-    recent_days: int = Field(7, description="Age limit of 'Notable recent developments'.")
-    min_themes: int = Field(3, description="Fewest themed sections when enough events exist.")
-    max_themes: int = Field(7, description="Most themed sections.")
-    max_bullets_per_section: int = Field(6, description="Bullets per themed section.")
-    max_notable: int = Field(4, description="Bullets under 'Notable recent developments'.")
-    max_implications: int = Field(3, description="Bullets under 'Implications'.")
+    recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
+    min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")
+    max_themes: int = Field(7, ge=1, description="Most themed sections.")
+    max_bullets_per_section: int = Field(6, gt=0, description="Bullets per themed section.")
+    max_notable: int = Field(4, ge=0, description="Bullets under 'Notable recent developments'.")
+    max_implications: int = Field(3, ge=0, description="Bullets under 'Implications'.")
     redundancy_threshold: float = Field(
-        0.5, description="Jaccard similarity of word trigrams above which two bullets repeat."
+        0.5,
+        ge=0,
+        le=1,
+        description="Jaccard similarity of word trigrams above which two bullets repeat.",
     )
+
+    @model_validator(mode="after")
+    def themes_in_order(self) -> WriteSettings:
+        if self.min_themes > self.max_themes:
+            raise ValueError("write.min_themes must not exceed write.max_themes")
+        return self
 
 
 class ServeSettings(BaseModel):
     """The web server."""
 
     host: str = Field("127.0.0.1", description="Address `newspulse serve` binds to.")
-    port: int = Field(8000, description="Port `newspulse serve` listens on.")
+    port: int = Field(8000, gt=0, le=65535, description="Port `newspulse serve` listens on.")
 
 
 class Settings(BaseSettings):
@@ -152,7 +174,10 @@ class Settings(BaseSettings):
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Read defaults < TOML file < environment < ``overrides`` (CLI flags; None values ignored)."""
-    path = config_file or Path(os.environ.get("NEWSPULSE_CONFIG", DEFAULT_CONFIG_FILE))
+    named = config_file or os.environ.get("NEWSPULSE_CONFIG")
+    path = Path(named) if named else Path(DEFAULT_CONFIG_FILE)
+    if named and not path.exists():
+        raise ConfigError("settings file not found", str(path))
     from_file = read_toml(path) if path.exists() else {}
     try:
         from_env = Settings().model_dump(exclude_unset=True)

@@ -27,7 +27,10 @@ def test_uid_is_short_and_stable() -> None:
 
 
 def test_dedup_batch_skips_seen_urls_and_links_copies() -> None:
-    wire = "Nvidia agreed to buy Groq assets for $20 billion, the companies said."
+    wire = (
+        "Nvidia agreed to buy Groq assets for $20 billion, the companies said on Wednesday, in a "
+        "deal that brings the inference chip designer's engineers and licences under Nvidia."
+    )
     batch = [
         dated("https://a.example/1", wire),
         dated("https://b.example/syndicated", wire),
@@ -45,3 +48,13 @@ def test_dedup_batch_skips_seen_urls_and_links_copies() -> None:
     ]
     assert [a.duplicate_of_hash is not None for a in result.accepted] == [False, True, False]
     assert (result.seen_before, result.copies) == (2, 1)
+
+
+def test_short_identical_texts_are_not_copies() -> None:
+    result = dedup_batch(
+        [dated("https://a.example/1", "Read more"), dated("https://b.example/2", "Read more")],
+        known_urls=set(),
+        known_hashes=set(),
+    )
+    assert [a.duplicate_of_hash for a in result.accepted] == [None, None]
+    assert result.copies == 0

@@ -67,3 +67,10 @@ def test_invalid_topics_are_clear_errors(
 def test_missing_file_is_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read topics file"):
         load_catalog(tmp_path / "absent.toml")
+
+
+def test_non_numeric_threshold_is_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "topics.toml"
+    path.write_text(ISSUE_EXAMPLE + 'threshold = "high"\n', "utf-8")
+    with pytest.raises(ConfigError, match="positive number"):
+        load_catalog(path)

@@ -42,7 +42,7 @@ def test_sqlite_is_wal_and_migrations_match_schema(tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+    assert version == "0002"
     check_schema_matches_tables(store)
     assert set(inspect(store.engine).get_table_names()) >= set(metadata.tables)
 
@@ -95,3 +95,19 @@ def test_copies_link_to_the_original_in_one_transaction(store: SqlStore) -> None
     copy = next(a for a in articles.values() if a.uid != "orig-bbbb")
     assert copy.duplicate_of == original.id
     assert [a.id for a in store.pending_enrichment(10)] == [original.id]
+
+
+def test_out_of_date_schema_is_a_clear_error(tmp_path: Path) -> None:
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'old.db'}")
+    store.migrate()
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    with pytest.raises(StoreError, match="revision 0000"):
+        store.check_ready()
+
+
+@pytest.mark.postgres
+def test_postgres_errors_are_clear(postgres_url: str) -> None:
+    unreachable = SqlStore.open("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(StoreError, match="cannot connect"):
+        unreachable.check_ready()

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from newspulse.domain import Topic
-from newspulse.settings import WriteSettings
+from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
 from tests.write.helpers import NOW, make_article, make_event
 
@@ -63,8 +65,22 @@ def test_version_cites_all_supporters_and_counts_sources() -> None:
 
 def test_fingerprint_and_diff() -> None:
     topic, events, articles = build()
-    assert events_fingerprint(events) == events_fingerprint(list(reversed(events)))
-    assert events_fingerprint(events) != events_fingerprint(events[:-1])
+
+    def fingerprint(chosen: list, **changes: object) -> str:
+        return events_fingerprint(
+            chosen,
+            now=changes.pop("now", NOW),  # type: ignore[arg-type]
+            settings=WriteSettings(**changes),  # type: ignore[arg-type]
+            rank=RankSettings(),
+        )
+
+    assert fingerprint(events) == fingerprint(list(reversed(events)))
+    assert fingerprint(events) != fingerprint(events[:-1])
+    assert fingerprint(events) != fingerprint(events, max_notable=2)
+    # 20 days after the articles the events are no longer "recent" at a 30-day limit.
+    assert fingerprint(events, recent_days=30) != fingerprint(
+        events, recent_days=30, now=NOW + dt.timedelta(days=15)
+    )
     first = write_version(topic, events, articles, now=NOW, settings=WriteSettings())
     second = write_version(topic, events[:-1], articles, now=NOW, settings=WriteSettings())
     diff = version_diff(first.briefing.to_json(), second.briefing.to_json())

@@ -65,3 +65,21 @@ def test_section_without_surviving_bullets_is_dropped() -> None:
     bad = Bullet("Nvidia's revenue rose to $90 billion.", ("a001",))
     verified, _ = verify_briefing(briefing([bad]), ARTICLES, redundancy_threshold=0.5)
     assert verified.sections == ()
+
+
+def test_citation_paths_follow_the_published_document() -> None:
+    bad = Bullet("Nvidia's revenue rose to $90 billion.", ("a001",))
+    good = Bullet("Meta signed nuclear deals with Vistra, Oklo and TerraPower.", ("a002",))
+    _, records = verify_briefing(briefing([bad, good]), ARTICLES, redundancy_threshold=0.5)
+    assert [(r.path, r.article_id) for r in records] == [("sections.0.bullets.0", 2)]
+
+
+def test_lead_restating_a_bullet_is_withheld_not_the_bullet() -> None:
+    text = "Meta signed nuclear deals with Vistra, Oklo and TerraPower."
+    verified, _ = verify_briefing(
+        briefing([Bullet(text, ("a002",))], lead=[Statement(text, ("a002",))]),
+        ARTICLES,
+        redundancy_threshold=0.5,
+    )
+    assert verified.lead == ()
+    assert [b.text for b in verified.sections[0].bullets] == [text]

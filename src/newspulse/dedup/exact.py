@@ -19,6 +19,10 @@ WHITESPACE = re.compile(r"\s+")
 NON_WORD = re.compile(r"[^\w\s]")
 
 
+# Texts shorter than this (empty, "Read more") are not evidence of a copy.
+MIN_COPY_WORDS = 20
+
+
 def content_hash(text: str) -> str:
     """blake2b of the text with case, punctuation and spacing normalised away."""
     normalised = WHITESPACE.sub(" ", NON_WORD.sub(" ", text.lower())).strip()
@@ -54,7 +58,7 @@ def dedup_batch(
             continue
         urls.add(dated.canonical_url)
         digest = content_hash(dated.entry.text)
-        is_copy = digest in hashes
+        is_copy = digest in hashes and len(dated.entry.text.split()) >= MIN_COPY_WORDS
         copies += is_copy
         hashes.add(digest)
         accepted.append(

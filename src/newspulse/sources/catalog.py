@@ -83,8 +83,8 @@ def parse_topic(raw: dict[str, Any], resource: str) -> Topic:
     missing = [key for key in REQUIRED_TOPIC_KEYS if not raw.get(key)]
     if missing:
         raise ConfigError(f"topic {raw.get('slug', '?')!r} lacks {missing}", resource)
-    threshold = raw.get("threshold")
-    window = raw.get("window_days")
+    threshold = positive_or_none(raw.get("threshold"), "threshold", resource)
+    window = positive_or_none(raw.get("window_days"), "window_days", resource)
     return Topic(
         slug=require_slug(raw, resource),
         vertical=str(raw["vertical"]),
@@ -93,9 +93,17 @@ def parse_topic(raw: dict[str, Any], resource: str) -> Topic:
         description=" ".join(str(raw["description"]).split()),
         include=as_terms(raw.get("include", []), "include", resource),
         exclude=as_terms(raw.get("exclude", []), "exclude", resource),
-        threshold=float(threshold) if threshold is not None else None,
+        threshold=threshold,
         window_days=int(window) if window is not None else None,
     )
+
+
+def positive_or_none(value: Any, key: str, resource: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"'{key}' must be a positive number, not {value!r}", resource)
+    return float(value)
 
 
 def require_slug(raw: dict[str, Any], resource: str) -> str:

@@ -125,6 +125,12 @@ class ArticleRows(StoreRows):
                 )
         return ids
 
+    def embedding_models(self) -> set[str]:
+        """The models stored vectors came from (one, unless settings changed mid-life)."""
+        query = select(t.articles.c.embedding_model).distinct()
+        with self.engine.connect() as connection:
+            return {model for model in connection.execute(query).scalars() if model}
+
     def pending_enrichment(self, limit: int) -> list[Article]:
         query = (
             article_select()

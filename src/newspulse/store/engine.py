@@ -22,7 +22,10 @@ def create_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError("cannot create the database folder", url) from exc
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", configure_sqlite)
         return engine

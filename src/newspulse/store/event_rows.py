@@ -107,8 +107,14 @@ class EventRows(StoreRows):
             )
             refresh_event_stats(connection, touched)
 
-    def topic_events(self, topic: str, since: dt.datetime) -> list[EventSummary]:
-        """Events with at least one article routed to ``topic``, last seen after ``since``."""
+    def topic_events(
+        self, topic: str, since: dt.datetime, until: dt.datetime | None = None
+    ) -> list[EventSummary]:
+        """Events with at least one article routed to ``topic``, last seen after ``since``.
+
+        With ``until``, articles published later are left out of each event, so a run
+        with ``--now`` in the past never cites the future.
+        """
         in_topic = (
             select(t.event_articles.c.event_id)
             .join(t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id)
@@ -120,6 +126,7 @@ class EventRows(StoreRows):
                 t.event_articles.c.article_id,
                 t.articles.c.source_name,
                 t.articles.c.date_source,
+                t.articles.c.published_at,
                 t.article_topics.c.score,
             )
             .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
@@ -131,18 +138,15 @@ class EventRows(StoreRows):
                     t.article_topics.c.topic == topic,
                 ),
             )
-            .where(t.events.c.id.in_(in_topic), t.events.c.last_seen >= since)
+            .where(
+                t.events.c.id.in_(in_topic),
+                t.events.c.last_seen >= since,
+                t.articles.c.published_at <= (until or dt.datetime.max.replace(tzinfo=dt.UTC)),
+            )
             .order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
         )
         with self.engine.connect() as connection:
             return summarise_events(connection.execute(query).mappings())
-
-    def save_salience(self, salience: dict[int, float]) -> None:
-        with self.engine.begin() as connection:
-            for event_id, value in salience.items():
-                connection.execute(
-                    update(t.events).where(t.events.c.id == event_id).values(salience=value)
-                )
 
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:
@@ -179,8 +183,8 @@ def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
             EventSummary(
                 id=event_id,
                 label=head["label"],
-                first_seen=as_utc(head["first_seen"]),
-                last_seen=as_utc(head["last_seen"]),
+                first_seen=min(as_utc(m["published_at"]) for m in members),
+                last_seen=max(as_utc(m["published_at"]) for m in members),
                 article_ids=tuple(m["article_id"] for m in members),
                 sources=tuple(m["source_name"] for m in members),
                 centroid=blob_to_vector(head["centroid"]),

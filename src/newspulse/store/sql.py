@@ -10,6 +10,8 @@ per table group (``catalog_rows``, ``article_rows``, ``event_rows``,
 
 from __future__ import annotations
 
+from alembic.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -20,7 +22,7 @@ from newspulse.store.briefing_rows import BriefingRows
 from newspulse.store.catalog_rows import CatalogRows
 from newspulse.store.engine import create_store_engine
 from newspulse.store.event_rows import EventRows
-from newspulse.store.migrate import upgrade_to_head
+from newspulse.store.migrate import head_revision, upgrade_to_head
 from newspulse.store.source_rows import SourceRows
 
 
@@ -37,18 +39,29 @@ class SqlStore(CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows):
     def migrate(self) -> None:
         try:
             upgrade_to_head(self.engine)
-        except SQLAlchemyError as exc:
-            raise StoreError("cannot create or upgrade the database", str(self.engine.url)) from exc
+        except (SQLAlchemyError, CommandError) as exc:
+            raise StoreError("cannot create or upgrade the database", self.url) from exc
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
 
     def check_ready(self) -> None:
-        """Fail clearly when the database was never initialised."""
+        """Fail clearly when the database is unreachable, never initialised or out of date."""
         try:
             with self.engine.connect() as connection:
-                connection.execute(select(func.count()).select_from(t.topics)).scalar_one()
+                current = MigrationContext.configure(connection).get_current_revision()
         except OperationalError as exc:
+            raise StoreError("cannot connect to the database", self.url) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError("cannot read the database", self.url) from exc
+        if current is None:
+            raise StoreError("database is not initialised; run `newspulse init` first", self.url)
+        if current != head_revision(self.engine):
             raise StoreError(
-                "database is not initialised; run `newspulse init` first", str(self.engine.url)
-            ) from exc
+                f"database schema is at revision {current}; run `newspulse init` to upgrade",
+                self.url,
+            )
 
     def close(self) -> None:
         self.engine.dispose()

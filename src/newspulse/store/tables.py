@@ -115,6 +115,21 @@ articles = Table(
     Index("ix_articles_published_at", "published_at"),
 )
 
+# Partial indexes over each stage's pending work, so `pending_*` queries read only the
+# rows still to do instead of scanning every stored article.
+for _name, _pending, _columns in (
+    ("ix_articles_pending_enrichment", articles.c.embedding.is_(None), ("id",)),
+    ("ix_articles_pending_routing", articles.c.routed_at.is_(None), ("published_at", "id")),
+    ("ix_articles_pending_clustering", articles.c.clustered_at.is_(None), ("published_at", "id")),
+):
+    _condition = _pending & articles.c.duplicate_of.is_(None)
+    Index(
+        _name,
+        *(articles.c[column] for column in _columns),
+        sqlite_where=_condition,
+        postgresql_where=_condition,
+    )
+
 article_topics = Table(
     "article_topics",
     metadata,

@@ -13,7 +13,7 @@ from newspulse.text.dates import (
     find_stale_time_references,
 )
 from newspulse.text.figures import figure_key, figure_keys, find_figures, number_tokens
-from newspulse.text.names import find_names, name_keys
+from newspulse.text.names import find_names, mentions, name_keys, normalise_for_names
 from newspulse.text.sentences import (
     STOPWORDS,
     content_tokens,
@@ -39,7 +39,9 @@ __all__ = [
     "find_stale_time_references",
     "is_clean_sentence",
     "jaccard",
+    "mentions",
     "name_keys",
+    "normalise_for_names",
     "number_tokens",
     "sentence_problem",
     "shingles",

@@ -122,6 +122,17 @@ def name_key(name: str) -> str:
     return INITIAL_PERIOD.sub(r"\1", CORPORATE_SUFFIX.sub("", key))
 
 
+def normalise_for_names(text: str) -> str:
+    """Source text spelled the way ``name_key`` spells names, for ``mentions`` lookups."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    return INITIAL_PERIOD.sub(r"\1", lowered)
+
+
+def mentions(normalised_text: str, key: str) -> bool:
+    """Whether a name key occurs as whole words ("us" must not match inside "business")."""
+    return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", normalised_text) is not None
+
+
 def name_runs(text: str) -> list[str]:
     """Every name occurrence, steps 1-4 of the module docstring."""
     blanked = BLANKED.sub(lambda match: "\n" * len(match.group(0)), text)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from newspulse.domain import Article, Briefing, EventSummary, Topic
-from newspulse.settings import WriteSettings
+from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.extractive import write_extractive
 from newspulse.write.plan import plan_briefing
 from newspulse.write.verify import CitationRecord, verify_briefing
@@ -22,10 +23,28 @@ class WrittenVersion:
     input_article_ids: tuple[int, ...]
 
 
-def events_fingerprint(events: Sequence[EventSummary]) -> str:
-    """Changes exactly when an event enters, leaves or gains/loses an article."""
+# Bump when the writer's output changes for the same input, so every topic is rewritten.
+WRITER_VERSION = "extractive-1"
+
+
+def events_fingerprint(
+    events: Sequence[EventSummary],
+    *,
+    now: dt.datetime,
+    settings: WriteSettings,
+    rank: RankSettings,
+) -> str:
+    """Changes when an event enters, leaves or gains/loses an article, when an event ages
+    out of "recent", or when the writer or its settings change: exactly when a new
+    version could read differently."""
+    recent_cutoff = now - dt.timedelta(days=settings.recent_days)
     parts = sorted(f"{e.id}:{','.join(map(str, sorted(e.article_ids)))}" for e in events)
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    recent = sorted(str(e.id) for e in events if e.last_seen >= recent_cutoff)
+    configuration = json.dumps(
+        [WRITER_VERSION, settings.model_dump(), rank.model_dump()], sort_keys=True
+    )
+    text = "|".join(parts) + "#" + ",".join(recent) + "#" + configuration
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def write_version(

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from newspulse.domain import Article
 from newspulse.text.figures import figure_keys
-from newspulse.text.names import name_keys
+from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
 from newspulse.text.similarity import jaccard
 
@@ -62,7 +62,7 @@ class ArticleFacts:
             article=article,
             words=frozenset(content_words(text)),
             figures=frozenset(figure_keys(text)),
-            names_text=text.lower(),
+            names_text=normalise_for_names(text),
         )
 
 
@@ -140,7 +140,7 @@ def support_score(candidate: Candidate, facts: ArticleFacts) -> float:
     if not candidate.figures <= facts.figures:
         return 0.0
     if candidate.names:
-        found = sum(1 for name in candidate.names if name in facts.names_text)
+        found = sum(1 for name in candidate.names if mentions(facts.names_text, name))
         if found / len(candidate.names) < MIN_NAME_SUPPORT:
             return 0.0
     if not candidate.words:

@@ -47,6 +47,8 @@ ANALYSIS_CUES = re.compile(
 HEADLINE_SUFFIX = re.compile("\\s+[-|\u2013\u2014]\\s+[^-|\u2013\u2014]{2,40}$")
 MAX_HEADLINE_WORDS = 18
 MIN_CHILD_NOVELTY = 2
+MAX_ARTICLES_PER_EVENT = 20
+INTRO_ARTICLES_PER_EVENT = 5
 
 
 @dataclass(slots=True)
@@ -58,6 +60,26 @@ class Composer:
     facts: dict[int, ArticleFacts] = field(default_factory=dict)
     candidates: dict[int, list[Candidate]] = field(default_factory=dict)
     used: list[Candidate] = field(default_factory=list)
+    event_of: dict[int, EventSummary] = field(default_factory=dict)
+    cited_events: dict[int, EventSummary] = field(default_factory=dict)
+
+    def evidence_ids(self, event: EventSummary) -> list[int]:
+        """The event's articles the writer reads: one per outlet first, at most a cap.
+
+        Scoring is quadratic in the number of articles, and the 21st article of a story
+        rarely adds a fact the first twenty lacked.
+        """
+        for article_id in event.article_ids:
+            self.event_of.setdefault(article_id, event)
+        present = [a for a in event.article_ids if a in self.articles]
+        seen: set[str] = set()
+        first_per_outlet: list[int] = []
+        repeats: list[int] = []
+        for article_id in present:
+            outlet = self.articles[article_id].source
+            (repeats if outlet in seen else first_per_outlet).append(article_id)
+            seen.add(outlet)
+        return (first_per_outlet + repeats)[:MAX_ARTICLES_PER_EVENT]
 
     def facts_for(self, ids: Iterable[int]) -> list[ArticleFacts]:
         out = []
@@ -80,12 +102,18 @@ class Composer:
         return not any(same_fact(candidate, other) for other in self.used)
 
     def ranked(self, event: EventSummary) -> list[tuple[Candidate, list[tuple[int, float]]]]:
-        facts = self.facts_for(event.article_ids)
-        fresh = [c for c in self.candidates_for(event.article_ids) if self.is_new(c)]
+        ids = self.evidence_ids(event)
+        facts = self.facts_for(ids)
+        fresh = [c for c in self.candidates_for(ids) if self.is_new(c)]
         return best_candidates(fresh, facts)
 
     def take(self, candidate: Candidate, supporters: Sequence[tuple[int, float]]) -> Statement:
+        """Use a sentence; the events of its supporters become sources of the briefing."""
         self.used.append(candidate)
+        for article_id, _ in supporters:
+            event = self.event_of.get(article_id)
+            if event is not None:
+                self.cited_events.setdefault(event.id, event)
         return Statement(candidate.text, tuple(self.uid(a) for a, _ in supporters))
 
     def uid(self, article_id: int) -> str:
@@ -138,7 +166,9 @@ def write_extractive(
     lead = lead_statements(composer, plan)
     implications = implication_bullets(composer, plan)
     summary = summary_statements(composer, plan)
-    used_events = plan.planned_events
+    planned_ids = {e.id for e in plan.planned_events}
+    extra = [e for e in composer.cited_events.values() if e.id not in planned_ids]
+    used_events = (*plan.planned_events, *extra)
     return Briefing(
         topic=plan.topic,
         updated_at=plan.now,
@@ -172,8 +202,8 @@ def section_with_stats(
 
 
 def section_intro(composer: Composer, events: Sequence[EventSummary]) -> tuple[Statement, ...]:
-    """The theme's most widely supported unused sentence."""
-    ids = [a for e in events for a in e.article_ids]
+    """The theme's most widely supported unused sentence (a few articles per event read)."""
+    ids = [a for e in events for a in composer.evidence_ids(e)[:INTRO_ARTICLES_PER_EVENT]]
     facts = composer.facts_for(ids)
     fresh = [c for c in composer.candidates_for(ids) if composer.is_new(c)]
     ranked = best_candidates(fresh, facts)

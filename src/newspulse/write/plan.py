@@ -54,7 +54,8 @@ def plan_briefing(
     now: dt.datetime,
     settings: WriteSettings,
 ) -> BriefingPlan:
-    window = dt.timedelta(days=topic.window_days or settings.window_days)
+    days = topic.window_days if topic.window_days is not None else settings.window_days
+    window = dt.timedelta(days=days)
     events = [e for e in ranked_events if now - window <= e.last_seen]
     recent_cutoff = now - dt.timedelta(days=settings.recent_days)
     notable = [e for e in events if e.has_known_date and e.last_seen >= recent_cutoff]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from newspulse.domain import Article, Briefing, Bullet, Statement, Verification
 from newspulse.text.dates import find_stale_time_references
 from newspulse.text.figures import figure_keys
-from newspulse.text.names import name_keys
+from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.sentences import content_words, split_sentences
 from newspulse.text.similarity import jaccard, shingles
 from newspulse.write.evidence import Fact, same_fact
@@ -43,14 +43,14 @@ class Verifier:
     source_ids: frozenset[str]
     redundancy_threshold: float
     as_of: dt.date
-    records: list[CitationRecord] = dataclasses.field(default_factory=list)
+    support: dict[str, list[tuple[int, str, float]]] = dataclasses.field(default_factory=dict)
     withheld: list[str] = dataclasses.field(default_factory=list)
-    bullet_facts: list[tuple[Fact, set[str]]] = dataclasses.field(default_factory=list)
+    told: list[tuple[Fact, set[str]]] = dataclasses.field(default_factory=list)
     statements: int = 0
     cited: int = 0
     supported: int = 0
 
-    def check(self, statement: Statement, path: str, *, is_bullet: bool) -> Statement | None:
+    def check(self, statement: Statement) -> Statement | None:
         self.statements += 1
         citations = tuple(c for c in statement.citations if c in self.source_ids)
         if not citations:
@@ -60,43 +60,43 @@ class Verifier:
         problem = unsupported_reason(statement.text, cited)
         if problem is None and find_stale_time_references(statement.text, as_of=self.as_of):
             problem = "stale time reference"
-        if problem is None and is_bullet:
-            fact = Fact(statement.text)
-            grams = shingles(statement.text)
-            if any(
-                jaccard(grams, seen_grams) > self.redundancy_threshold or same_fact(fact, seen)
-                for seen, seen_grams in self.bullet_facts
-            ):
-                problem = "repeats another bullet"
-            else:
-                self.bullet_facts.append((fact, grams))
+        if problem is None and self.repeats(statement.text):
+            problem = "repeats another statement"
         if problem is not None:
             return self.withhold(statement, problem)
         self.supported += 1
-        for article in cited:
-            passage, score = best_passage(statement.text, article)
-            self.records.append(CitationRecord(path, article.id, passage, score))
+        self.support[statement.text] = [(a.id, *best_passage(statement.text, a)) for a in cited]
         return Statement(statement.text, citations)
+
+    def repeats(self, text: str) -> bool:
+        """Whether the page already states this fact; if not, remember it as told."""
+        fact, grams = Fact(text), shingles(text)
+        if any(
+            jaccard(grams, told_grams) > self.redundancy_threshold or same_fact(fact, told)
+            for told, told_grams in self.told
+        ):
+            return True
+        self.told.append((fact, grams))
+        return False
 
     def withhold(self, statement: Statement, reason: str) -> Statement | None:
         """Record why a statement is not published; returns None so the caller drops it."""
         self.withheld.append(f"{reason}: {statement.text[:WITHHELD_PREVIEW]}")
         return None
 
-    def bullets(self, bullets: Sequence[Bullet], path: str) -> tuple[Bullet, ...]:
+    def bullets(self, bullets: Sequence[Bullet]) -> tuple[Bullet, ...]:
         kept = []
-        for number, bullet in enumerate(bullets):
-            here = f"{path}.{number}"
-            checked = self.check(Statement(bullet.text, bullet.citations), here, is_bullet=True)
-            if checked is None:
-                continue
-            children = self.bullets(bullet.children, f"{here}.children")
-            kept.append(dataclasses.replace(bullet, citations=checked.citations, children=children))
+        for bullet in bullets:
+            checked = self.check(Statement(bullet.text, bullet.citations))
+            if checked is not None:
+                children = self.bullets(bullet.children)
+                kept.append(
+                    dataclasses.replace(bullet, citations=checked.citations, children=children)
+                )
         return tuple(kept)
 
-    def statements_of(self, statements: Sequence[Statement], path: str) -> tuple[Statement, ...]:
-        checked = (self.check(s, f"{path}.{i}", is_bullet=False) for i, s in enumerate(statements))
-        return tuple(s for s in checked if s is not None)
+    def statements_of(self, statements: Sequence[Statement]) -> tuple[Statement, ...]:
+        return tuple(s for s in map(self.check, statements) if s is not None)
 
 
 def unsupported_reason(text: str, cited: Sequence[Article]) -> str | None:
@@ -106,8 +106,8 @@ def unsupported_reason(text: str, cited: Sequence[Article]) -> str | None:
         return f"figures not in cited sources ({', '.join(sorted(missing_figures))})"
     names = name_keys(text)
     if names:
-        lowered = corpus.lower()
-        share = sum(1 for name in names if name in lowered) / len(names)
+        normalised = normalise_for_names(corpus)
+        share = sum(1 for name in names if mentions(normalised, name)) / len(names)
         if share < MIN_NAME_SHARE:
             return "names not in cited sources"
     return None
@@ -136,18 +136,18 @@ def verify_briefing(
         redundancy_threshold=redundancy_threshold,
         as_of=briefing.updated_at.date(),
     )
-    lead = verifier.statements_of(briefing.lead, "lead")
-    sections = []
-    for number, section in enumerate(briefing.sections):
-        path = f"sections.{number}"
-        bullets = verifier.bullets(section.bullets, f"{path}.bullets")
-        if not bullets:
-            continue
-        intro = verifier.statements_of(section.intro, f"{path}.intro")
-        sections.append(dataclasses.replace(section, intro=intro, bullets=bullets))
-    notable = verifier.bullets(briefing.notable, "notable")
-    implications = verifier.bullets(briefing.implications, "implications")
-    summary = verifier.statements_of(briefing.summary, "summary")
+    # Bullets are checked first, so a lead or summary sentence that restates a bullet is the
+    # one withheld, not the bullet.
+    section_bullets = [verifier.bullets(section.bullets) for section in briefing.sections]
+    notable = verifier.bullets(briefing.notable)
+    implications = verifier.bullets(briefing.implications)
+    sections = [
+        dataclasses.replace(section, intro=verifier.statements_of(section.intro), bullets=bullets)
+        for section, bullets in zip(briefing.sections, section_bullets, strict=True)
+        if bullets
+    ]
+    lead = verifier.statements_of(briefing.lead)
+    summary = verifier.statements_of(briefing.summary)
     verification = Verification(
         statements=verifier.statements,
         cited=verifier.cited,
@@ -163,4 +163,37 @@ def verify_briefing(
         summary=summary,
         verification=verification,
     )
-    return verified, verifier.records
+    return verified, citation_records(verified, verifier.support)
+
+
+def statement_paths(briefing: Briefing) -> Iterator[tuple[str, str]]:
+    """(path, text) of every published statement, e.g. ``sections.1.bullets.0.children.0``."""
+    yield from (numbered("lead", i, s.text) for i, s in enumerate(briefing.lead))
+    for number, section in enumerate(briefing.sections):
+        here = f"sections.{number}"
+        yield from (numbered(f"{here}.intro", i, s.text) for i, s in enumerate(section.intro))
+        yield from bullet_paths(f"{here}.bullets", section.bullets)
+    yield from bullet_paths("notable", briefing.notable)
+    yield from bullet_paths("implications", briefing.implications)
+    yield from (numbered("summary", i, s.text) for i, s in enumerate(briefing.summary))
+
+
+def bullet_paths(path: str, bullets: Sequence[Bullet]) -> Iterator[tuple[str, str]]:
+    for number, bullet in enumerate(bullets):
+        yield numbered(path, number, bullet.text)
+        yield from bullet_paths(f"{path}.{number}.children", bullet.children)
+
+
+def numbered(path: str, number: int, text: str) -> tuple[str, str]:
+    return f"{path}.{number}", text
+
+
+def citation_records(
+    briefing: Briefing, support: Mapping[str, list[tuple[int, str, float]]]
+) -> list[CitationRecord]:
+    """Citations with the paths of the published (not the drafted) document."""
+    return [
+        CitationRecord(path, article_id, passage, score)
+        for path, text in statement_paths(briefing)
+        for article_id, passage, score in support.get(text, [])
+    ]
