@@ -17,7 +17,9 @@ from pathlib import Path
 
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
-from newspulse.dedup.exact import content_hash, dedup_batch
+from newspulse.dedup.decide import dedup_batch
+from newspulse.dedup.exact import content_hash
+from newspulse.dedup.near import NearDuplicateIndex
 from newspulse.domain import Topic
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
@@ -81,13 +83,16 @@ def ingest_corpus(
         except ValueError as exc:
             problems.append(CorpusProblem(number, str(exc)))
     dated.sort(key=lambda d: (d.published_at, d.canonical_url))
+    near = near_duplicate_index(store, now=now, settings=settings)
     stored = seen_before = copies = 0
     for start in range(0, len(dated), BATCH_SIZE):
         batch = dated[start : start + BATCH_SIZE]
         known_urls, known_hashes = store.find_exact(
             [d.canonical_url for d in batch], [content_hash(d.entry.text) for d in batch]
         )
-        result = dedup_batch(batch, known_urls=set(known_urls), known_hashes=set(known_hashes))
+        result = dedup_batch(
+            batch, known_urls=set(known_urls), known_hashes=known_hashes, near=near
+        )
         sources = store.ensure_sources(
             (n.dated.entry.source for n in result.accepted), kind="corpus", now=now
         )
@@ -107,6 +112,17 @@ def check_embedding_model(store: SqlStore, embedder: Embedder) -> None:
             f"{embedder.name!r}; set embed.model back, or rebuild the store with the new model",
             store.url,
         )
+
+
+def near_duplicate_index(
+    store: SqlStore, *, now: dt.datetime, settings: Settings
+) -> NearDuplicateIndex:
+    """The near-copy index over recent originals, rebuilt from stored signatures."""
+    index = NearDuplicateIndex(threshold=settings.ingest.near_duplicate_threshold)
+    since = now - dt.timedelta(days=settings.ingest.near_duplicate_days)
+    for article_id, signature in store.recent_signatures(since):
+        index.add_signature(article_id, signature)
+    return index
 
 
 def enrich_pending(store: SqlStore, embedder: Embedder) -> int:

@@ -19,14 +19,12 @@ NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 
 
 def new_article(
-    url: str, *, text_body: str = "Body text.", duplicate_of_hash: str | None = None
+    url: str, *, text_body: str = "Body text.", duplicate_of_uid: str | None = None
 ) -> NewArticle:
     entry = Entry(url=url, source="example.com", title="Title", text=text_body, published_at=NOW)
     dated = DatedEntry(entry, url, NOW, DateSource.FEED, NOW)
-    digest = duplicate_of_hash or url[-8:]
-    return NewArticle(
-        dated, uid=url[-12:], content_hash=digest, duplicate_of_hash=duplicate_of_hash
-    )
+    digest = url[-8:]
+    return NewArticle(dated, uid=url[-12:], content_hash=digest, duplicate_of_uid=duplicate_of_uid)
 
 
 def check_schema_matches_tables(store: SqlStore) -> None:
@@ -85,16 +83,19 @@ def test_catalog_upsert_deactivates_removed_topics(store: SqlStore) -> None:
 def test_copies_link_to_the_original_in_one_transaction(store: SqlStore) -> None:
     sources = store.ensure_sources(["example.com"], kind="corpus", now=NOW)
     batch = [
-        new_article("https://example.com/copy-aaaa", duplicate_of_hash="hash-orig"),
+        new_article("https://example.com/copy-aaaa", duplicate_of_uid="orig-bbbb"),
         new_article("https://example.com/orig-bbbb", text_body="x"),
     ]
-    batch[1] = NewArticle(batch[1].dated, "orig-bbbb", "hash-orig", None)
+    batch[1] = NewArticle(batch[1].dated, "orig-bbbb", "hash-orig", near_signature=b"sig")
     ids = store.insert_articles(batch, sources)
+    assert len(ids) == 2
+    assert ids[0] > ids[1]  # ids come back in batch order; the original was inserted first
     articles = store.articles_by_ids(ids)
     original = next(a for a in articles.values() if a.uid == "orig-bbbb")
     copy = next(a for a in articles.values() if a.uid != "orig-bbbb")
     assert copy.duplicate_of == original.id
     assert [a.id for a in store.pending_enrichment(10)] == [original.id]
+    assert store.recent_signatures(NOW - dt.timedelta(days=1)) == [(original.id, b"sig")]
 
 
 def test_out_of_date_schema_is_a_clear_error(tmp_path: Path) -> None:

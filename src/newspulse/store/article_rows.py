@@ -77,41 +77,36 @@ class ArticleRows(StoreRows):
         return by_url, by_hash
 
     def insert_articles(self, batch: Sequence[NewArticle], source_ids: dict[str, int]) -> list[int]:
-        """Insert one batch of accepted articles in one transaction; returns their ids."""
-        ids: list[int] = []
-        originals: dict[str, int] = {}
+        """Insert one batch of accepted articles in one transaction; returns ids in batch order."""
+        ids_by_uid: dict[str, int] = {}
         with self.engine.begin() as connection:
-            for item in sorted(batch, key=lambda new: new.duplicate_of_hash is not None):
+            # Originals first, so a copy of an article of the same batch can name its id.
+            for item in sorted(batch, key=lambda new: new.is_copy):
                 entry = item.dated.entry
-                duplicate_of = None
-                if item.duplicate_of_hash is not None:
-                    duplicate_of = originals.get(item.duplicate_of_hash) or original_by_hash(
-                        connection, item.duplicate_of_hash
+                duplicate_of = item.duplicate_of
+                if item.duplicate_of_uid is not None:
+                    duplicate_of = ids_by_uid[item.duplicate_of_uid]
+                ids_by_uid[item.uid] = connection.execute(
+                    insert(t.articles).values(
+                        uid=item.uid,
+                        url=entry.url,
+                        canonical_url=item.dated.canonical_url,
+                        source_id=source_ids.get(entry.source),
+                        source_name=entry.source,
+                        title=entry.title,
+                        title_derived=entry.title_derived,
+                        author=entry.author,
+                        language=entry.language,
+                        summary=entry.summary,
+                        text=entry.text,
+                        published_at=item.dated.published_at,
+                        date_source=item.dated.date_source.value,
+                        fetched_at=item.dated.fetched_at,
+                        content_hash=item.content_hash,
+                        near_signature=item.near_signature,
+                        duplicate_of=duplicate_of,
                     )
-                ids.append(
-                    connection.execute(
-                        insert(t.articles).values(
-                            uid=item.uid,
-                            url=entry.url,
-                            canonical_url=item.dated.canonical_url,
-                            source_id=source_ids.get(entry.source),
-                            source_name=entry.source,
-                            title=entry.title,
-                            title_derived=entry.title_derived,
-                            author=entry.author,
-                            language=entry.language,
-                            summary=entry.summary,
-                            text=entry.text,
-                            published_at=item.dated.published_at,
-                            date_source=item.dated.date_source.value,
-                            fetched_at=item.dated.fetched_at,
-                            content_hash=item.content_hash,
-                            duplicate_of=duplicate_of,
-                        )
-                    ).inserted_primary_key[0]  # type: ignore[index]
-                )
-                if duplicate_of is None:
-                    originals.setdefault(item.content_hash, ids[-1])
+                ).inserted_primary_key[0]  # type: ignore[index]
             counts: dict[int, int] = {}
             for item in batch:
                 source_id = source_ids.get(item.dated.entry.source)
@@ -123,7 +118,21 @@ class ArticleRows(StoreRows):
                     .where(t.sources.c.id == source_id)
                     .values(items_seen=t.sources.c.items_seen + count)
                 )
-        return ids
+        return [ids_by_uid[item.uid] for item in batch]
+
+    def recent_signatures(self, since: dt.datetime) -> list[tuple[int, bytes]]:
+        """Near-duplicate signatures of originals published since ``since``, oldest first."""
+        query = (
+            select(t.articles.c.id, t.articles.c.near_signature)
+            .where(
+                t.articles.c.published_at >= since,
+                t.articles.c.near_signature.is_not(None),
+                t.articles.c.duplicate_of.is_(None),
+            )
+            .order_by(t.articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [(row.id, row.near_signature) for row in connection.execute(query)]
 
     def embedding_models(self) -> set[str]:
         """The models stored vectors came from (one, unless settings changed mid-life)."""
@@ -221,14 +230,6 @@ class ArticleRows(StoreRows):
         with self.engine.connect() as connection:
             query = select(t.articles.c.id, t.articles.c.figures).where(t.articles.c.id.in_(wanted))
             return {row.id: list(row.figures or []) for row in connection.execute(query)}
-
-
-def original_by_hash(connection: Connection, content_hash: str) -> int | None:
-    query = select(t.articles.c.id).where(
-        t.articles.c.content_hash == content_hash, t.articles.c.duplicate_of.is_(None)
-    )
-    found: int | None = connection.execute(query.order_by(t.articles.c.id).limit(1)).scalar()
-    return found
 
 
 ARTICLE_COLUMNS = (

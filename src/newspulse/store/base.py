@@ -23,9 +23,16 @@ class NewArticle:
     dated: DatedEntry
     uid: str
     content_hash: str
-    # Content hash of the first-seen original when this is an exact copy; the store
-    # resolves it to the original's id inside the insert transaction.
-    duplicate_of_hash: str | None = None
+    # A copy links to its first-seen original: ``duplicate_of`` when the original is
+    # already stored, ``duplicate_of_uid`` when it arrives in the same batch (the store
+    # resolves it inside the insert transaction).
+    duplicate_of: int | None = None
+    duplicate_of_uid: str | None = None
+    near_signature: bytes | None = None
+
+    @property
+    def is_copy(self) -> bool:
+        return self.duplicate_of is not None or self.duplicate_of_uid is not None
 
 
 @dataclass(frozen=True, slots=True)
