@@ -108,8 +108,10 @@ def test_quotes_are_real(corpus_text: str) -> None:
 def test_mentions_matches_keys_as_whole_words_in_normalised_text() -> None:
     from newspulse.text.names import mentions, name_keys, normalise_for_names
 
-    source = normalise_for_names("TSMC chief C.C. Wei met U.S. officials; Nvidia’s chips sold out.")
-    for key in name_keys("C.C. Wei said U.S. demand for Nvidia’s chips held up."):
+    source = normalise_for_names(
+        "TSMC chief C.C. Wei met U.S. officials; Nvidia\u2019s chips sold out."
+    )
+    for key in name_keys("C.C. Wei said U.S. demand for Nvidia\u2019s chips held up."):
         assert mentions(source, key), key
     assert not mentions(normalise_for_names("a business model"), "us")
     assert not mentions(normalise_for_names("the metadata layer"), "meta")
