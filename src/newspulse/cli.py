@@ -208,3 +208,216 @@ def main() -> None:
             f"database error: {type(exc).__name__}: {getattr(exc, 'orig', None) or exc}", err=True
         )
         sys.exit(1)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="HTML files (.html or .html.gz) or URLs.")],
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The page's address, for resolving links of file inputs."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print one JSON line per input (title, text, author, published, canonical_url, language).
+
+    Uses the pipeline's own extraction code; a bad input gives an ``error`` field on its
+    line instead of stopping the run.
+    """
+    from newspulse.ingest.pages import extract_inputs
+
+    settings = load_settings(config)
+    for record in extract_inputs(inputs, url=url, settings=settings):
+        typer.echo(json.dumps(record, ensure_ascii=False))
+
+
+sources_app = typer.Typer(help="Manage the feeds NewsPulse polls.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+HintOption = Annotated[
+    list[str] | None,
+    typer.Option("--vertical", help="Vertical hint for the source's articles (repeatable)."),
+]
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="A feed URL, or a site whose page announces a feed.")],
+    vertical: HintOption = None,
+    now: NowOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Register a feed (discovered through <link rel="alternate"> for a site URL)."""
+    from newspulse.poller import add_source
+
+    context = Context(db, config)
+    context.store.check_ready()
+    record, created = add_source(
+        context.store, url, settings=context.settings, now=parse_now(now), hints=vertical or []
+    )
+    verb = "added" if created else "already registered"
+    typer.echo(f"{verb}: {record.url} ({record.name})")
+
+
+@sources_app.command("list")
+def sources_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Sources with their health: last status, last success, errors, next poll, items."""
+    from newspulse.poller import source_health
+
+    context = Context(db, config)
+    context.store.check_ready()
+    health = [source_health(record) for record in context.store.list_sources()]
+    if as_json:
+        typer.echo(json.dumps(health, indent=2))
+        return
+    for row in health:
+        state = (row["paused"] and f"PAUSED ({row['paused']})") or f"status {row['status']}"
+        typer.echo(
+            f"{row['url']}\n  {state}; last success {row['last_success']}; "
+            f"errors {row['errors']}; next poll {row['next_poll']}; items {row['items']}"
+        )
+
+
+@sources_app.command("remove")
+def sources_remove(
+    url: Annotated[str, typer.Argument(help="The source's feed URL.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Stop polling a source; its articles stay."""
+    context = Context(db, config)
+    context.store.check_ready()
+    if not context.store.remove_source(url):
+        raise typer.BadParameter(f"no source with URL {url!r}", param_hint="URL")
+    typer.echo(f"removed: {url}")
+
+
+@sources_app.command("resume")
+def sources_resume(
+    url: Annotated[str, typer.Argument(help="The paused source's feed URL.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Poll a paused source again at the next run."""
+    context = Context(db, config)
+    context.store.check_ready()
+    if not context.store.resume_source(url):
+        raise typer.BadParameter(f"no source with URL {url!r}", param_hint="URL")
+    typer.echo(f"resumed: {url}")
+
+
+@sources_app.command("import")
+def sources_import(
+    file: Annotated[Path, typer.Argument(help="An OPML file.", exists=True, dir_okay=False)],
+    now: NowOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Register every feed of an OPML file (leniently; what is skipped is reported)."""
+    from newspulse.sources.opml import read_opml
+
+    context = Context(db, config)
+    context.store.check_ready()
+    imported = read_opml(file.read_bytes())
+    moment = parse_now(now)
+    created = 0
+    for feed in imported.feeds:
+        hints = [feed.category] if feed.category else []
+        _, new = context.store.add_source(
+            feed.url, name=feed.title or feed.url, now=moment, homepage=feed.html_url,
+            vertical_hints=hints,
+        )  # fmt: skip
+        created += new
+    for line in imported.repaired:
+        say(f"repaired: {line}")
+    for line in imported.skipped:
+        say(f"skipped: {line}")
+    typer.echo(
+        f"imported {len(imported.feeds)} feeds ({created} new), skipped {len(imported.skipped)}"
+    )
+
+
+@sources_app.command("export")
+def sources_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print the registered feeds as OPML (round-trips through `sources import`)."""
+    from newspulse.sources.opml import OpmlFeed, write_opml
+
+    context = Context(db, config)
+    context.store.check_ready()
+    feeds = [
+        OpmlFeed(
+            url=s.url,
+            title=s.name,
+            html_url=s.homepage,
+            category="/".join(s.vertical_hints[:1]) or None,
+        )
+        for s in context.store.list_sources()
+    ]
+    document = write_opml(feeds, title="NewsPulse sources")
+    if output is None:
+        sys.stdout.buffer.write(document)
+    else:
+        output.write_bytes(document)
+
+
+@app.command()
+def poll(now: NowOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Poll every due source once, then enrich, route and cluster what arrived."""
+    from newspulse.poller import poll_and_process
+
+    context = Context(db, config)
+    context.store.check_ready()
+    report = poll_and_process(context.store, settings=context.settings, now=parse_now(now))
+    for polled in report.polled:
+        line = f"{polled.url}: {polled.status}"
+        if polled.new_items:
+            line += f", {polled.new_items} new"
+        if polled.detail:
+            line += f" ({polled.detail})"
+        typer.echo(line)
+    typer.echo(f"{len(report.polled)} sources polled, {report.new_items} new articles")
+
+
+@app.command()
+def run(
+    interval: Annotated[
+        float, typer.Option("--interval", help="Seconds between scheduler ticks.", min=1)
+    ] = 60.0,
+    ticks: Annotated[
+        int | None, typer.Option("--ticks", help="Stop after this many ticks (default: never).")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Poll due sources, process and update briefings in a loop (Ctrl-C stops)."""
+    from newspulse.pipeline import update_briefings
+    from newspulse.poller import poll_and_process
+
+    context = Context(db, config)
+    context.store.check_ready()
+    done = 0
+    while ticks is None or done < ticks:
+        moment = parse_now(None)
+        report = poll_and_process(context.store, settings=context.settings, now=moment)
+        written = [
+            r.topic
+            for r in update_briefings(context.store, now=moment, settings=context.settings)
+            if r.status == "written"
+        ]
+        say(
+            f"{moment.isoformat()}: {len(report.polled)} polled, {report.new_items} new, "
+            f"briefings written: {', '.join(written) or 'none'}"
+        )
+        done += 1
+        if ticks is None or done < ticks:
+            time.sleep(interval)

@@ -9,9 +9,10 @@ briefing versions) keep one writer: they run in arrival order in one process.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from newspulse.cluster.index import EventIndex
 from newspulse.dedup.decide import dedup_batch
 from newspulse.dedup.exact import content_hash
 from newspulse.dedup.near import NearDuplicateIndex
-from newspulse.domain import Topic
+from newspulse.domain import Entry, Topic
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
 from newspulse.errors import StoreError
@@ -73,10 +74,27 @@ def ingest_corpus(
 ) -> IngestReport:
     """Read a JSONL corpus and store its new entries, oldest first, in batches."""
     corpus = read_corpus(path)
+    report = ingest_entries(store, corpus.entries, now=now, settings=settings)
+    return dataclasses.replace(report, problems=corpus.problems + report.problems)
+
+
+def ingest_entries(
+    store: SqlStore,
+    entries: Sequence[Entry],
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    source_ids: Mapping[str, int] | None = None,
+) -> IngestReport:
+    """Date, canonicalise, dedup and store entries fetched at ``now``, oldest first.
+
+    ``source_ids`` names the registered source of each entry's ``source``; entries of
+    unknown sources (a corpus) get a source row of kind ``corpus``.
+    """
     tolerance = dt.timedelta(hours=settings.ingest.future_tolerance_hours)
-    dated, problems = [], list(corpus.problems)
+    dated, problems = [], []
     limit = settings.ingest.max_text_chars
-    for number, entry in enumerate(corpus.entries, start=1):
+    for number, entry in enumerate(entries, start=1):
         try:
             clean_entry = normalise_entry(entry, max_text_chars=limit)
             dated.append(date_entry(clean_entry, fetched_at=now, future_tolerance=tolerance))
@@ -93,14 +111,14 @@ def ingest_corpus(
         result = dedup_batch(
             batch, known_urls=set(known_urls), known_hashes=known_hashes, near=near
         )
-        sources = store.ensure_sources(
-            (n.dated.entry.source for n in result.accepted), kind="corpus", now=now
-        )
+        sources = dict(source_ids or {})
+        unknown = {n.dated.entry.source for n in result.accepted} - set(sources)
+        sources.update(store.ensure_sources(unknown, kind="corpus", now=now))
         store.insert_articles(result.accepted, sources)
         stored += len(result.accepted)
         seen_before += result.seen_before
         copies += result.copies
-    return IngestReport(len(corpus.entries), stored, seen_before, copies, tuple(problems))
+    return IngestReport(len(entries), stored, seen_before, copies, tuple(problems))
 
 
 def check_embedding_model(store: SqlStore, embedder: Embedder) -> None:

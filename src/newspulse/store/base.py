@@ -67,6 +67,7 @@ class SourceRecord:
     paused_reason: str | None
     items_seen: int
     created_at: dt.datetime
+    schedule: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +82,4 @@ class SourcePollState:
     consecutive_errors: int
     next_poll_at: dt.datetime | None
     paused_reason: str | None
+    schedule: dict[str, Any] | None = None

@@ -131,4 +131,5 @@ def source_from_row(row: RowMapping) -> SourceRecord:
         paused_reason=row["paused_reason"],
         items_seen=row["items_seen"],
         created_at=as_utc(row["created_at"]),
+        schedule=row["schedule"],
     )

@@ -82,6 +82,9 @@ sources = Table(
     Column("paused_reason", Text, nullable=True),
     Column("items_seen", Integer, nullable=False, default=0),
     Column("created_at", utc_datetime(), nullable=False),
+    # The scheduler's memory between polls (interval, recent item times, publisher hints);
+    # its shape is owned by sources/schedule.py.
+    Column("schedule", JSON, nullable=True),
 )
 
 articles = Table(

@@ -1,0 +1,367 @@
+"""Polling registered sources: the front of the pipeline for live feeds.
+
+1. Pick the sources that are due (``store.due_sources``) and fetch them
+   concurrently with conditional GET, per-host limits and the SSRF guard.
+2. A 304 costs no parsing; an error is recorded on the source (backoff,
+   Retry-After, pause after repeated failures) and never stops the run.
+3. Parse the feed; for items that carry only a snippet, fetch the page and
+   extract the main text (the feed summary stays as the fallback).
+4. Hand the entries to ``pipeline.ingest_entries`` (dates, canonical URLs,
+   dedup, one transaction per batch) and save the source's new schedule.
+
+Like pipeline.py, this module only orders stages; every decision lives in the
+stage that owns it (``sources.schedule``, ``ingest.*``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newspulse.domain import Entry
+from newspulse.errors import NewsPulseError
+from newspulse.ingest.discover import feed_links
+from newspulse.ingest.extract import ExtractionError, extract_page
+from newspulse.ingest.feeds import FeedParseError, ParsedFeed, entries_from_feed, parse_feed
+from newspulse.ingest.fetch import Fetcher, FetchError, FetchJob, FetchResult, HttpStatusError
+from newspulse.pipeline import ingest_entries
+from newspulse.settings import Settings
+from newspulse.sources.schedule import (
+    FeedState,
+    after_failure,
+    after_not_modified,
+    after_success,
+    max_age_from_cache_control,
+    retry_after_delay,
+)
+from newspulse.store.base import SourcePollState, SourceRecord
+from newspulse.store.sql import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoll:
+    """What one poll did to one source, for `newspulse poll` output and logs."""
+
+    url: str
+    status: str  # "new items" | "not modified" | "error" | "paused"
+    new_items: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    polled: tuple[SourcePoll, ...]
+
+    @property
+    def new_items(self) -> int:
+        return sum(poll.new_items for poll in self.polled)
+
+
+def create_fetcher(settings: Settings) -> Fetcher:
+    fetch = settings.fetch
+    return Fetcher(
+        connect_timeout=fetch.connect_timeout,
+        read_timeout=fetch.read_timeout,
+        total_timeout=fetch.total_timeout,
+        max_bytes=fetch.max_bytes,
+        max_per_host=fetch.max_per_host,
+        min_delay=fetch.min_delay,
+        allow_private_hosts=settings.allow_private_hosts or None,
+    )
+
+
+async def poll_due_sources(
+    store: SqlStore,
+    fetcher: Fetcher,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    rng: random.Random | None = None,
+) -> PollReport:
+    """Poll every due source once; per-source failures are recorded, not raised."""
+    due = store.due_sources(now)
+    jobs = [FetchJob(s.url, etag=s.etag, last_modified=s.last_modified) for s in due]
+    outcomes = await fetcher.fetch_many(jobs)
+    rng = rng or random.Random()
+    polled = []
+    for source, outcome in zip(due, outcomes, strict=True):
+        polled.append(
+            await handle_outcome(
+                store, fetcher, source, outcome, now=now, settings=settings, rng=rng
+            )
+        )
+    return PollReport(tuple(polled))
+
+
+async def handle_outcome(
+    store: SqlStore,
+    fetcher: Fetcher,
+    source: SourceRecord,
+    outcome: FetchResult | FetchError,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    rng: random.Random,
+) -> SourcePoll:
+    state = feed_state(source)
+    if isinstance(outcome, FetchError):
+        return record_failure(store, source, state, outcome, now=now, rng=rng)
+    max_age = max_age_from_cache_control(outcome.cache_control)
+    if outcome.not_modified:
+        state = after_not_modified(
+            state,
+            now=now,
+            cache_control_max_age=max_age,
+            etag=outcome.etag,
+            last_modified=outcome.last_modified,
+        )
+        store.save_poll_state(source.id, poll_state(state), new_items=0)
+        return SourcePoll(source.url, "not modified")
+    try:
+        feed = parse_feed(
+            outcome.body or b"", url=outcome.final_url, content_type=outcome.content_type
+        )
+    except FeedParseError as exc:
+        return record_failure(store, source, state, exc, now=now, rng=rng)
+    entries = await with_full_text(
+        entries_from_feed(feed, source=source.name),
+        fetcher,
+        snippet_chars=settings.fetch.snippet_chars,
+    )
+    report = ingest_entries(
+        store, entries, now=now, settings=settings, source_ids={source.name: source.id}
+    )
+    state = after_success(
+        state,
+        now=now,
+        new_items=report.stored,
+        item_times=[e.published_at for e in entries if e.published_at is not None],
+        ttl=feed_ttl(feed),
+        cache_control_max_age=max_age,
+        etag=outcome.etag,
+        last_modified=outcome.last_modified,
+        status=outcome.status,
+    )
+    # insert_articles already counted the new items on the source.
+    store.save_poll_state(source.id, poll_state(state), new_items=0)
+    detail = f"{len(feed.items)} items via {feed.parser}"
+    return SourcePoll(source.url, "new items", report.stored, detail)
+
+
+def record_failure(
+    store: SqlStore,
+    source: SourceRecord,
+    state: FeedState,
+    error: FetchError | FeedParseError,
+    *,
+    now: dt.datetime,
+    rng: random.Random,
+) -> SourcePoll:
+    status = error.status if isinstance(error, HttpStatusError) else None
+    retry_after = (
+        retry_after_delay(error.retry_after, now=now)
+        if isinstance(error, HttpStatusError)
+        else None
+    )
+    state = after_failure(
+        state, now=now, status=status, reason=str(error), retry_after=retry_after, rng=rng
+    )
+    store.save_poll_state(source.id, poll_state(state), new_items=0)
+    if state.paused_reason:
+        return SourcePoll(source.url, "paused", detail=state.paused_reason)
+    return SourcePoll(source.url, "error", detail=str(error))
+
+
+def feed_ttl(feed: ParsedFeed) -> dt.timedelta | None:
+    return dt.timedelta(minutes=feed.ttl_minutes) if feed.ttl_minutes else None
+
+
+async def with_full_text(
+    entries: Sequence[Entry], fetcher: Fetcher, *, snippet_chars: int
+) -> list[Entry]:
+    """Entries whose feed text is only a snippet get the extracted text of their page.
+
+    The feed's summary is kept in ``summary`` and stays the text when the page cannot
+    be fetched or yields nothing.
+    """
+    snippets = [e for e in entries if len(e.text) < snippet_chars]
+    if not snippets:
+        return list(entries)
+    pages = await fetcher.fetch_many([e.url for e in snippets])
+    full: dict[str, str] = {}
+    for entry, page in zip(snippets, pages, strict=True):
+        if isinstance(page, FetchResult) and page.body:
+            try:
+                extracted = extract_page(page.body, url=page.final_url)
+            except ExtractionError:
+                continue
+            if len(extracted.text) > len(entry.text):
+                full[entry.url] = extracted.text
+    return [
+        dataclasses.replace(e, text=full[e.url], summary=e.summary or e.text)
+        if e.url in full
+        else e
+        for e in entries
+    ]
+
+
+# --- the scheduler's state as the store keeps it ----------------------------------------
+
+
+def feed_state(source: SourceRecord) -> FeedState:
+    schedule: dict[str, Any] = source.schedule or {}
+    default = FeedState()
+    return FeedState(
+        etag=source.etag,
+        last_modified=source.last_modified,
+        consecutive_errors=source.consecutive_errors,
+        last_status=source.last_status,
+        last_error=source.last_error,
+        last_attempt_at=parse_time(schedule.get("last_attempt_at")),
+        last_success_at=source.last_success_at,
+        next_poll_at=source.next_poll_at,
+        interval=seconds(schedule.get("interval")) or default.interval,
+        paused_reason=source.paused_reason,
+        item_times=tuple(t for t in map(parse_time, schedule.get("item_times", [])) if t),
+        publish_interval=seconds(schedule.get("publish_interval")),
+        publisher_min_interval=seconds(schedule.get("publisher_min_interval")),
+    )
+
+
+def poll_state(state: FeedState) -> SourcePollState:
+    schedule = {
+        "last_attempt_at": state.last_attempt_at.isoformat() if state.last_attempt_at else None,
+        "interval": state.interval.total_seconds(),
+        "item_times": [moment.isoformat() for moment in state.item_times],
+        "publish_interval": total_seconds(state.publish_interval),
+        "publisher_min_interval": total_seconds(state.publisher_min_interval),
+    }
+    return SourcePollState(
+        etag=state.etag,
+        last_modified=state.last_modified,
+        last_status=state.last_status,
+        last_error=state.last_error,
+        last_success_at=state.last_success_at,
+        consecutive_errors=state.consecutive_errors,
+        next_poll_at=state.next_poll_at,
+        paused_reason=state.paused_reason,
+        schedule=schedule,
+    )
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def seconds(value: object) -> dt.timedelta | None:
+    return dt.timedelta(seconds=value) if isinstance(value, int | float) else None
+
+
+def total_seconds(value: dt.timedelta | None) -> float | None:
+    return value.total_seconds() if value is not None else None
+
+
+# --- adding a source --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFeed:
+    url: str
+    title: str
+    site_url: str | None
+
+
+class NoFeedFoundError(NewsPulseError):
+    """The URL is neither a feed nor a page that announces one."""
+
+
+async def discover_feed(url: str, fetcher: Fetcher) -> DiscoveredFeed:
+    """``url`` itself when it is a feed, else the first working feed its page announces."""
+    page = await fetcher.fetch(url)
+    body = page.body or b""
+    try:
+        feed = parse_feed(body, url=page.final_url, content_type=page.content_type)
+        return DiscoveredFeed(page.final_url, feed.title, feed.site_url)
+    except FeedParseError as not_a_feed:
+        candidates = feed_links(body, base_url=page.final_url)
+        for candidate in candidates:
+            try:
+                result = await fetcher.fetch(candidate)
+                feed = parse_feed(
+                    result.body or b"", url=result.final_url, content_type=result.content_type
+                )
+            except (FetchError, FeedParseError):
+                continue
+            return DiscoveredFeed(result.final_url, feed.title, feed.site_url or page.final_url)
+        reason = f"tried {len(candidates)} announced feeds" if candidates else "no feed links"
+        raise NoFeedFoundError(f"not a feed and no working feed found ({reason})", url) from (
+            not_a_feed
+        )
+
+
+def add_source(
+    store: SqlStore,
+    url: str,
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    hints: Sequence[str] = (),
+) -> tuple[SourceRecord, bool]:
+    """Discover the feed behind ``url`` and register it."""
+
+    async def discover() -> DiscoveredFeed:
+        async with create_fetcher(settings) as fetcher:
+            return await discover_feed(url, fetcher)
+
+    found = asyncio.run(discover())
+    return store.add_source(
+        found.url,
+        name=found.title or found.url,
+        now=now,
+        homepage=found.site_url,
+        vertical_hints=hints,
+    )
+
+
+def poll_and_process(store: SqlStore, *, settings: Settings, now: dt.datetime) -> PollReport:
+    """`newspulse poll`: poll due sources, then enrich, route and cluster what arrived."""
+    from newspulse.enrich.embed import create_embedder
+    from newspulse.pipeline import cluster_pending, enrich_pending, route_pending
+
+    async def poll() -> PollReport:
+        async with create_fetcher(settings) as fetcher:
+            return await poll_due_sources(store, fetcher, now=now, settings=settings)
+
+    report = asyncio.run(poll())
+    if report.new_items:
+        embed = settings.embed
+        embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
+        enrich_pending(store, embedder)
+        route_pending(store, embedder, now=now, settings=settings)
+        cluster_pending(store, now=now, settings=settings)
+    return report
+
+
+def source_health(record: SourceRecord) -> dict[str, Any]:
+    """The `sources list --json` row (url, status, last_success, errors, items, ...)."""
+
+    def iso(moment: dt.datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "url": record.url,
+        "name": record.name,
+        "status": record.last_status,
+        "last_success": iso(record.last_success_at),
+        "errors": record.consecutive_errors,
+        "last_error": record.last_error,
+        "next_poll": iso(record.next_poll_at),
+        "paused": record.paused_reason,
+        "items": record.items_seen,
+        "verticals": list(record.vertical_hints),
+    }
