@@ -64,6 +64,8 @@ def test_site_url_discovers_its_feed_and_snippets_get_full_text(
     (article,) = store.pending_enrichment(10)
     assert "Red Dead Redemption 2 port" in article.text  # from the page, not the snippet
     assert len(article.text) > 1000
+    # rel=canonical of the page, not the test server's address, names the article.
+    assert article.canonical_url.startswith("https://mspoweruser.com/")
 
     (source,) = store.list_sources()
     assert source.last_status == 200

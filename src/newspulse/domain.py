@@ -75,6 +75,8 @@ class Entry:
     author: str | None = None
     language: str | None = None
     title_derived: bool = False
+    # The page's own idea of its address (rel=canonical, or where redirects ended).
+    canonical: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

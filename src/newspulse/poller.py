@@ -193,7 +193,7 @@ async def with_full_text(
     if not snippets:
         return list(entries)
     pages = await fetcher.fetch_many([e.url for e in snippets])
-    full: dict[str, str] = {}
+    full: dict[str, Entry] = {}
     for entry, page in zip(snippets, pages, strict=True):
         if isinstance(page, FetchResult) and page.body:
             try:
@@ -201,13 +201,15 @@ async def with_full_text(
             except ExtractionError:
                 continue
             if len(extracted.text) > len(entry.text):
-                full[entry.url] = extracted.text
-    return [
-        dataclasses.replace(e, text=full[e.url], summary=e.summary or e.text)
-        if e.url in full
-        else e
-        for e in entries
-    ]
+                full[entry.url] = dataclasses.replace(
+                    entry,
+                    text=extracted.text,
+                    summary=entry.summary or entry.text,
+                    author=entry.author or extracted.author,
+                    language=entry.language or extracted.language,
+                    canonical=extracted.canonical_url or page.final_url,
+                )
+    return [full.get(e.url, e) for e in entries]
 
 
 # --- the scheduler's state as the store keeps it ----------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from newspulse.domain import DatedEntry, DateSource, Entry
-from newspulse.ingest.canonical import canonical_url
+from newspulse.ingest.canonical import InvalidURLError, canonical_url
 from newspulse.text.dates import estimate_published
 
 
@@ -26,11 +26,21 @@ def date_entry(
         published, source = estimate_date(entry, fetched_at)
     return DatedEntry(
         entry=entry,
-        canonical_url=canonical_url(entry.url),
+        canonical_url=canonical_of(entry),
         published_at=min(published, fetched_at),
         date_source=source,
         fetched_at=fetched_at,
     )
+
+
+def canonical_of(entry: Entry) -> str:
+    """The page's declared canonical URL when it is usable, else the entry's own URL."""
+    if entry.canonical:
+        try:
+            return canonical_url(entry.canonical)
+        except InvalidURLError:
+            pass
+    return canonical_url(entry.url)
 
 
 def estimate_date(entry: Entry, fetched_at: dt.datetime) -> tuple[dt.datetime, DateSource]:
