@@ -7,7 +7,11 @@ import sys
 from pathlib import Path
 
 BENCHMARKS = (
+    ["bench_feeds.py"],
+    ["bench_poll.py", "--min-delay", "0.25"],
+    ["bench_extract.py", "--variants", "none"],
     ["bench_dedup.py"],
+    ["bench_neardup.py"],
     ["bench_embed.py"],
     ["bench_cluster.py", "--sizes", "10000,100000"],
     ["bench_pipeline.py"],
