@@ -40,6 +40,13 @@ def test_full_cycle_with_db_flag_and_env(tmp_path: Path) -> None:
     output = invoke("update", "--now", "2025-11-30T00:00:00Z", env={**env, "NEWSPULSE_DB": db})
     assert "football:" in output
     invoke("export", str(tmp_path / "site"), "--db", db, env=env)
+    suggestions = json.loads(
+        invoke("topics", "suggest", "--json", "--now", "2025-11-30T00:00:00Z", "--db", db, env=env)
+    )
+    assert all(s["sources"] >= 2 for s in suggestions)
+    first_url = json.loads(corpus.read_text().splitlines()[0])["url"]
+    explained = invoke("topics", "explain", first_url, "--db", db, env=env)
+    assert "score" in explained or "in no topic" in explained
     exported = tmp_path / "site" / "api" / "v1" / "topics"
     documents = [json.loads(p.read_text()) for p in exported.glob("*.json") if p.stem != "topics"]
     assert documents

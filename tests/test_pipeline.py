@@ -134,11 +134,11 @@ def test_a_different_embedding_model_is_refused(
     from newspulse.errors import StoreError
 
     replay(store, corpus_slice("sports", 5, tmp_path), hashing_embedder, now=NOW, settings=settings)
+    other = HashingEmbedder(128)
     with pytest.raises(StoreError, match="embedded with"):
-        replay(
-            store,
-            corpus_slice("crypto", 5, tmp_path),
-            HashingEmbedder(128),
-            now=NOW,
-            settings=settings,
-        )
+        replay(store, corpus_slice("crypto", 5, tmp_path), other, now=NOW, settings=settings)
+    # After a reset the new model takes over and nothing of the old space is left.
+    assert store.reset_understanding() == 10
+    report = replay(store, corpus_slice("crypto", 5, tmp_path), other, now=NOW, settings=settings)
+    assert report.enriched == 10
+    assert store.embedding_models() == {other.name}

@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from newspulse.cli_topics import topics_app
 from newspulse.errors import NewsPulseError
 from newspulse.settings import Settings, load_settings
 from newspulse.sources.catalog import load_catalog
@@ -123,6 +124,24 @@ def replay(
         f"{ingest.copies} copies, {len(ingest.problems)} problems; "
         f"{report.events} events in store ({time.perf_counter() - started:.1f}s)"
     )
+
+
+@app.command()
+def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Embed every article again with the configured model, then re-route and re-cluster."""
+    from newspulse.enrich.embed import create_embedder
+    from newspulse.pipeline import cluster_pending, enrich_pending, route_pending
+
+    context = Context(db, config)
+    context.store.check_ready()
+    embed = context.settings.embed
+    embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
+    moment = parse_now(now)
+    reset = context.store.reset_understanding()
+    enriched = enrich_pending(context.store, embedder)
+    route_pending(context.store, embedder, now=moment, settings=context.settings)
+    cluster_pending(context.store, now=moment, settings=context.settings)
+    say(f"re-embedded {enriched} of {reset} articles with {embedder.name}")
 
 
 @app.command()
@@ -233,6 +252,7 @@ def extract(
 
 sources_app = typer.Typer(help="Manage the feeds NewsPulse polls.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+app.add_typer(topics_app, name="topics")
 HintOption = Annotated[
     list[str] | None,
     typer.Option("--vertical", help="Vertical hint for the source's articles (repeatable)."),

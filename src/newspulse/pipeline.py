@@ -127,7 +127,7 @@ def check_embedding_model(store: SqlStore, embedder: Embedder) -> None:
     if others:
         raise StoreError(
             f"stored articles were embedded with {sorted(others)} but this run uses "
-            f"{embedder.name!r}; set embed.model back, or rebuild the store with the new model",
+            f"{embedder.name!r}; set embed.model back, or run `newspulse reembed`",
             store.url,
         )
 

@@ -136,6 +136,31 @@ class ArticleRows(StoreRows):
         with self.engine.connect() as connection:
             return [(row.id, row.near_signature) for row in connection.execute(query)]
 
+    def article_routing(self, url: str) -> tuple[Article, list[TopicMatch]] | None:
+        """An article (by URL or canonical URL) and why it is in each of its topics."""
+        query = article_select().where(
+            (t.articles.c.url == url) | (t.articles.c.canonical_url == url)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+            if row is None:
+                return None
+            matches = connection.execute(
+                select(t.article_topics)
+                .where(t.article_topics.c.article_id == row["id"])
+                .order_by(t.article_topics.c.score.desc())
+            ).mappings()
+            return article_from_row(row), [
+                TopicMatch(
+                    article_id=m["article_id"],
+                    topic=m["topic"],
+                    score=m["score"],
+                    similarity=m["similarity"],
+                    matched_terms=tuple(m["matched_terms"]),
+                )
+                for m in matches
+            ]
+
     def embedding_models(self) -> set[str]:
         """The models stored vectors came from (one, unless settings changed mid-life)."""
         query = select(t.articles.c.embedding_model).distinct()

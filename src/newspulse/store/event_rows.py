@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, literal, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from newspulse.domain import (
@@ -143,6 +143,42 @@ class EventRows(StoreRows):
                 t.events.c.last_seen >= since,
                 t.articles.c.published_at <= (until or dt.datetime.max.replace(tzinfo=dt.UTC)),
             )
+            .order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return summarise_events(connection.execute(query).mappings())
+
+    def reset_understanding(self) -> int:
+        """Forget vectors, routing and events (not articles or briefing history), for a
+        model change; returns how many articles need embedding again."""
+        with self.engine.begin() as connection:
+            connection.execute(t.event_articles.delete())
+            connection.execute(t.events.delete())
+            connection.execute(t.article_topics.delete())
+            result = connection.execute(
+                update(t.articles).values(
+                    embedding=None, embedding_model=None, routed_at=None, clustered_at=None
+                )
+            )
+            return int(result.rowcount)
+
+    def unrouted_events(self, since: dt.datetime) -> list[EventSummary]:
+        """Events of which no article belongs to any topic: material for new topics."""
+        routed = select(t.event_articles.c.event_id).join(
+            t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id
+        )
+        query = (
+            select(
+                t.events,
+                t.event_articles.c.article_id,
+                t.articles.c.source_name,
+                t.articles.c.date_source,
+                t.articles.c.published_at,
+                literal(None).label("score"),
+            )
+            .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
+            .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
+            .where(t.events.c.id.not_in(routed), t.events.c.last_seen >= since)
             .order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
         )
         with self.engine.connect() as connection:
