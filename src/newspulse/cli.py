@@ -441,3 +441,49 @@ def run(
         done += 1
         if ticks is None or done < ticks:
             time.sleep(interval)
+
+
+@app.command()
+def cluster(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help='JSONL records {"id", "title", "text", "published"?, "source"?}.',
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help='Where to write one {"id", "event"} line per record.')
+    ],
+    config: ConfigOption = None,
+) -> None:
+    """Cluster records into events with the pipeline's enrich + cluster code (no database)."""
+    from newspulse.enrich.embed import create_embedder
+    from newspulse.evaluation.records import read_cluster_records
+    from newspulse.evaluation.run import cluster_records
+
+    settings = load_settings(config)
+    read = read_cluster_records(file)
+    for problem in read.problems:
+        say(f"{file.name} {problem.describe()}")
+    if not read.records:
+        say(f"error: no usable record in {file}")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    embed = settings.embed
+    embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
+    run = cluster_records(read.records, embedder, settings.cluster)
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            for record in read.records:
+                line = {"id": record.id, "event": run.events[record.id]}
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        say(f"error: cannot write {out}: {exc}")
+        raise typer.Exit(1) from exc
+    say(
+        f"clustered {len(read.records)} records into {run.event_count} events "
+        f"({run.copies} exact copies, {run.maintenance.merges} merges, "
+        f"{run.maintenance.splits} splits; {time.perf_counter() - started:.1f}s) -> {out}"
+    )

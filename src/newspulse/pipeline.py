@@ -32,7 +32,12 @@ from newspulse.rank import rank_events
 from newspulse.route import TopicProfile, build_profile, route_article
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
-from newspulse.write.briefing import events_fingerprint, version_diff, write_version
+from newspulse.write.briefing import (
+    WRITER_VERSION,
+    events_fingerprint,
+    version_diff,
+    write_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -244,26 +249,43 @@ def update_topic(
     ]
     if not events:
         return TopicUpdate(topic.slug, "empty")
-    fingerprint = events_fingerprint(events, now=now, settings=settings.write, rank=settings.rank)
+    fingerprint = events_fingerprint(
+        events, now=now, settings=settings.write, rank=settings.rank, llm=settings.llm
+    )
     previous = store.latest_version(topic.slug)
     if previous is not None and previous.fingerprint == fingerprint:
         return TopicUpdate(topic.slug, "unchanged", previous.version, len(events))
     ranked = rank_events(events, now=now, settings=settings.rank)
     articles = store.articles_by_ids(a for e in ranked for a in e.article_ids)
-    written = write_version(topic, ranked, articles, now=now, settings=settings.write)
+    written = write_version(
+        topic, ranked, articles, now=now, settings=settings.write, llm=settings.llm
+    )
     if not written.briefing.sections and not written.briefing.notable:
         # Everything was withheld: keep the previous version rather than publish nothing.
         return TopicUpdate(
             topic.slug, "withheld", previous.version if previous else None, len(events)
         )
     document = written.briefing.to_json()
+    document["writer"] = written.writer
     diff = version_diff(previous.document if previous else None, document)
     document["changes"] = diff
+    # Everything needed to regenerate and compare this version (issue 5, item 9).
+    reproducibility = {
+        "write": settings.write.model_dump(),
+        "rank": settings.rank.model_dump(),
+        "writer_version": WRITER_VERSION,
+        "prompt_version": written.prompt_version,
+        "llm": settings.llm.model_dump() if settings.llm.enabled else None,
+        "fallback_reason": written.fallback_reason,
+        "llm_rejected": list(written.llm_rejected),
+        "embedding_models": sorted(store.embedding_models()),
+    }
     number = store.save_version(
         topic=topic.slug,
         document=document,
         fingerprint=fingerprint,
-        settings=settings.write.model_dump(),
+        model=written.model,
+        settings=reproducibility,
         input_article_ids=written.input_article_ids,
         diff=diff,
         citations=[(c.path, c.article_id, c.passage, c.support_score) for c in written.citations],

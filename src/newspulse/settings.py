@@ -110,17 +110,62 @@ class ClusterSettings(BaseModel):
     """Incremental event clustering."""
 
     threshold: float = Field(
-        0.65,
+        0.625,
         ge=-1,
         le=1,
-        description="Minimum cosine similarity of an article to an event centroid to join it "
-        "(B-cubed F1 0.79/0.76/0.80 on the demo corpora's query groups with MiniLM).",
+        description="Minimum similarity of an article to an event to join it: mean cosine to "
+        "the event's members plus the key-fact bonus minus the time penalty "
+        "(bench/bench_cluster_quality.py: within 2 B-cubed points of the offline reference "
+        "on the MMDS and NeuS gold sets).",
     )
     window_days: float = Field(
         30.0,
         gt=0,
         description="An event is live for new articles this long after its last article "
         "(long enough for stories covered over weeks and for estimated dates).",
+    )
+    fact_bonus: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Similarity added when an article shares two rare names or figures with "
+        "an event (half for one).",
+    )
+    time_penalty: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Most similarity taken away for the time between an article and an "
+        "event's last article.",
+    )
+    time_scale_days: float = Field(
+        3.0, gt=0, description="Days over which the time penalty reaches 63% of its maximum."
+    )
+    candidates: int = Field(
+        10, gt=0, description="Nearest events rescored per article (from the vector index)."
+    )
+    merge_threshold: float = Field(
+        0.7,
+        ge=-1,
+        le=1,
+        description="Maintenance merges two live events whose members' mean cross cosine "
+        "reaches this.",
+    )
+    split_threshold: float = Field(
+        0.625,
+        ge=-1,
+        le=1,
+        description="Maintenance splits an event whose members fall into groups with a mean "
+        "cross cosine below this (average linkage within the event).",
+    )
+    index: str = Field(
+        "auto",
+        pattern="^(auto|exact|hnsw)$",
+        description="Live-event vector index: 'exact' (numpy), 'hnsw' (usearch) or 'auto' "
+        "(HNSW from hnsw_min_events live events).",
+    )
+    hnsw_min_events: int = Field(
+        20_000, gt=0, description="Live events from which 'auto' uses the HNSW index."
     )
 
 
@@ -165,6 +210,37 @@ class WriteSettings(BaseModel):
         return self
 
 
+class LLMSettings(BaseModel):
+    """The optional LLM writer: any OpenAI-compatible chat-completions server."""
+
+    enabled: bool = Field(
+        False,
+        description="Word briefings with the LLM writer; extractive when off or when the LLM "
+        "fails.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:11434/v1",
+        description="OpenAI-compatible API base URL (Ollama's by default).",
+    )
+    model: str = Field("", description="Model name sent to the server.")
+    api_key_env: str = Field(
+        "OPENAI_API_KEY",
+        description="Environment variable holding the API key; no key is sent when it is unset.",
+    )
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds to wait for a connection or a response before retrying."
+    )
+    max_retries: int = Field(
+        2, ge=0, description="Retries after a timeout, connection failure, 429 or 5xx."
+    )
+    backoff: float = Field(
+        1.0, ge=0, description="Seconds before the first retry, doubled each retry."
+    )
+    max_backoff: float = Field(
+        30.0, ge=0, description="Longest wait between retries, Retry-After included."
+    )
+
+
 class ServeSettings(BaseModel):
     """The web server."""
 
@@ -193,6 +269,7 @@ class Settings(BaseSettings):
     cluster: ClusterSettings = ClusterSettings()
     rank: RankSettings = RankSettings()
     write: WriteSettings = WriteSettings()
+    llm: LLMSettings = LLMSettings()
     serve: ServeSettings = ServeSettings()
 
     @classmethod

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
@@ -11,9 +12,10 @@ from newspulse.settings import ClusterSettings
 
 DAY = dt.timedelta(days=1)
 START = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+PLAIN = {"fact_bonus": 0.0, "time_penalty": 0.0}
 
 
-def article(article_id: int, when: dt.datetime) -> Article:
+def article(article_id: int, when: dt.datetime, text: str = "b") -> Article:
     return Article(
         id=article_id,
         uid=f"u{article_id}",
@@ -21,7 +23,7 @@ def article(article_id: int, when: dt.datetime) -> Article:
         canonical_url=f"https://x.example/{article_id}",
         source="x.example",
         title="t",
-        text="b",
+        text=text,
         published_at=when,
         date_estimated=False,
     )
@@ -38,7 +40,8 @@ def test_similar_articles_join_and_different_ones_start_events() -> None:
         (article(2, START + DAY), unit(0.95, 0.05)),
         (article(3, START + DAY), unit(0, 1)),
     ]
-    batch = cluster_batch(items, EventIndex([], 4), ClusterSettings(threshold=0.8, window_days=5))
+    settings = ClusterSettings(threshold=0.8, window_days=5, **PLAIN)
+    batch = cluster_batch(items, EventIndex([], 4), settings)
     events = [a.event_id for a in batch.assignments]
     assert events[0] == events[1] != events[2]
     assert len(batch.new_events) == 2
@@ -48,13 +51,14 @@ def test_similar_articles_join_and_different_ones_start_events() -> None:
 def test_events_outside_the_window_are_not_joined() -> None:
     old = LiveEvent(id=7, centroid=unit(1, 0), size=3, last_seen=START)
     index = EventIndex([old], 4)
-    settings = ClusterSettings(threshold=0.8, window_days=2)
+    settings = ClusterSettings(threshold=0.8, window_days=2, **PLAIN)
     inside = cluster_batch([(article(1, START + DAY), unit(1, 0))], index, settings)
     assert inside.assignments[0].event_id == 7
     assert inside.changed_events[7].size == 4
     outside = cluster_batch([(article(2, START + 10 * DAY), unit(1, 0))], index, settings)
     assert outside.assignments[0].event_id is not None
     assert outside.assignments[0].event_id < 0  # a new event
+    assert 7 not in index
 
 
 def test_arrival_order_not_input_order_decides() -> None:
@@ -63,12 +67,58 @@ def test_arrival_order_not_input_order_decides() -> None:
     assert [a.article_id for a in batch.assignments] == [1, 2]
 
 
-def test_index_grows_past_its_initial_capacity() -> None:
+def test_a_diffuse_event_is_harder_to_join_than_a_tight_one() -> None:
+    # Mean-member similarity: an event whose members disagree has a short mean vector.
+    tight = LiveEvent(id=1, centroid=unit(1, 0.2), size=4, last_seen=START)
+    diffuse_mean = (unit(1, 0.2) + unit(-0.2, 1)) / 2  # two members at right angles
+    diffuse = LiveEvent(id=2, centroid=diffuse_mean, size=2, last_seen=START)
+    settings = ClusterSettings(threshold=0.75, **PLAIN)
+    along_diffuse = diffuse_mean / np.linalg.norm(diffuse_mean)
+    batch = cluster_batch(
+        [(article(1, START), unit(1, 0.3)), (article(2, START), along_diffuse)],
+        EventIndex([tight, diffuse], 4),
+        settings,
+    )
+    assert batch.assignments[0].event_id == 1
+    # Cosine 1.0 to the diffuse event's direction, but 0.71 on average to its members.
+    assert batch.assignments[1].event_id is not None
+    assert batch.assignments[1].event_id < 0
+
+
+def test_shared_rare_names_tip_a_borderline_article_into_the_event() -> None:
     events = [
-        LiveEvent(id=i, centroid=unit(1, i / 1000), size=1, last_seen=START) for i in range(300)
+        LiveEvent(
+            id=i,
+            centroid=unit(1, 0, 0, 0) if i == 1 else unit(0, 0, 1, i),
+            size=1,
+            last_seen=START,
+            entities=frozenset({"john kerry", "iran"}) if i == 1 else frozenset({"iran"}),
+        )
+        for i in range(1, 40)
     ]
-    index = EventIndex(events, 4)
-    found = index.nearest(unit(1, 0.299), since=START - DAY)
-    assert found is not None
-    assert index.events[found[0]].id == 299
-    assert index.nearest(unit(1, 0), since=START + DAY) is None
+    text = "John Kerry met Iran's foreign minister in Oslo on Monday."
+    vector = unit(0.63, 0.7766)  # cosine 0.63 to event 1: below the 0.65 threshold alone
+    settings = ClusterSettings(threshold=0.65, fact_bonus=0.05, time_penalty=0.0)
+    with_names = cluster_batch([(article(1, START, text), vector)], EventIndex(events, 4), settings)
+    # "john kerry" is rare (one live event in 39); "iran" is everywhere and earns nothing.
+    assert with_names.assignments[0].event_id == 1
+    assert with_names.assignments[0].similarity == pytest.approx(0.63 + 0.05 / 2, abs=1e-3)
+    plain = "A minister met a colleague in a northern city on Monday."
+    without = cluster_batch([(article(2, START, plain), vector)], EventIndex(events, 4), settings)
+    assert without.assignments[0].event_id != 1
+
+
+def test_time_gap_lowers_the_score() -> None:
+    event = LiveEvent(id=1, centroid=unit(1, 0), size=1, last_seen=START)
+    settings = ClusterSettings(threshold=0.97, fact_bonus=0.0, time_penalty=0.05)
+    vector = unit(1, 0.05)  # cosine 0.9988
+    same_day = cluster_batch([(article(1, START), vector)], EventIndex([event], 4), settings)
+    assert same_day.assignments[0].event_id == 1
+    later = cluster_batch([(article(2, START + 9 * DAY), vector)], EventIndex([event], 4), settings)
+    assert later.assignments[0].event_id != 1
+
+
+def test_placeholders_stay_below_ids_already_in_the_index() -> None:
+    index = EventIndex([LiveEvent(id=-3, centroid=unit(1, 0), size=1, last_seen=START)], 4)
+    batch = cluster_batch([(article(1, START), unit(0, 1))], index, ClusterSettings())
+    assert list(batch.new_events) == [-4]

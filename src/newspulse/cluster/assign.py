@@ -1,8 +1,16 @@
-"""Pure event assignment: join the nearest live event above a threshold, else start one.
+"""Pure event assignment: join the best live event above a threshold, else start one.
 
 Single-pass threshold clustering over a time window (Miranda et al., EMNLP 2018;
-stack.md §1): each article is compared only with events whose last article is
-within ``window_days`` of it.
+stack.md §1), one article at a time in publication order:
+
+1. Expire the events whose last article left the window (``window_days``).
+2. Ask the index for the ``candidates`` events nearest the article's embedding
+   (exact numpy or HNSW; never a scan of all events).
+3. Rescore each candidate exactly: mean-member cosine + rare shared key facts
+   - time gap (``cluster.similarity``).
+4. Join the best one if its score reaches ``threshold``; otherwise start an event.
+
+Later merges and splits are the maintenance pass's job (``cluster.maintain``).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newspulse.cluster.index import EventIndex
+from newspulse.cluster.similarity import Match, article_facts, score_event
 from newspulse.domain import Article, EventAssignment, LiveEvent, Vector
 from newspulse.settings import ClusterSettings
 
@@ -32,21 +41,42 @@ def cluster_batch(
 ) -> ClusterBatch:
     """Assign articles in arrival order; new events get negative placeholder ids."""
     batch = ClusterBatch()
-    window = dt.timedelta(days=settings.window_days)
     for article, vector in sorted(items, key=lambda item: (item[0].published_at, item[0].id)):
-        found = index.nearest(vector, since=article.published_at - window)
-        if found is not None and found[1] >= settings.threshold:
-            position, similarity = found
-            event = index.absorb(position, vector, article.published_at)
+        article_keys = article_facts(article)
+        match = best_match(article, vector, article_keys, index, settings)
+        if match is not None and match.score >= settings.threshold:
+            event = index.absorb(match.event.id, vector, article.published_at, article_keys)
             if event.id < 0:
                 batch.new_events[event.id] = event
             else:
                 batch.changed_events[event.id] = event
-            batch.assignments.append(EventAssignment(article.id, event.id, similarity))
+            batch.assignments.append(EventAssignment(article.id, event.id, match.score))
             continue
-        placeholder = -(len(batch.new_events) + 1)
-        event = LiveEvent(id=placeholder, centroid=vector, size=1, last_seen=article.published_at)
-        index.add(event)
+        placeholder = index.lowest_id - 1
+        event = index.add(
+            LiveEvent(id=placeholder, centroid=vector, size=1, last_seen=article.published_at),
+            article_keys,
+        )
         batch.new_events[placeholder] = event
         batch.assignments.append(EventAssignment(article.id, placeholder, 1.0))
     return batch
+
+
+def best_match(
+    article: Article,
+    vector: Vector,
+    facts: frozenset[str],
+    index: EventIndex,
+    settings: ClusterSettings,
+) -> Match | None:
+    """Steps 1-3 of the module docstring: the best-scoring live event, if any."""
+    index.expire(article.published_at - dt.timedelta(days=settings.window_days))
+    candidates = index.candidates(vector, settings.candidates)
+    if not candidates:
+        return None
+    rare = index.rare_facts(facts)
+    matches = [
+        score_event(vector, facts, article.published_at, event, rare, settings)
+        for event in candidates
+    ]
+    return max(matches, key=lambda match: match.score)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from newspulse.domain import Article, Briefing, EventSummary, Topic
-from newspulse.settings import RankSettings, WriteSettings
+from newspulse.settings import LLMSettings, RankSettings, WriteSettings
 from newspulse.write.extractive import write_extractive
+from newspulse.write.llm import PROMPT_VERSION, LLMConfig, write_llm
 from newspulse.write.plan import plan_briefing
 from newspulse.write.verify import CitationRecord, verify_briefing
 
@@ -21,6 +22,11 @@ class WrittenVersion:
     briefing: Briefing
     citations: tuple[CitationRecord, ...]
     input_article_ids: tuple[int, ...]
+    writer: str = "extractive"
+    model: str | None = None
+    prompt_version: str | None = None
+    fallback_reason: str | None = None
+    llm_rejected: tuple[str, ...] = ()
 
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
@@ -33,6 +39,7 @@ def events_fingerprint(
     now: dt.datetime,
     settings: WriteSettings,
     rank: RankSettings,
+    llm: LLMSettings | None = None,
 ) -> str:
     """Changes when an event enters, leaves or gains/loses an article, when an event ages
     out of "recent", or when the writer or its settings change: exactly when a new
@@ -40,9 +47,10 @@ def events_fingerprint(
     recent_cutoff = now - dt.timedelta(days=settings.recent_days)
     parts = sorted(f"{e.id}:{','.join(map(str, sorted(e.article_ids)))}" for e in events)
     recent = sorted(str(e.id) for e in events if e.last_seen >= recent_cutoff)
-    configuration = json.dumps(
-        [WRITER_VERSION, settings.model_dump(), rank.model_dump()], sort_keys=True
-    )
+    writer: list[object] = [WRITER_VERSION, settings.model_dump(), rank.model_dump()]
+    if llm is not None and llm.enabled:
+        writer += [PROMPT_VERSION, llm.model_dump(exclude={"api_key_env"})]
+    configuration = json.dumps(writer, sort_keys=True)
     text = "|".join(parts) + "#" + ",".join(recent) + "#" + configuration
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -54,14 +62,33 @@ def write_version(
     *,
     now: dt.datetime,
     settings: WriteSettings,
+    llm: LLMSettings | None = None,
 ) -> WrittenVersion:
+    """Plan, word (LLM when enabled, else extractive) and verify one version."""
     plan = plan_briefing(topic, ranked_events, articles, now=now, settings=settings)
-    draft = write_extractive(plan, articles, settings)
+    result = None
+    if llm is not None and llm.enabled:
+        config = LLMConfig(**llm.model_dump(exclude={"enabled"}))
+        result = write_llm(plan, articles, settings, config)
+        draft = result.briefing
+    else:
+        draft = write_extractive(plan, articles, settings)
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
     )
     inputs = tuple(sorted({a for e in plan.planned_events for a in e.article_ids}))
-    return WrittenVersion(briefing, tuple(citations), inputs)
+    if result is None:
+        return WrittenVersion(briefing, tuple(citations), inputs)
+    return WrittenVersion(
+        briefing,
+        tuple(citations),
+        inputs,
+        writer=result.writer,
+        model=result.model,
+        prompt_version=result.prompt_version,
+        fallback_reason=result.fallback_reason,
+        llm_rejected=result.rejected,
+    )
 
 
 def version_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,13 @@ DANGLING_START = re.compile(
     r"meanwhile|unlike|instead|so|such|both|one|another|the other|learn|read|click|watch)\b",
     re.IGNORECASE,
 )
+# Text that addresses a language model ("ignore previous instructions"): never quoted,
+# never shown to the LLM writer (article text is data, not instructions).
+INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules)\b|"
+    r"\bsystem prompt\b|\bnew instructions\b|\byou are now\b|<\s*/?\s*(?:system|passage)",
+    re.IGNORECASE,
+)
 MARKUP = re.compile(r"\*\*|__|\[\d+\]")
 MIN_CONTENT_WORDS = 6
 # Beyond this many supporting articles, more support no longer outweighs informativeness.
@@ -128,6 +135,7 @@ def article_candidates(article: Article) -> list[Candidate]:
         Candidate(article_id=article.id, text=sentence, position=position)
         for position, sentence in enumerate(sentences[:MAX_SENTENCES_PER_ARTICLE])
         if not FIRST_PERSON.search(sentence)
+        and not INSTRUCTION_LIKE.search(sentence)
         and not DANGLING_START.match(sentence)
         and len(content_words(sentence)) >= MIN_CONTENT_WORDS
     ]
