@@ -16,12 +16,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
+from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
 from newspulse.dedup.decide import dedup_batch
 from newspulse.dedup.exact import content_hash
 from newspulse.dedup.near import NearDuplicateIndex
-from newspulse.domain import Entry, Topic
+from newspulse.domain import Entry, Topic, Vector
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
 from newspulse.errors import StoreError
@@ -188,8 +191,13 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
         newest = max(article.published_at for article, _ in batch)
         earliest = max(min(article.published_at for article, _ in batch), newest - 2 * window)
         live = store.live_events(since=earliest - window)
-        dimensions = len(batch[0][1])
-        result = cluster_batch(batch, EventIndex(live, dimensions), settings.cluster)
+        index = EventIndex(
+            live,
+            len(batch[0][1]),
+            kind=settings.cluster.index,
+            hnsw_min_events=settings.cluster.hnsw_min_events,
+        )
+        result = cluster_batch(batch, index, settings.cluster)
         store.save_event_assignments(
             result.assignments,
             {article.id: article for article, _ in batch},
@@ -197,8 +205,38 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
             list(result.changed_events.values()),
             now,
         )
+        maintain_events(store, since=newest - window, settings=settings, now=now)
         done += len(batch)
     return done
+
+
+def maintain_events(
+    store: SqlStore, *, since: dt.datetime, settings: Settings, now: dt.datetime
+) -> MaintenancePlan:
+    """The periodic merge/split pass over the events of one window (cluster/maintain.py)."""
+    members = store.window_members(since)
+    events = [
+        EventMembers(event_id, tuple(Member(a, vector, published) for a, vector, published in rows))
+        for event_id, rows in members.items()
+    ]
+    plan = plan_maintenance(events, settings.cluster)
+    if plan.changed:
+        vectors = {a: vector for rows in members.values() for a, vector, _ in rows}
+        store.apply_regroups(
+            [
+                (regroup.event_id, regroup.article_ids, mean_vector(regroup.article_ids, vectors))
+                for regroup in plan.regroups
+            ],
+            plan.retired,
+            now,
+        )
+    return plan
+
+
+def mean_vector(article_ids: Sequence[int], vectors: Mapping[int, Vector]) -> Vector:
+    stacked = np.stack([vectors[a] for a in article_ids])
+    mean: Vector = stacked.mean(axis=0).astype(np.float32)
+    return mean
 
 
 def replay(

@@ -14,6 +14,7 @@ from newspulse.domain import (
     EventAssignment,
     EventSummary,
     LiveEvent,
+    Vector,
 )
 from newspulse.store import tables as t
 from newspulse.store.base import as_utc
@@ -27,7 +28,11 @@ class EventRows(StoreRows):
     def live_events(self, since: dt.datetime) -> list[LiveEvent]:
         """Events whose last article is not older than ``since``: the clustering window."""
         query = select(
-            t.events.c.id, t.events.c.centroid, t.events.c.size, t.events.c.last_seen
+            t.events.c.id,
+            t.events.c.centroid,
+            t.events.c.size,
+            t.events.c.last_seen,
+            t.events.c.key_facts,
         ).where(t.events.c.last_seen >= since)
         with self.engine.connect() as connection:
             return [
@@ -36,9 +41,78 @@ class EventRows(StoreRows):
                     centroid=blob_to_vector(row.centroid),
                     size=row.size,
                     last_seen=as_utc(row.last_seen),
+                    entities=frozenset((row.key_facts or {}).get("facts", [])),
                 )
                 for row in connection.execute(query)
             ]
+
+    def window_members(
+        self, since: dt.datetime
+    ) -> dict[int, list[tuple[int, Vector, dt.datetime]]]:
+        """(article id, vector, published) of every member of the events in the window."""
+        query = (
+            select(
+                t.event_articles.c.event_id,
+                t.articles.c.id,
+                t.articles.c.embedding,
+                t.articles.c.published_at,
+            )
+            .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
+            .join(t.events, t.events.c.id == t.event_articles.c.event_id)
+            .where(t.events.c.last_seen >= since, t.articles.c.embedding.is_not(None))
+            .order_by(t.event_articles.c.event_id, t.articles.c.published_at, t.articles.c.id)
+        )
+        members: dict[int, list[tuple[int, Vector, dt.datetime]]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                members.setdefault(row.event_id, []).append(
+                    (row.id, blob_to_vector(row.embedding), as_utc(row.published_at))
+                )
+        return members
+
+    def apply_regroups(
+        self,
+        regroups: Sequence[tuple[int | None, Sequence[int], Vector]],
+        retired: Sequence[int],
+        now: dt.datetime,
+    ) -> None:
+        """Persist a maintenance plan in one transaction: move members, create split-off
+        events, drop merged-away ones, recount what changed."""
+        with self.engine.begin() as connection:
+            touched: set[int] = set()
+            for event_id, article_ids, centroid in regroups:
+                if event_id is None:
+                    label = connection.execute(
+                        select(t.articles.c.title).where(t.articles.c.id == article_ids[0])
+                    ).scalar_one()
+                    event_id = connection.execute(
+                        insert(t.events).values(
+                            label=label,
+                            first_seen=now,
+                            last_seen=now,
+                            centroid=vector_to_blob(centroid),
+                            size=len(article_ids),
+                            source_count=0,
+                            salience=0.0,
+                            key_facts={},
+                            updated_at=now,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                else:
+                    connection.execute(
+                        update(t.events)
+                        .where(t.events.c.id == event_id)
+                        .values(centroid=vector_to_blob(centroid), updated_at=now)
+                    )
+                connection.execute(
+                    update(t.event_articles)
+                    .where(t.event_articles.c.article_id.in_(list(article_ids)))
+                    .values(event_id=event_id)
+                )
+                touched.add(event_id)
+            if retired:
+                connection.execute(t.events.delete().where(t.events.c.id.in_(list(retired))))
+            refresh_event_stats(connection, touched - set(retired))
 
     def save_event_assignments(
         self,
@@ -73,7 +147,7 @@ class EventRows(StoreRows):
                         size=live.size,
                         source_count=0,
                         salience=0.0,
-                        key_facts={},
+                        key_facts={"facts": sorted(live.entities)},
                         updated_at=now,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
@@ -85,6 +159,7 @@ class EventRows(StoreRows):
                         centroid=vector_to_blob(live.centroid),
                         size=live.size,
                         last_seen=live.last_seen,
+                        key_facts={"facts": sorted(live.entities)},
                         updated_at=now,
                     )
                 )
