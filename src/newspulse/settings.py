@@ -159,10 +159,11 @@ class ClusterSettings(BaseModel):
         "cross cosine below this (average linkage within the event).",
     )
     index: str = Field(
-        "auto",
+        "exact",
         pattern="^(auto|exact|hnsw)$",
-        description="Live-event vector index: 'exact' (numpy), 'hnsw' (usearch) or 'auto' "
-        "(HNSW from hnsw_min_events live events).",
+        description="Live-event vector index: 'exact' (numpy; best when the index is rebuilt "
+        "per batch), 'hnsw' (usearch; for an index kept across batches) or 'auto' (HNSW from "
+        "hnsw_min_events live events).",
     )
     hnsw_min_events: int = Field(
         20_000, gt=0, description="Live events from which 'auto' uses the HNSW index."

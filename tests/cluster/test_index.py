@@ -114,8 +114,9 @@ def test_auto_switches_to_hnsw_for_large_windows() -> None:
         LiveEvent(id=i, centroid=point, size=1, last_seen=START)
         for i, point in enumerate(random_units(60, 8))
     ]
-    assert isinstance(EventIndex(events, 8).vectors, ExactVectorIndex)
-    large = EventIndex(events, 8, hnsw_min_events=50)
+    assert isinstance(EventIndex(events, 8, kind="auto").vectors, ExactVectorIndex)
+    assert isinstance(EventIndex(events, 8, hnsw_min_events=50).vectors, ExactVectorIndex)
+    large = EventIndex(events, 8, kind="auto", hnsw_min_events=50)
     assert isinstance(large.vectors, HnswVectorIndex)
     assert large.candidates(events[7].centroid, 1)[0].id == 7
 
@@ -146,3 +147,21 @@ def test_hnsw_index_takes_negative_placeholder_ids() -> None:
     assert vectors.search(unit(0.1, 1), 1) == [-2]
     vectors.remove(-1)
     assert sorted(vectors.search(unit(1, 1, 1), 5)) == [-2, 5]
+
+
+def test_hnsw_buffer_flushes_into_the_graph_and_updates_follow_the_key() -> None:
+    points = random_units(300, 16)  # more than FLUSH_SIZE: most end up in the graph
+    vectors = HnswVectorIndex(16)
+    for key, point in enumerate(points):
+        vectors.upsert(key, point)
+    assert len(vectors) == 300
+    assert all(vectors.search(points[key], 1) == [key] for key in range(0, 300, 10))
+    vectors.upsert(5, points[5] * 2)  # same direction: the graph keeps its node
+    vectors.upsert(7, -points[7])  # turned around: re-inserted via the buffer
+    assert len(vectors) == 300
+    assert vectors.search(-points[7], 1) == [7]
+    vectors.remove(7)
+    vectors.remove(250)
+    assert len(vectors) == 298
+    assert 7 not in vectors.search(-points[7], 5)
+    assert 250 not in vectors.search(points[250], 5)

@@ -7,9 +7,12 @@ sees events in the window and never scans the rest of the history.  Articles are
 clustered in time order, so the window only moves forward within one index.
 
 The store loads the window once per batch (``store.live_events``) and the index is
-built from that list; above ``hnsw_min_events`` events it switches from the exact
-numpy index to the usearch HNSW graph.  ``save``/``load`` keep a whole index as a
-sidecar folder, so a long-lived worker need not rebuild a large window per batch.
+built from that list.  Rebuilt per batch, the exact numpy index is the right one: it
+costs nothing to build, while an HNSW graph of 100k events takes 30-60 s here.  The
+usearch HNSW graph pays off for an index kept across batches (a long-lived worker, or
+the sidecar folder that ``save``/``load`` write) once the window holds more than a few
+tens of thousands of events (bench/bench_cluster.py); ``kind="auto"`` switches at
+``hnsw_min_events``.
 
 Per event it also counts key facts (names and figures), and across events how many
 live events carry each key: a key is *rare* when few live events carry it, and only
@@ -36,9 +39,9 @@ from newspulse.cluster.vectors import (
 )
 from newspulse.domain import LiveEvent, Vector
 
-# Below this many live events the exact numpy index answers a query faster than HNSW
-# and needs no build; above it the linear cost dominates (bench/bench_cluster.py:
-# exact 2 ms at 10k, 67 ms at 100k; HNSW 0.2-0.8 ms).
+# Below this many live events the exact numpy index answers as fast as HNSW and needs no
+# build; above it its linear cost dominates (bench/bench_cluster.py: about 0.5 ms per
+# article at 10k events for both, 8 ms exact vs 1-1.4 ms HNSW at 100k).
 HNSW_MIN_EVENTS = 20_000
 # Keys kept per event: enough for the actors and amounts of one story; the most
 # frequent among its members win, so one off-topic article adds little.
@@ -59,12 +62,16 @@ class EventIndex:
         events: Sequence[LiveEvent],
         dimensions: int,
         *,
-        kind: str = "auto",
+        kind: str = "exact",
         hnsw_min_events: int = HNSW_MIN_EVENTS,
         vectors: VectorIndex | None = None,
     ) -> None:
         self.dimensions = dimensions
-        self.vectors = vectors or build_vectors(events, dimensions, kind, hnsw_min_events)
+        self.vectors = (
+            vectors
+            if vectors is not None
+            else build_vectors(events, dimensions, kind, hnsw_min_events)
+        )
         self._events: dict[int, LiveEvent] = {}
         self._facts: dict[int, Counter[str]] = {}
         self._fact_events: Counter[str] = Counter()
@@ -103,7 +110,7 @@ class EventIndex:
 
     def add(self, event: LiveEvent, facts: Iterable[str] = ()) -> LiveEvent:
         """Start tracking ``event``; ``facts`` are its first member's keys."""
-        counts = Counter(facts) if facts else Counter(event.entities)
+        counts = Counter(facts) or Counter(event.entities)
         event = replace(event, entities=top_facts(counts))
         self._track(event, counts)
         self.vectors.upsert(event.id, event.centroid)
