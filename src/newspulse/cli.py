@@ -57,6 +57,13 @@ class Context:
         self.settings: Settings = load_settings(config, db=db)
         self.store = SqlStore.open(self.settings.db)
 
+    @classmethod
+    def ready(cls, db: str | None, config: Path | None) -> Context:
+        """A context whose database exists and is at the newest schema (else a clear error)."""
+        context = cls(db, config)
+        context.store.check_ready()
+        return context
+
 
 def parse_now(value: str | None) -> dt.datetime:
     if value is None:
@@ -108,8 +115,7 @@ def replay(
     from newspulse.enrich.embed import create_embedder
     from newspulse.pipeline import replay as run_replay
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     started = time.perf_counter()
     embed = context.settings.embed
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
@@ -132,8 +138,7 @@ def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = N
     from newspulse.enrich.embed import create_embedder
     from newspulse.pipeline import cluster_pending, enrich_pending, route_pending
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     embed = context.settings.embed
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
     moment = parse_now(now)
@@ -155,8 +160,7 @@ def update(
     """Write a new briefing version for each topic whose events changed."""
     from newspulse.pipeline import update_briefings
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     results = update_briefings(
         context.store,
         now=parse_now(now),
@@ -188,8 +192,7 @@ def export(
     """Write the whole site as static files, with the briefing JSON under api/v1/."""
     from newspulse.publish.export import export_site
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     report = export_site(context.store, directory, now=parse_now(now))
     say(f"exported to {directory}: {json.dumps(asdict(report))}")
 
@@ -206,8 +209,7 @@ def serve(
 
     from newspulse.publish.app import create_app
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     bind_host = host or context.settings.serve.host
     bind_port = port or context.settings.serve.port
     say(f"serving NewsPulse at http://{bind_host}:{bind_port}/")
@@ -270,8 +272,7 @@ def sources_add(
     """Register a feed (discovered through <link rel="alternate"> for a site URL)."""
     from newspulse.poller import add_source
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     record, created = add_source(
         context.store, url, settings=context.settings, now=parse_now(now), hints=vertical or []
     )
@@ -288,8 +289,7 @@ def sources_list(
     """Sources with their health: last status, last success, errors, next poll, items."""
     from newspulse.poller import source_health
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     health = [source_health(record) for record in context.store.list_sources()]
     if as_json:
         typer.echo(json.dumps(health, indent=2))
@@ -309,8 +309,7 @@ def sources_remove(
     config: ConfigOption = None,
 ) -> None:
     """Stop polling a source; its articles stay."""
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     if not context.store.remove_source(url):
         raise typer.BadParameter(f"no source with URL {url!r}", param_hint="URL")
     typer.echo(f"removed: {url}")
@@ -323,8 +322,7 @@ def sources_resume(
     config: ConfigOption = None,
 ) -> None:
     """Poll a paused source again at the next run."""
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     if not context.store.resume_source(url):
         raise typer.BadParameter(f"no source with URL {url!r}", param_hint="URL")
     typer.echo(f"resumed: {url}")
@@ -340,8 +338,7 @@ def sources_import(
     """Register every feed of an OPML file (leniently; what is skipped is reported)."""
     from newspulse.sources.opml import read_opml
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     imported = read_opml(file.read_bytes())
     moment = parse_now(now)
     created = 0
@@ -372,8 +369,7 @@ def sources_export(
     """Print the registered feeds as OPML (round-trips through `sources import`)."""
     from newspulse.sources.opml import OpmlFeed, write_opml
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     feeds = [
         OpmlFeed(
             url=s.url,
@@ -395,8 +391,7 @@ def poll(now: NowOption = None, db: DbOption = None, config: ConfigOption = None
     """Poll every due source once, then enrich, route and cluster what arrived."""
     from newspulse.poller import poll_and_process
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     report = poll_and_process(context.store, settings=context.settings, now=parse_now(now))
     for polled in report.polled:
         line = f"{polled.url}: {polled.status}"
@@ -423,8 +418,7 @@ def run(
     from newspulse.pipeline import update_briefings
     from newspulse.poller import poll_and_process
 
-    context = Context(db, config)
-    context.store.check_ready()
+    context = Context.ready(db, config)
     done = 0
     while ticks is None or done < ticks:
         moment = parse_now(None)

@@ -17,8 +17,7 @@ def topics_list(db: Annotated[str | None, typer.Option("--db")] = None) -> None:
     """Topics with their routing threshold and include/exclude terms."""
     from newspulse.cli import Context
 
-    context = Context(db, None)
-    context.store.check_ready()
+    context = Context.ready(db, None)
     default = context.settings.route.threshold
     for topic in context.store.list_topics():
         threshold = topic.threshold if topic.threshold is not None else default
@@ -36,8 +35,7 @@ def topics_explain(
     """Why an article is in its topics: similarity, matched terms, score vs threshold."""
     from newspulse.cli import Context
 
-    context = Context(db, None)
-    context.store.check_ready()
+    context = Context.ready(db, None)
     found = context.store.article_routing(url)
     if found is None:
         raise typer.BadParameter(f"no stored article with URL {url!r}", param_hint="URL")
@@ -67,8 +65,7 @@ def topics_suggest(
     from newspulse.cli import Context, parse_now
     from newspulse.suggest import suggest_topics
 
-    context = Context(db, None)
-    context.store.check_ready()
+    context = Context.ready(db, None)
     since = parse_now(now) - dt.timedelta(days=days)
     events = context.store.unrouted_events(since)
     articles = context.store.articles_by_ids(a for e in events for a in e.article_ids)
