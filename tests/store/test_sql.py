@@ -112,3 +112,37 @@ def test_postgres_errors_are_clear(postgres_url: str) -> None:
     unreachable = SqlStore.open("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(StoreError, match="cannot connect"):
         unreachable.check_ready()
+
+
+def save_test_version(store: SqlStore, topic: str, headline: str, day: int) -> int:
+    return store.save_version(
+        topic=topic,
+        document={"headline": headline},
+        fingerprint=f"fp-{day}",
+        settings={},
+        input_article_ids=[],
+        diff={"events_added": [day]},
+        citations=[],
+        created_at=dt.datetime(2026, 1, day, tzinfo=dt.UTC),
+    )
+
+
+def test_versions_are_listed_newest_first_and_fetched_by_number(store: SqlStore) -> None:
+    topic = store.list_topics()[0].slug
+    for day, headline in ((1, "First"), (2, "Second"), (3, "Third")):
+        save_test_version(store, topic, headline, day)
+
+    history = store.list_versions(topic)
+    assert [v.version for v in history] == [3, 2, 1]
+    assert [v.headline for v in history] == ["Third", "Second", "First"]
+    assert history[0].diff == {"events_added": [3]}
+    assert history[-1].created_at == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert [v.version for v in store.list_versions(topic, limit=1, offset=1)] == [2]
+    assert store.count_versions(topic) == 3
+
+    second = store.get_version(topic, 2)
+    assert second is not None
+    assert second.document["headline"] == "Second"
+    assert second.document["version"] == 2
+    assert store.get_version(topic, 9) is None
+    assert store.list_versions("no-such-topic") == []

@@ -37,7 +37,7 @@ class NewArticle:
 
 @dataclass(frozen=True, slots=True)
 class StoredVersion:
-    """The newest stored briefing version of a topic."""
+    """One stored briefing version of a topic, with its whole document."""
 
     id: int
     topic: str
@@ -45,6 +45,18 @@ class StoredVersion:
     created_at: dt.datetime
     fingerprint: str
     document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSummary:
+    """A version as the history lists it: when, what it said first, and what changed."""
+
+    topic: str
+    version: int
+    created_at: dt.datetime
+    headline: str
+    writer: str
+    diff: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 
 from newspulse.store import tables as t
-from newspulse.store.base import StoredVersion, as_utc
+from newspulse.store.base import StoredVersion, VersionSummary, as_utc
 from newspulse.store.rows import StoreRows
 
 
@@ -23,6 +23,16 @@ class BriefingRows(StoreRows):
             .order_by(t.briefing_versions.c.version.desc())
             .limit(1)
         )
+        return self._one_version(query)
+
+    def get_version(self, topic: str, version: int) -> StoredVersion | None:
+        """One version of a topic by its number (permalinks), or None."""
+        query = select(t.briefing_versions).where(
+            t.briefing_versions.c.topic == topic, t.briefing_versions.c.version == version
+        )
+        return self._one_version(query)
+
+    def _one_version(self, query: Select[Any]) -> StoredVersion | None:
         with self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
         if row is None:
@@ -35,6 +45,37 @@ class BriefingRows(StoreRows):
             fingerprint=row["fingerprint"],
             document=dict(row["document"]),
         )
+
+    def list_versions(
+        self, topic: str, *, limit: int | None = None, offset: int = 0
+    ) -> list[VersionSummary]:
+        """A topic's versions, newest first, without their documents (history, feeds)."""
+        v = t.briefing_versions.c
+        query = (
+            select(v.topic, v.version, v.created_at, v.headline, v.writer, v.diff)
+            .where(v.topic == topic)
+            .order_by(v.version.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [
+            VersionSummary(
+                topic=row["topic"],
+                version=row["version"],
+                created_at=as_utc(row["created_at"]),
+                headline=row["headline"],
+                writer=row["writer"],
+                diff=dict(row["diff"]),
+            )
+            for row in rows
+        ]
+
+    def count_versions(self, topic: str) -> int:
+        query = select(func.count()).where(t.briefing_versions.c.topic == topic)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
         version = self.latest_version(topic_slug)
