@@ -4,7 +4,7 @@ Why a router and not one parser: stack.md §1 measured fastfeedparser at 54k ite
 feedparser at 605, but fastfeedparser silently corrupts malformed feeds, while feedparser
 recovers them (encodings, undefined entities, broken markup).  So each document is routed:
 
-1. JSON Feed (``{`` first, or a JSON content type) is read with the stdlib and mapped here.
+1. JSON Feed (``{`` first, or a JSON content type) is read by :mod:`newspulse.ingest.jsonfeed`.
 2. Everything else gets a strict lxml parse (:data:`SAFE_PARSER_OPTIONS`), which loads no DTD,
    expands no entity and opens no network connection.  A document it rejects is malformed
    and goes to feedparser; so does a billion-laughs document, which libxml2 refuses.
@@ -18,36 +18,51 @@ recovers them (encodings, undefined entities, broken markup).  So each document 
 4. A result with neither items nor a title is not a feed: :class:`FeedParseError`.  No lxml,
    feedparser or fastfeedparser exception leaves this module.
 
-Both parsers' output then goes through one normalisation (:func:`_normalise_item`), so the
-router's choice does not change what an item says: titles are plain text, summaries plain
-text (the opening 512 characters of the content when the feed has no summary, as
-fastfeedparser does), content HTML sanitised by :mod:`newspulse.ingest.sanitize`, links
-absolute http(s) URLs, dates aware UTC to the second, ``published`` falling back to
-``updated`` and ``guid`` to the link (both fastfeedparser's rules).
+Every parser's output then goes through one normalisation (``feed_items.finish_feed``), so
+the router's choice does not change what an item says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
-import html as html_entities
 import io
-import json
-import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import fastfeedparser
 import feedparser
 import lxml.etree
 
 from newspulse.domain import Entry
-from newspulse.errors import NewsPulseError
-from newspulse.ingest.sanitize import clean_html, html_to_text
+from newspulse.ingest.feed_items import (
+    Enclosure,
+    FeedItem,
+    FeedParseError,
+    ParsedFeed,
+    RawItem,
+    finish_feed,
+    first_enclosure,
+    int_or_none,
+    is_web_url,
+    parse_date,
+    shorten,
+    text_value,
+)
+from newspulse.ingest.jsonfeed import parse_json_feed
+from newspulse.ingest.sanitize import html_to_text
+
+__all__ = [
+    "Enclosure",
+    "FeedItem",
+    "FeedParseError",
+    "ParsedFeed",
+    "entries_from_feed",
+    "parse_feed",
+    "parse_with_feedparser",
+]
 
 SAFE_PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -78,76 +93,14 @@ ITEM_TAGS = ("item", RSS_10 + "item", RSS_090 + "item", ATOM + "entry", ATOM_03 
 SITE_LINK_TAGS = ("link", RSS_10 + "link", RSS_090 + "link")
 LANGUAGE_TAGS = ("language", "{http://purl.org/dc/elements/1.1/}language")
 UTF8_NAMES = frozenset({"utf-8", "utf8"})
-SUMMARY_FROM_CONTENT_CHARS = 512  # fastfeedparser's length for a summary cut from content
 DERIVED_TITLE_CHARS = 120
 _THREAD = threading.local()
-_MARKUP = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|</?[A-Za-z][A-Za-z0-9]*[\s/>]")
-
-
-class FeedParseError(NewsPulseError):
-    """A document yields no feed: not XML or JSON, not a feed format, or nothing in it."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(reason, url)
-        self.url = url
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Enclosure:
-    url: str
-    media_type: str | None = None
-    length: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedItem:
-    """One item of a feed, normalised: plain-text title and summary, sanitised content."""
-
-    title: str
-    link: str | None
-    guid: str | None
-    published: dt.datetime | None
-    updated: dt.datetime | None
-    author: str | None
-    summary: str
-    content_html: str  # "" when the feed carries no content beyond the summary
-    categories: tuple[str, ...] = ()
-    enclosure: Enclosure | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    url: str
-    title: str
-    site_url: str | None
-    ttl_minutes: int | None
-    language: str | None
-    items: tuple[FeedItem, ...]
-    parser: str  # "fastfeedparser" | "feedparser" | "jsonfeed": which path read it
-    problem: str | None = None  # why the strict parse failed, when feedparser recovered it
-
-
-@dataclass(frozen=True, slots=True)
-class _RawItem:
-    """An item as a parser gave it, before the one shared normalisation."""
-
-    title: str
-    link: str | None
-    guid: str | None
-    published: dt.datetime | None
-    updated: dt.datetime | None
-    author: str | None
-    summary_html: str
-    content_html: str
-    categories: tuple[str, ...]
-    enclosure: Enclosure | None
 
 
 def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse one fetched feed document; raise :class:`FeedParseError` if it holds no feed."""
     if _looks_like_json(content, content_type):
-        return _parse_json_feed(content, url=url)
+        return parse_json_feed(content, url=url)
     # Whitespace before the XML declaration is common and makes the document ill-formed;
     # dropping it changes nothing else (a BOM, which lxml reads, stays).
     content = content.lstrip(b" \t\r\n")
@@ -166,17 +119,17 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         return parse_with_feedparser(content, url=url, content_type=content_type, problem=problem)
     entries = parsed.get("entries", [])
     expected = sum(1 for _ in root.iter(*ITEM_TAGS))
-    title = _text(parsed.get("feed", {}).get("title"))
+    title = text_value(parsed.get("feed", {}).get("title"))
     if len(entries) != expected or not (entries or title):
         # It missed something (RSS 0.90 items, a dc:title): the slower parser decides.
         problem = f"fastfeedparser read {len(entries)} of {expected} items, title {title!r}"
         return parse_with_feedparser(content, url=url, content_type=content_type, problem=problem)
     channel = root if root.tag in ATOM_ROOTS else root.find("{*}channel")
-    return _finish(
+    return finish_feed(
         url=url,
         title=title,
         site_link=_site_link_from_tree(root, channel),
-        ttl=_int_or_none(channel.findtext("ttl") if channel is not None else None),
+        ttl=int_or_none(channel.findtext("ttl") if channel is not None else None),
         language=_language_from_tree(root, channel),
         raw_items=[_raw_from_fastfeedparser(entry) for entry in entries],
         parser="fastfeedparser",
@@ -187,7 +140,7 @@ def parse_with_feedparser(
     content: bytes, *, url: str, content_type: str | None = None, problem: str | None = None
 ) -> ParsedFeed:
     """The recovering path: feedparser alone (also the baseline of ``bench/bench_feeds.py``)."""
-    # No Content-Location: relative links are joined to ``url`` in _normalise_item, and
+    # No Content-Location: relative links are joined to ``url`` by finish_feed, and
     # feedparser would also "resolve" a relative guid.
     headers = {"content-type": content_type} if content_type else {}
     try:
@@ -199,12 +152,12 @@ def parse_with_feedparser(
         reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF element found"
         raise FeedParseError(url, f"not a feed: {reason}")
     feed = parsed.get("feed", {})
-    return _finish(
+    return finish_feed(
         url=url,
-        title=_text(feed.get("title")),
+        title=text_value(feed.get("title")),
         site_link=_site_link(feed),
-        ttl=_int_or_none(feed.get("ttl")),
-        language=_text(feed.get("language")) or None,
+        ttl=int_or_none(feed.get("ttl")),
+        language=text_value(feed.get("language")) or None,
         raw_items=[
             _raw_from_feedparser(entry, is_atom=str(parsed.get("version", "")).startswith("atom"))
             for entry in parsed.get("entries", [])
@@ -218,7 +171,7 @@ def entries_from_feed(feed: ParsedFeed, *, source: str) -> list[Entry]:
     """The pipeline's entries: one per item with an http(s) URL and some text."""
     entries = []
     for item in feed.items:
-        url = item.link or (item.guid if _is_web_url(item.guid) else None)
+        url = item.link or (item.guid if is_web_url(item.guid) else None)
         text = html_to_text(item.content_html) if item.content_html else item.summary
         text = text or item.title
         if not url or not text:
@@ -227,7 +180,7 @@ def entries_from_feed(feed: ParsedFeed, *, source: str) -> list[Entry]:
             Entry(
                 url=url,
                 source=source,
-                title=item.title or _shorten(text.split("\n", 1)[0], DERIVED_TITLE_CHARS),
+                title=item.title or shorten(text.split("\n", 1)[0], DERIVED_TITLE_CHARS),
                 text=text,
                 published_at=item.published,
                 summary=item.summary,
@@ -320,30 +273,30 @@ def _language_from_tree(
 # --- fastfeedparser and feedparser dictionaries ------------------------------------------
 
 
-def _raw_from_fastfeedparser(entry: Mapping[str, Any]) -> _RawItem:
-    description = _text(entry.get("description"))
+def _raw_from_fastfeedparser(entry: Mapping[str, Any]) -> RawItem:
+    description = text_value(entry.get("description"))
     content = _first_content(entry.get("content"))
     if content.strip() == description:
         content = ""  # fastfeedparser copies an RSS description into content
     links = [link for link in entry.get("links") or () if isinstance(link, Mapping)]
-    return _RawItem(
-        title=_text(entry.get("title")),
-        link=_text(entry.get("link")) or _alternate_link(links),
-        guid=_text(entry.get("id")) or None,
-        published=_parse_date(entry.get("published")),
-        updated=_parse_date(entry.get("updated")),
-        author=_text(entry.get("author")) or None,
+    return RawItem(
+        title=text_value(entry.get("title")),
+        link=text_value(entry.get("link")) or _alternate_link(links),
+        guid=text_value(entry.get("id")) or None,
+        published=parse_date(entry.get("published")),
+        updated=parse_date(entry.get("updated")),
+        author=text_value(entry.get("author")) or None,
         summary_html=description,
         content_html=content,
         categories=_terms(entry.get("tags")),
-        enclosure=_first_enclosure(
+        enclosure=first_enclosure(
             [*(entry.get("enclosures") or ()), *(x for x in links if x.get("rel") == "enclosure")]
         ),
     )
 
 
-def _raw_from_feedparser(entry: dict[str, Any], *, is_atom: bool) -> _RawItem:
-    summary = _text(entry.get("summary"))
+def _raw_from_feedparser(entry: dict[str, Any], *, is_atom: bool) -> RawItem:
+    summary = text_value(entry.get("summary"))
     content = _first_content(entry.get("content"))
     if content and content == summary:
         summary = ""  # feedparser copies content into summary when the feed has no summary
@@ -351,19 +304,19 @@ def _raw_from_feedparser(entry: dict[str, Any], *, is_atom: bool) -> _RawItem:
     links = [link for link in entry.get("links") or () if isinstance(link, Mapping)]
     # An Atom id is no link (RFC 4287 §4.2.6), though feedparser offers a URL-shaped one as
     # such; an RSS guid is one unless isPermaLink="false", and fastfeedparser agrees.
-    link = _alternate_link(links) if is_atom else _text(entry.get("link"))
-    return _RawItem(
-        title=_text(entry.get("title")),
+    link = _alternate_link(links) if is_atom else text_value(entry.get("link"))
+    return RawItem(
+        title=text_value(entry.get("title")),
         link=link or None,
-        guid=_text(entry.get("id")) or None,
+        guid=text_value(entry.get("id")) or None,
         published=_struct_time_to_utc(dict.get(entry, "published_parsed")),
         # dict.get: FeedParserDict maps a missing "updated" to "published" with a warning.
         updated=_struct_time_to_utc(dict.get(entry, "updated_parsed")),
-        author=_text(author.get("name")) or _text(entry.get("author")) or None,
+        author=text_value(author.get("name")) or text_value(entry.get("author")) or None,
         summary_html=summary,
         content_html=content,
         categories=_terms(entry.get("tags")),
-        enclosure=_first_enclosure(x for x in links if x.get("rel") == "enclosure"),
+        enclosure=first_enclosure(x for x in links if x.get("rel") == "enclosure"),
     )
 
 
@@ -374,170 +327,18 @@ def _site_link(feed: Mapping[str, Any]) -> str | None:
 
 def _first_content(value: Any) -> str:
     if isinstance(value, Sequence) and value and isinstance(value[0], Mapping):
-        return _text(value[0].get("value"))
+        return text_value(value[0].get("value"))
     return ""
 
 
 def _alternate_link(links: Iterable[Mapping[str, Any]]) -> str | None:
-    hrefs = (_text(x.get("href")) for x in links if x.get("rel") in (None, "alternate"))
+    hrefs = (text_value(x.get("href")) for x in links if x.get("rel") in (None, "alternate"))
     return next((href for href in hrefs if href), None)
 
 
 def _terms(tags: Any) -> tuple[str, ...]:
-    terms = (_text(tag.get("term")) for tag in tags or () if isinstance(tag, Mapping))
+    terms = (text_value(tag.get("term")) for tag in tags or () if isinstance(tag, Mapping))
     return tuple(dict.fromkeys(term for term in terms if term))
-
-
-def _first_enclosure(enclosures: Iterable[Any]) -> Enclosure | None:
-    for enclosure in enclosures:
-        if not isinstance(enclosure, Mapping):
-            continue
-        href = _text(enclosure.get("url") or enclosure.get("href"))
-        if href:
-            media_type = _text(enclosure.get("type") or enclosure.get("mime_type")) or None
-            length = enclosure.get("length") or enclosure.get("size_in_bytes")
-            return Enclosure(href, media_type, _int_or_none(length))
-    return None
-
-
-# --- JSON Feed (https://www.jsonfeed.org/version/1.1/) -----------------------------------
-
-
-def _parse_json_feed(content: bytes, *, url: str) -> ParsedFeed:
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
-        raise FeedParseError(url, f"invalid JSON: {exc}") from exc
-    if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
-        "https://jsonfeed.org/version/"
-    ):
-        raise FeedParseError(url, "JSON document is not a JSON Feed (no jsonfeed.org version)")
-    return _finish(
-        url=url,
-        title=_text(document.get("title")),
-        site_link=_text(document.get("home_page_url")) or None,
-        ttl=None,
-        language=_text(document.get("language")) or None,
-        raw_items=[_raw_from_json(x) for x in _list(document.get("items")) if isinstance(x, dict)],
-        parser="jsonfeed",
-    )
-
-
-def _raw_from_json(item: Mapping[str, Any]) -> _RawItem:
-    content = _text(item.get("content_html"))
-    if not content and item.get("content_text"):
-        paragraphs = _text(item.get("content_text")).splitlines()
-        content = "".join(f"<p>{html_entities.escape(p)}</p>" for p in paragraphs if p.strip())
-    authors = _list(item.get("authors")) or [item.get("author")]  # "author": JSON Feed 1.0
-    names = [_text(a.get("name")) for a in authors if isinstance(a, Mapping)]
-    return _RawItem(
-        title=_text(item.get("title")),
-        link=_text(item.get("url")) or _text(item.get("external_url")) or None,
-        guid=_text(item.get("id")) or None,
-        published=_parse_date(item.get("date_published")),
-        updated=_parse_date(item.get("date_modified")),
-        author=", ".join(name for name in names if name) or None,
-        summary_html=html_entities.escape(_text(item.get("summary"))),
-        content_html=content,
-        categories=tuple(_text(tag) for tag in _list(item.get("tags")) if _text(tag)),
-        enclosure=_first_enclosure(_list(item.get("attachments"))),
-    )
-
-
-# --- the shared normalisation --------------------------------------------------------------
-
-
-def _finish(
-    *,
-    url: str,
-    title: str,
-    site_link: str | None,
-    ttl: int | None,
-    language: str | None,
-    raw_items: list[_RawItem],
-    parser: str,
-    problem: str | None = None,
-) -> ParsedFeed:
-    feed_title = _plain_line(title)
-    html_base = url if _is_web_url(url) else None
-    if not raw_items and not feed_title:
-        raise FeedParseError(url, "no items and no title: nothing usable in the document")
-    return ParsedFeed(
-        url=url,
-        title=feed_title,
-        site_url=_absolute(url, site_link),
-        ttl_minutes=ttl,
-        language=language,
-        items=tuple(_normalise_item(raw, base=url, html_base=html_base) for raw in raw_items),
-        parser=parser,
-        problem=problem,
-    )
-
-
-def _normalise_item(raw: _RawItem, *, base: str, html_base: str | None) -> FeedItem:
-    content_html = clean_html(raw.content_html, base_url=html_base)
-    summary = html_to_text(raw.summary_html)
-    if not summary and content_html:
-        summary = " ".join(html_to_text(content_html).split())[:SUMMARY_FROM_CONTENT_CHARS]
-    link = _absolute(base, raw.link)
-    published = _whole_seconds(raw.published)
-    updated = _whole_seconds(raw.updated)
-    enclosure_url = _absolute(base, raw.enclosure.url) if raw.enclosure else None
-    return FeedItem(
-        title=_plain_line(raw.title),
-        link=link,
-        guid=raw.guid or link,
-        published=published or updated,
-        updated=updated,
-        author=" ".join(raw.author.split()) if raw.author else None,
-        summary=summary,
-        content_html=content_html,
-        categories=raw.categories,
-        enclosure=(
-            Enclosure(enclosure_url, raw.enclosure.media_type, raw.enclosure.length)
-            if raw.enclosure and enclosure_url
-            else None
-        ),
-    )
-
-
-def _plain_line(text: str) -> str:
-    """One line of plain text; markup or entities left in a title are rendered first."""
-    if _MARKUP.search(text):
-        text = html_to_text(text)
-    return " ".join(text.split())
-
-
-def _absolute(base: str, link: str | None) -> str | None:
-    if not link:
-        return None
-    link = link.strip()
-    if link.startswith(("http://", "https://")):
-        return link  # what urljoin would return, without its cost (it dominated a profile)
-    try:
-        absolute = urljoin(base, link)
-    except ValueError:  # e.g. an invalid IPv6 literal in the link
-        return None
-    # A "urn:" or "tag:" id offered as a link is no address to fetch or cite.
-    return absolute if _is_web_url(absolute) else None
-
-
-def _parse_date(value: Any) -> dt.datetime | None:
-    """RFC 3339 (fastfeedparser's output, JSON Feed's format) or RFC 822, which real JSON
-    feeds use too (feed-rs fixture ``jsonfeed_elastic_1.1.json``); naive means UTC."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    try:
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return None
 
 
 def _struct_time_to_utc(value: Any) -> dt.datetime | None:
@@ -548,38 +349,3 @@ def _struct_time_to_utc(value: Any) -> dt.datetime | None:
         return dt.datetime(*value[:6], tzinfo=dt.UTC)
     except ValueError:
         return None
-
-
-def _whole_seconds(moment: dt.datetime | None) -> dt.datetime | None:
-    """feedparser keeps no fractions of a second; drop them everywhere so both paths agree."""
-    return moment.replace(microsecond=0) if moment else None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return ""
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(str(value).strip()) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
-
-
-def _is_web_url(value: str | None) -> bool:
-    return bool(value) and (value or "")[:8].lower().startswith(("http://", "https://"))
