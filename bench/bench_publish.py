@@ -1,9 +1,12 @@
-"""Topic pages served per second by the live app, and latency percentiles.
+"""Pages served per second by the live app, latency percentiles, and the static export time.
 
-Builds a store from the three corpora with the fast hashing embedder (page
-rendering cost does not depend on the model), starts the real server with
-uvicorn on 127.0.0.1, and fetches the topic page sequentially and concurrently.
-    python bench/bench_publish.py [--requests 500]
+Builds a store from the three bundled corpora the way `make demo-build` does (each corpus
+replayed at its period end, then `update`), serves it with uvicorn on 127.0.0.1, and
+fetches the topic, history and event pages sequentially and concurrently with a real HTTP
+client; then times `export_site` of the whole site.  The fast hashing embedder is the
+default (page cost does not depend on the model); `--embedder minilm` uses the bundled
+model, as the demo does.
+    python bench/bench_publish.py [--requests 500] [--embedder hashing|minilm]
 """
 
 from __future__ import annotations
@@ -16,21 +19,37 @@ import statistics
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import uvicorn
 
 from common import CORPUS, report, timed
-from newspulse.enrich.embed import HashingEmbedder
+from newspulse.enrich.embed import Embedder, HashingEmbedder, MiniLMEmbedder
 from newspulse.pipeline import replay, update_briefings
 from newspulse.publish.app import create_app
+from newspulse.publish.export import export_site
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
 
-NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
-PAGE = "/ai/ai-infrastructure-funding/"
+TOPIC = "ai-infrastructure-funding"
+TOPIC_PAGE = f"/ai/{TOPIC}/"
+HISTORY_PAGE = f"/ai/{TOPIC}/history/"
+# The demo's corpora, each replayed and updated at the end of its period (see the Makefile).
+DEMO = (
+    ("ai-infra", "ai", dt.datetime(2026, 2, 27, tzinfo=dt.UTC)),
+    ("crypto", "crypto", dt.datetime(2025, 11, 30, tzinfo=dt.UTC)),
+    ("sports", "sports", dt.datetime(2025, 11, 30, tzinfo=dt.UTC)),
+)
+NOW = max(now for _, _, now in DEMO)
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    p50_ms: float
+    p99_ms: float
 
 
 def free_port() -> int:
@@ -57,24 +76,59 @@ async def hammer(url: str, total: int, concurrency: int) -> list[float]:
     return latencies
 
 
+def percentiles(latencies: list[float]) -> Latency:
+    cuts = statistics.quantiles(latencies, n=100)
+    return Latency(p50_ms=cuts[49] * 1000, p99_ms=cuts[98] * 1000)
+
+
+def build_demo_store(folder: Path, embedder: Embedder) -> SqlStore:
+    settings = Settings(db=f"sqlite:///{folder / 'bench.db'}")
+    store = SqlStore.open(settings.db)
+    store.migrate()
+    store.save_catalog(load_catalog())
+    for corpus, vertical, now in DEMO:
+        replay(store, CORPUS / corpus / "articles.jsonl", embedder, now=now, settings=settings)
+        update_briefings(store, now=now, settings=settings, vertical=vertical)
+    return store
+
+
+def busiest_event(store: SqlStore) -> int:
+    """The topic's event with the most articles: the heaviest event page a reader opens."""
+    events = store.list_events(topic=TOPIC, limit=500)
+    return max(events, key=lambda event: (len(event.article_ids), -event.id)).id
+
+
+def measure_pages(base: str, pages: list[tuple[str, str]], total: int) -> None:
+    for name, path in pages:
+        for concurrency in (1, 8):
+            with timed() as run:
+                latencies = asyncio.run(hammer(base + path, total, concurrency))
+            report(f"publish: {name}, concurrency {concurrency}", total, run.seconds, "pages")
+            cut = percentiles(latencies)
+            print(f"    p50 {cut.p50_ms:.1f} ms, p99 {cut.p99_ms:.1f} ms", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
-    total = parser.parse_args().requests
+    parser.add_argument("--embedder", choices=("hashing", "minilm"), default="hashing")
+    args = parser.parse_args()
+    embedder: Embedder = MiniLMEmbedder() if args.embedder == "minilm" else HashingEmbedder()
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(db=f"sqlite:///{Path(folder) / 'bench.db'}")
-        store = SqlStore.open(settings.db)
-        store.migrate()
-        store.save_catalog(load_catalog())
-        for name in ("ai-infra", "crypto", "sports"):
-            replay(
-                store,
-                CORPUS / name / "articles.jsonl",
-                HashingEmbedder(),
-                now=NOW,
-                settings=settings,
-            )
-        update_briefings(store, now=NOW, settings=settings)
+        with timed() as build:
+            store = build_demo_store(Path(folder), embedder)
+        counts = store.counts()
+        print(
+            f"demo store ({args.embedder}): {counts['articles']} articles, "
+            f"{counts['events']} events, {counts['briefing_versions']} versions "
+            f"in {build.seconds:.1f} s",
+            flush=True,
+        )
+        with timed() as run:
+            exported = export_site(store, Path(folder) / "site", now=NOW)
+        report("publish: export demo site", exported.files, run.seconds, "files")
+        print(f"    {exported.pages} pages, {exported.files} files", flush=True)
+
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning")
@@ -83,13 +137,12 @@ def main() -> None:
         thread.start()
         while not server.started:
             time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}{PAGE}"
-        for concurrency in (1, 8):
-            with timed() as run:
-                latencies = asyncio.run(hammer(url, total, concurrency))
-            report(f"publish: topic page, concurrency {concurrency}", total, run.seconds, "pages")
-            cuts = statistics.quantiles(latencies, n=100)
-            print(f"    p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms", flush=True)
+        pages = [
+            ("topic page", TOPIC_PAGE),
+            ("history page", HISTORY_PAGE),
+            ("event page", f"/events/{busiest_event(store)}/"),
+        ]
+        measure_pages(f"http://127.0.0.1:{port}", pages, args.requests)
         server.should_exit = True
         thread.join()
         store.close()

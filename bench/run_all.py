@@ -15,6 +15,8 @@ BENCHMARKS = (
     ["bench_embed.py"],
     ["bench_cluster.py", "--sizes", "10000,100000"],
     ["bench_pipeline.py"],
+    ["bench_write.py"],
+    ["bench_rouge.py"],
     ["bench_publish.py", "--requests", "300"],
 )
 

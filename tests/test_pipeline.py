@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from newspulse import pipeline
+from newspulse.domain import Entry
 from newspulse.enrich.embed import Embedder
 from newspulse.pipeline import cluster_pending, replay, update_briefings
 from newspulse.publish.export import export_site
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
-from tests.conftest import corpus_slice
+from tests.conftest import corpus_slice, load_records
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 
@@ -142,3 +144,31 @@ def test_a_different_embedding_model_is_refused(
     report = replay(store, corpus_slice("crypto", 5, tmp_path), other, now=NOW, settings=settings)
     assert report.enriched == 10
     assert store.embedding_models() == {other.name}
+
+
+def test_a_near_copy_of_an_original_from_an_earlier_batch_is_linked(
+    store: SqlStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ingest call of several batches: the copy's original was stored by batch one."""
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    story = next(r for r in load_records("sports") if len(str(r["text"]).split()) > 200)
+    day = dt.timedelta(days=1)
+    entries = [
+        Entry(url="https://wire.example/original", source="wire.example",
+              title=str(story["title"]), text=str(story["text"]), published_at=NOW - 3 * day),
+        Entry(url="https://other.example/filler", source="other.example",
+              title="Filler", text="An unrelated short note about the weather.",
+              published_at=NOW - 2 * day),
+        Entry(url="https://paper.example/copy", source="paper.example",
+              title=str(story["title"]),
+              text=f"{story['text']}\nThis story was syndicated from a wire service.",
+              published_at=NOW - day),
+    ]  # fmt: skip
+    report = pipeline.ingest_entries(store, entries, now=NOW, settings=settings)
+    assert (report.stored, report.copies) == (3, 1)
+    ids = [a.id for a in store.list_articles(limit=10)]
+    articles = store.articles_by_ids(ids)
+    by_url = {a.url: a for a in articles.values()}
+    assert by_url["https://paper.example/copy"].duplicate_of == (
+        by_url["https://wire.example/original"].id
+    )

@@ -18,6 +18,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from newspulse.cli_corrections import corrections_app
+from newspulse.cli_eval import eval_app
 from newspulse.cli_topics import topics_app
 from newspulse.errors import NewsPulseError
 from newspulse.settings import Settings, load_settings
@@ -185,6 +187,14 @@ def update(
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write the static site into.")],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The site's public address, e.g. https://news.example.org/; Atom feeds "
+            "link there. Default: the address `newspulse serve` listens on.",
+        ),
+    ] = None,
     now: NowOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -193,7 +203,9 @@ def export(
     from newspulse.publish.export import export_site
 
     context = Context.ready(db, config)
-    report = export_site(context.store, directory, now=parse_now(now))
+    serve = context.settings.serve
+    address = base_url or f"http://{serve.host}:{serve.port}/"
+    report = export_site(context.store, directory, now=parse_now(now), base_url=address)
     say(f"exported to {directory}: {json.dumps(asdict(report))}")
 
 
@@ -255,6 +267,8 @@ def extract(
 sources_app = typer.Typer(help="Manage the feeds NewsPulse polls.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
+app.add_typer(eval_app, name="eval")
+app.add_typer(corrections_app, name="corrections")
 HintOption = Annotated[
     list[str] | None,
     typer.Option("--vertical", help="Vertical hint for the source's articles (repeatable)."),

@@ -198,6 +198,61 @@ class Statement:
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "citations": list(self.citations)}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Statement:
+        return cls(str(data["text"]), tuple(data["citations"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSide:
+    """One reported value of a disputed figure and the articles that report it."""
+
+    figure: str  # as written in a source, e.g. "$150 billion"
+    value: float
+    unit: str
+    citations: tuple[str, ...]
+    sources: tuple[str, ...]  # the outlets, as named on the page
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "figure": self.figure,
+            "value": self.value,
+            "unit": self.unit,
+            "citations": list(self.citations),
+            "sources": list(self.sources),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConflictSide:
+        return cls(
+            figure=str(data["figure"]),
+            value=float(data["value"]),
+            unit=str(data["unit"]),
+            citations=tuple(data["citations"]),
+            sources=tuple(data["sources"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Sources of one event disagree on a figure of one kind ("valuation", "round size")."""
+
+    about: str
+    sides: tuple[ConflictSide, ...]
+    subject: str = ""  # whose figure it is, e.g. "OpenAI"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "about": self.about,
+            "subject": self.subject,
+            "sides": [side.to_json() for side in self.sides],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Conflict:
+        sides = tuple(map(ConflictSide.from_json, data["sides"]))
+        return cls(str(data["about"]), sides, str(data.get("subject", "")))
+
 
 @dataclass(frozen=True, slots=True)
 class Bullet:
@@ -206,6 +261,7 @@ class Bullet:
     children: tuple[Bullet, ...] = ()
     event_id: int | None = None
     as_of: dt.date | None = None
+    conflicts: tuple[Conflict, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -214,7 +270,21 @@ class Bullet:
             "children": [child.to_json() for child in self.children],
             "event_id": self.event_id,
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "conflicts": [conflict.to_json() for conflict in self.conflicts],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Bullet:
+        """A stored bullet; keys added after v1 may be missing from older versions."""
+        as_of = data.get("as_of")
+        return cls(
+            text=str(data["text"]),
+            citations=tuple(data["citations"]),
+            children=tuple(map(Bullet.from_json, data.get("children", []))),
+            event_id=data.get("event_id"),
+            as_of=dt.date.fromisoformat(as_of) if as_of else None,
+            conflicts=tuple(map(Conflict.from_json, data.get("conflicts", []))),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +294,10 @@ class Section:
     bullets: tuple[Bullet, ...]
     publisher_count: int = 0
     newest: dt.date | None = None
+    # The planned events of the section and a hash of their articles: a later version keeps
+    # the section's wording when the hash is unchanged.
+    event_ids: tuple[int, ...] = ()
+    fingerprint: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -232,6 +306,39 @@ class Section:
             "bullets": [b.to_json() for b in self.bullets],
             "publisher_count": self.publisher_count,
             "newest": self.newest.isoformat() if self.newest else None,
+            "event_ids": list(self.event_ids),
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Section:
+        newest = data.get("newest")
+        return cls(
+            title=str(data["title"]),
+            intro=tuple(map(Statement.from_json, data.get("intro", []))),
+            bullets=tuple(map(Bullet.from_json, data.get("bullets", []))),
+            publisher_count=int(data.get("publisher_count") or 0),
+            newest=dt.date.fromisoformat(newest) if newest else None,
+            event_ids=tuple(data.get("event_ids", [])),
+            fingerprint=str(data.get("fingerprint", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One dated key event: when it happened (a date a source stated), in one line."""
+
+    date: dt.date
+    text: str
+    citations: tuple[str, ...]
+    event_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "text": self.text,
+            "citations": list(self.citations),
+            "event_id": self.event_id,
         }
 
 
@@ -265,6 +372,8 @@ class Verification:
     cited: int
     supported: int
     withheld: tuple[str, ...] = ()
+    # Explanations ("X, a ... chip,") cut from published statements: no cited text held them.
+    definitions_removed: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -272,6 +381,7 @@ class Verification:
             "cited": self.cited,
             "supported": self.supported,
             "withheld": list(self.withheld),
+            "definitions_removed": list(self.definitions_removed),
         }
 
 
@@ -290,6 +400,7 @@ class Briefing:
     verification: Verification | None = None
     writer: str = "extractive"
     version: int = 0
+    timeline: tuple[TimelineEntry, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The v1 contract; extra fields are additive."""
@@ -313,6 +424,7 @@ class Briefing:
             "event_ids": list(self.event_ids),
             "verification": self.verification.to_json() if self.verification else None,
             "writer": self.writer,
+            "timeline": [entry.to_json() for entry in self.timeline],
         }
 
 

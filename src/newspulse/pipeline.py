@@ -21,6 +21,7 @@ import numpy as np
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
 from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
+from newspulse.corrections import apply_corrections, corrected_fingerprint, corrections_json
 from newspulse.dedup.decide import dedup_batch
 from newspulse.dedup.exact import content_hash
 from newspulse.dedup.near import NearDuplicateIndex
@@ -168,9 +169,12 @@ def topic_profiles(topics: list[Topic], embedder: Embedder) -> list[TopicProfile
 def route_pending(
     store: SqlStore, embedder: Embedder, *, now: dt.datetime, settings: Settings
 ) -> int:
+    batch = store.pending_routing(BATCH_SIZE)
+    if not batch:
+        return 0  # a quiet poll cycle embeds nothing, not even the topic profiles
     profiles = topic_profiles(store.list_topics(), embedder)
     done = 0
-    while batch := store.pending_routing(BATCH_SIZE):
+    while batch:
         matches = [
             match
             for article, vector in batch
@@ -178,6 +182,7 @@ def route_pending(
         ]
         store.save_topic_matches([article.id for article, _ in batch], matches, now)
         done += len(batch)
+        batch = store.pending_routing(BATCH_SIZE)
     return done
 
 
@@ -280,15 +285,22 @@ def update_topic(
     store: SqlStore, topic: Topic, *, now: dt.datetime, settings: Settings
 ) -> TopicUpdate:
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
-    events = [
-        e
-        for e in store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now)
-        if e.topic_share >= settings.write.min_topic_share
-    ]
+    corrections = store.list_corrections(topic.slug)
+    events = apply_corrections(
+        [
+            e
+            for e in store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now)
+            if e.topic_share >= settings.write.min_topic_share
+        ],
+        corrections,
+    )
     if not events:
         return TopicUpdate(topic.slug, "empty")
-    fingerprint = events_fingerprint(
-        events, now=now, settings=settings.write, rank=settings.rank, llm=settings.llm
+    fingerprint = corrected_fingerprint(
+        events_fingerprint(
+            events, now=now, settings=settings.write, rank=settings.rank, llm=settings.llm
+        ),
+        corrections,
     )
     previous = store.latest_version(topic.slug)
     if previous is not None and previous.fingerprint == fingerprint:
@@ -296,7 +308,13 @@ def update_topic(
     ranked = rank_events(events, now=now, settings=settings.rank)
     articles = store.articles_by_ids(a for e in ranked for a in e.article_ids)
     written = write_version(
-        topic, ranked, articles, now=now, settings=settings.write, llm=settings.llm
+        topic,
+        ranked,
+        articles,
+        now=now,
+        settings=settings.write,
+        llm=settings.llm,
+        previous=previous.document if previous else None,
     )
     if not written.briefing.sections and not written.briefing.notable:
         # Everything was withheld: keep the previous version rather than publish nothing.
@@ -305,6 +323,7 @@ def update_topic(
         )
     document = written.briefing.to_json()
     document["writer"] = written.writer
+    document["corrections"] = corrections_json(corrections)
     diff = version_diff(previous.document if previous else None, document)
     document["changes"] = diff
     # Everything needed to regenerate and compare this version (issue 5, item 9).

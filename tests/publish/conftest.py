@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import pytest
@@ -10,12 +11,22 @@ import pytest
 from newspulse.domain import (
     Briefing,
     Bullet,
+    EventSummary,
     Section,
     SourceRef,
     Statement,
     Topic,
     Verification,
     Vertical,
+)
+from newspulse.store.base import (
+    ArticleRef,
+    Correction,
+    EventDetail,
+    SearchResults,
+    SourceRecord,
+    StoredVersion,
+    VersionSummary,
 )
 
 NOW = dt.datetime(2026, 2, 27, 9, 30, tzinfo=dt.UTC)
@@ -135,7 +146,9 @@ def make_briefing() -> Briefing:
 
 
 class FakeSiteStore:
-    """Holds verticals, topics and briefing documents in memory; counts briefing reads."""
+    """Holds verticals, topics and one briefing document per topic in memory (its only
+    version); counts briefing reads.  Everything else of the page seam reads as empty,
+    except what a test puts in ``corrections``, ``passages`` and ``copies``."""
 
     def __init__(
         self,
@@ -147,6 +160,10 @@ class FakeSiteStore:
         self.topics = topics
         self.briefings = briefings
         self.briefing_reads = 0
+        self.stamps = 0
+        self.corrections: dict[str, list[Correction]] = {}
+        self.passages: dict[tuple[str, str], str] = {}
+        self.copies: dict[str, list[ArticleRef]] = {}
 
     def list_verticals(self) -> list[Vertical]:
         return list(self.verticals)
@@ -157,6 +174,86 @@ class FakeSiteStore:
     def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
         self.briefing_reads += 1
         return self.briefings.get(topic_slug)
+
+    def content_stamp(self) -> Hashable:
+        """Never the same twice: tests change the documents in place between requests."""
+        self.stamps += 1
+        return self.stamps
+
+    def latest_version(self, topic: str) -> StoredVersion | None:
+        document = self.latest_briefing(topic)
+        if document is None:
+            return None
+        return StoredVersion(
+            id=1,
+            topic=topic,
+            version=int(document.get("version") or 1),
+            created_at=dt.datetime.fromisoformat(document.get("updated_at") or NOW.isoformat()),
+            fingerprint="",
+            document=document,
+        )
+
+    def get_version(self, topic: str, version: int) -> StoredVersion | None:
+        found = self.latest_version(topic)
+        return found if found is not None and found.version == version else None
+
+    def list_versions(
+        self, topic: str, *, limit: int | None = None, offset: int = 0
+    ) -> list[VersionSummary]:
+        found = self.briefings.get(topic)
+        if found is None or offset > 0 or limit == 0:
+            return []
+        created = dt.datetime.fromisoformat(found.get("updated_at") or NOW.isoformat())
+        return [
+            VersionSummary(
+                topic=topic,
+                version=int(found.get("version") or 1),
+                created_at=created,
+                headline=str(found.get("headline", "")),
+                writer=str(found.get("writer", "extractive")),
+                diff=dict(found.get("changes") or {}),
+            )
+        ]
+
+    def count_versions(self, topic: str) -> int:
+        return 1 if topic in self.briefings else 0
+
+    def list_corrections(self, topic: str) -> list[Correction]:
+        return list(self.corrections.get(topic, []))
+
+    def event_successor(self, event_id: int) -> int | None:
+        return None
+
+    def citation_passages(self, version_id: int) -> dict[tuple[str, str], str]:
+        return dict(self.passages)
+
+    def article_copies(self, uids: Iterable[str]) -> dict[str, list[ArticleRef]]:
+        return {uid: self.copies[uid] for uid in uids if uid in self.copies}
+
+    def get_event(self, event_id: int) -> EventDetail | None:
+        return None
+
+    # The record reads below keep none: whatever the filters, they find nothing.
+    def list_events(self, **filters: object) -> list[EventSummary]:
+        return []
+
+    def count_events(self, **filters: object) -> int:
+        return 0
+
+    def get_article(self, article_id: int) -> ArticleRef | None:
+        return None
+
+    def list_articles(self, **filters: object) -> list[ArticleRef]:
+        return []
+
+    def count_articles(self, **filters: object) -> int:
+        return 0
+
+    def list_sources(self, *, kinds: Sequence[str] = ("feed", "site")) -> list[SourceRecord]:
+        return []
+
+    def search(self, query: str, **filters: object) -> SearchResults:
+        return SearchResults(total=0, hits=())
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ from urllib.parse import unquote, urlsplit
 @dataclass
 class ParsedPage:
     hrefs: list[str] = field(default_factory=list)
+    srcs: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     tags: list[str] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
+    form_fields: list[str] = field(default_factory=list)
 
 
 class PageParser(HTMLParser):
@@ -25,6 +27,10 @@ class PageParser(HTMLParser):
         self.page.tags.append(tag)
         if "id" in values:
             self.page.ids.add(values["id"])
+        if tag in {"input", "select", "textarea"} and values.get("type") != "hidden":
+            self.page.form_fields.append(values.get("id", ""))
+        if "src" in values:
+            self.page.srcs.append(values["src"])
         if "href" in values:
             self.page.hrefs.append(values["href"])
             if tag == "a":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 import pytest
@@ -30,7 +31,12 @@ def test_home_lists_verticals_topics_and_briefing_facts(store: FakeSiteStore) ->
         assert text in html
     assert "Chip Startups Draw Record Funding as Memory Shortages Bite" in html
     assert "4 sources" in html
-    assert '<time datetime="2026-02-26T14:05:00Z">26 Feb 2026, 14:05 UTC</time>' in html
+    # Updated: relative, and absolute in UTC (time.js adds the reader's local time).
+    assert (
+        'Updated <span class="age" data-since="2026-02-26T14:05:00Z">19 hours ago</span> '
+        '(<time class="local-time" '
+        'datetime="2026-02-26T14:05:00Z">26 Feb 2026, 14:05 UTC</time>)'
+    ) in html
     assert html.count("No briefing yet") == 2
     assert 'href="./ai/ai-infrastructure-funding/"' in html
     assert 'href="./static/style.css"' in html
@@ -63,7 +69,10 @@ def test_topic_page_has_full_anatomy(store: FakeSiteStore, document: dict[str, A
         ">Implications</h2>",
         ">In summary</h2>",
         "Verified against 4 sources: 8 of 9 statements supported · 1 withheld",
-        '<a href="sources/">Sources (4)</a> · Updated <time datetime="2026-02-26T14:05:00Z">',
+        '<a href="#sources-heading">Sources (4)</a> · Updated <span class="age"',
+        'data-since="2026-02-26T14:05:00Z">19 hours ago</span>',
+        'datetime="2026-02-26T14:05:00Z">26 Feb 2026, 14:05 UTC</time>)',
+        '2 publishers · newest <time datetime="2026-02-24">24 Feb 2026</time> (3 days ago)',
         'href="../../api/v1/topics/ai-infrastructure-funding.json"',
     ):
         assert text in html, text
@@ -75,7 +84,9 @@ def test_topic_page_has_full_anatomy(store: FakeSiteStore, document: dict[str, A
 
 
 def test_citations_link_to_source_anchors(store: FakeSiteStore, document: dict[str, Any]) -> None:
-    topic_page = parse_page(site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW))
+    store.passages = {("sections.1.bullets.0", "a104"): "HBM is sold out <b>through</b> 2026"}
+    html = site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)
+    topic_page = parse_page(html)
     sources_page = parse_page(site.render_topic_sources(store, INFRA.vertical, INFRA.slug, now=NOW))
     citations = [link for link in topic_page.links if link["href"].startswith("sources/#")]
     assert citations
@@ -83,11 +94,21 @@ def test_citations_link_to_source_anchors(store: FakeSiteStore, document: dict[s
     for link in citations:
         _, anchor = split_target(link["href"])
         assert anchor in sources_page.ids
-        assert link["title"]
-    html = site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)
+        assert anchor in topic_page.ids  # the expandable source list on the page itself
+        # Each marker names the card that shows its outlet, date and passage.
+        assert link["aria-describedby"] in topic_page.ids
+    card = html.split('id="tip-sections-1-bullets-0-0">', 1)[1].split("</sup>", 1)[0]
+    assert '<span class="cite-outlet">Financial Times</span>' in card
+    assert '<time datetime="2026-02-26T08:00:00Z">26 Feb 2026, 08:00 UTC</time>' in card
+    assert '<q class="cite-passage">HBM is sold out &lt;b&gt;through&lt;/b&gt; 2026</q>' in card
+    assert 'href="../../events/9/">The story from all outlets</a>' in card
+    assert f'>[{numbers["a104"]}]</a><span class="cite-card"' in html
+
+
+def test_vertical_page_citations_keep_their_titles(store: FakeSiteStore) -> None:
+    html = site.render_vertical(store, "ai", now=NOW)
     expected_title = "Financial Times · 26 Feb 2026, 08:00 UTC · Memory makers warn HBM shortage"
-    assert f'href="sources/#s-a104" title="{expected_title}' in html
-    assert f">[{numbers['a104']}]</a></sup>" in html
+    assert f'href="../ai/ai-infrastructure-funding/sources/#s-a104" title="{expected_title}' in html
 
 
 def test_sources_page_groups_and_marks_dates(store: FakeSiteStore) -> None:
@@ -95,16 +116,24 @@ def test_sources_page_groups_and_marks_dates(store: FakeSiteStore) -> None:
     page = parse_page(html)
     assert {"s-a101", "s-a102", "s-a103", "s-a104"} <= page.ids
     assert ">Other</h2>" in html
-    assert ">Etched raises $500 million as AI chip startups draw record funding</h2>" in html
+    assert (
+        '<a href="../../../events/7/">Etched raises $500 million as AI chip startups draw '
+        "record funding</a></h2>"
+    ) in html
     assert "date estimated" in html
     outbound = [link for link in page.links if not is_internal(link["href"])]
     assert len(outbound) == 3
     assert all(link["rel"] == "noopener nofollow" for link in outbound)
 
 
+OWN_SCRIPT = re.compile(
+    r'<script src="(?:\./|(?:\.\./)+)static/(?:time|search)\.js" defer></script>'
+)
+
+
 def test_hostile_source_renders_inert(store: FakeSiteStore) -> None:
     for html in render_all(store).values():
-        assert "<script" not in html
+        assert "<script" not in OWN_SCRIPT.sub("", html)
         assert not any(href.lower().startswith("javascript") for href in parse_page(html).hrefs)
         assert "<b>Outlet</b>" not in html
     sources = render_all(store)["ai/ai-infrastructure-funding/sources/"]
@@ -146,3 +175,24 @@ def test_unknown_pages_raise_not_found(store: FakeSiteStore, vertical: str, topi
         site.render_topic(store, vertical, topic, now=NOW)
     with pytest.raises(site.PageNotFoundError):
         site.render_topic_sources(store, vertical, topic, now=NOW)
+
+
+def test_topic_page_shows_the_timeline_escaped(
+    store: FakeSiteStore, document: dict[str, Any]
+) -> None:
+    document["timeline"] = [
+        {
+            "date": "2026-02-20",
+            "text": "<b>Etched</b> raises $500 million",
+            "citations": ["a101"],
+            "event_id": 9,
+        },
+    ]
+    html = site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)
+    timeline = html.split('<section class="timeline"', 1)[1].split("</section>", 1)[0]
+    assert '<h2 id="timeline">Timeline</h2>' in timeline
+    assert '<time datetime="2026-02-20">20 Feb 2026</time>' in timeline
+    assert '<a href="../../events/9/">&lt;b&gt;Etched&lt;/b&gt; raises $500 million</a>' in timeline
+    assert 'href="sources/#s-a101"' in timeline
+    del document["timeline"]
+    assert 'class="timeline"' not in site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -104,3 +105,118 @@ def test_read_date() -> None:
 )
 def test_safe_url(url: object, expected: str) -> None:
     assert safe_url(url) == expected
+
+
+def test_relative_age_reads_naturally() -> None:
+    from newspulse.publish.views_pages import relative_age
+
+    now = dt.datetime(2026, 2, 27, 12, 0, tzinfo=dt.UTC)
+    assert relative_age(now - dt.timedelta(seconds=30), now) == "just now"
+    assert relative_age(now - dt.timedelta(minutes=1), now) == "1 minute ago"
+    assert relative_age(now - dt.timedelta(hours=5, minutes=59), now) == "5 hours ago"
+    assert relative_age(now - dt.timedelta(days=3), now) == "3 days ago"
+    assert relative_age(now + dt.timedelta(hours=1), now) == "in the future"
+    assert relative_age(None, now) == ""
+
+
+def test_segments_cut_text_at_highlight_spans() -> None:
+    from newspulse.publish.views_pages import Segment, segments
+
+    assert segments("a <b> chip", [(4, 10)]) == (Segment("a <b", False), Segment("> chip", True))
+    # Overlapping and out-of-range spans are clipped, never duplicated.
+    assert segments("abc", [(5, 9), (1, 2), (0, 2)]) == (Segment("ab", True), Segment("c", False))
+    assert segments("", []) == ()
+
+
+@pytest.mark.parametrize(
+    ("fact", "shown"),
+    [
+        ("USD:9600000000", "$9.6 billion"),
+        ("JPY:1500000000000", "¥1.5 trillion"),
+        ("%:14", "14%"),
+        ("USD:3.62", "$3.62"),
+        ("GW:6", "6 GW"),
+        ("micron technology", None),
+        ("lip-bu tan", None),
+        ("note:this", None),
+    ],
+)
+def test_event_figures_read_as_written(fact: str, shown: str | None) -> None:
+    from newspulse.publish.views_pages import format_figure
+
+    assert format_figure(fact) == shown
+
+
+def test_volume_chart_counts_sources_per_day(document: dict[str, Any]) -> None:
+    from newspulse.publish.views_chart import build_volume_chart
+
+    chart = build_volume_chart(document)
+    assert chart is not None
+    assert [(bar.day, bar.count) for bar in chart.bars] == [
+        ("2026-02-24", 2),
+        ("2026-02-25", 1),
+        ("2026-02-26", 1),
+    ]
+    tallest = max(chart.bars, key=lambda bar: bar.height)
+    assert tallest.y == 0
+    assert tallest.height == chart.baseline
+    assert chart.description.startswith("4 sources over 3 days")
+    assert build_volume_chart({"sources": [{"published_at": None}]}) is None
+
+
+def test_changes_name_events_and_link_only_known_ones() -> None:
+    from newspulse.publish.views_pages import build_changes
+
+    diff = {"first_version": False, "events_added": [7, 8], "bullets_removed": ["Old."]}
+    changes = build_changes(
+        diff, labels={7: "Etched raises"}, events_href="../../", linkable=frozenset({7})
+    )
+    assert changes is not None
+    assert [(e.label, e.href) for e in changes.events_added] == [
+        ("Etched raises", "../../events/7/"),
+        ("Event 8", ""),
+    ]
+    assert changes.bullets_removed == ("Old.",)
+    assert not changes.empty
+    assert build_changes("not a diff", labels={}, events_href="") is None
+
+
+def test_search_results_link_and_read_figures() -> None:
+    from newspulse.publish.views_pages import Segment, build_result
+    from newspulse.store.base import SearchHit
+
+    when = dt.datetime(2026, 2, 24, tzinfo=dt.UTC)
+    event = SearchHit("event", 7, "Etched raises", "USD:500000000 · etched", when, None, None, 1.0,
+                      ((16, 22),), 7)  # fmt: skip
+    item = build_result(event, root="../")
+    assert (item.href, item.external, item.event_href) == ("../events/7/", False, "")
+    assert item.snippet == (Segment("$500 million · ", False), Segment("etched", True))
+    article = SearchHit("article", 3, "T", "x", when, "https://a.example/", "A", 1.0, (), 7)
+    item = build_result(article, root="../", event_of={3: 7})
+    assert (item.href, item.external, item.event_href) == (
+        "https://a.example/",
+        True,
+        "../events/7/",
+    )
+
+
+def test_timeline_reads_dates_citations_and_event_links(document: dict[str, Any]) -> None:
+    document["timeline"] = [
+        {
+            "date": "2026-02-20",
+            "text": "Etched raises $500 million",
+            "citations": ["a101"],
+            "event_id": 7,
+        },
+        {"date": "not a date", "text": "Undatable", "citations": ["a102"], "event_id": 8},
+        {"date": "2026-02-24", "text": "Memory prices rise", "citations": ["a104", "gone"]},
+    ]
+    briefing = build_briefing(document, sources_href="sources/", events_href="../../")
+    assert [(e.date.text, e.text) for e in briefing.timeline] == [
+        ("20 Feb 2026", "Etched raises $500 million"),
+        ("24 Feb 2026", "Memory prices rise"),
+    ]
+    assert briefing.timeline[0].href == "../../events/7/"
+    assert briefing.timeline[1].href == ""
+    assert [c.number for c in briefing.timeline[1].citations] == [4, None]
+    assert build_briefing({"headline": "x"}, sources_href="sources/").timeline == ()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 
-from newspulse.domain import Article, EventSummary
+from newspulse.domain import Article, EventSummary, Topic
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 
@@ -43,3 +44,52 @@ def make_event(
         topic_fit=0.6,
         salience=salience,
     )
+
+
+# Real sentences from the bundled AI corpus, two outlets per story, one story per event.
+STORIES = (
+    (
+        "Artificial Intelligence chip startup MatX has raised $500 million in a Series B round "
+        "led by Jane Street to build its MatX One processor.",
+        "MatX raised $500 million in a Series B round led by Jane Street for its MatX One chip.",
+    ),
+    (
+        "Western Digital has sold out of hard drives for 2026 as AI companies buy most of its "
+        "storage capacity, chief executive Irving Tan said.",
+        "Western Digital chief executive Irving Tan said the company has sold out of hard drives "
+        "for 2026.",
+    ),
+    (
+        "Meta signed three nuclear energy agreements with Vistra, Oklo and TerraPower to power "
+        "its Prometheus AI data center in New Albany, Ohio.",
+        "Vistra, Oklo and TerraPower will supply 6.6 GW of nuclear power to Meta's Prometheus "
+        "data center in Ohio.",
+    ),
+    (
+        "Alphabet said it expects 2026 capital expenditures of $175 billion to $185 billion, "
+        "more than double its 2025 spending.",
+        "Alphabet plans capital expenditures of $175 billion to $185 billion in 2026, analysts "
+        "said the spending could pressure margins.",
+    ),
+)
+TOPIC = Topic("ai-infra", "ai", "AI Infrastructure", "tag", "desc")
+
+
+def build_stories(
+    stories: Sequence[Sequence[str]] = STORIES, *, days_ago: float = 20
+) -> tuple[list[EventSummary], dict[int, Article]]:
+    """One event per story (ids 1, 2, ...), article ids ``10 * story + n``, falling salience."""
+    articles: dict[int, Article] = {}
+    events: list[EventSummary] = []
+    for number, story in enumerate(stories):
+        members = []
+        for offset, text in enumerate(story):
+            article_id = number * 10 + offset + 1
+            members.append(
+                make_article(article_id, text, title=f"Story {number}", days_ago=days_ago)
+            )
+            articles[article_id] = members[-1]
+        events.append(
+            make_event(number + 1, members, direction=number, salience=len(stories) - number)
+        )
+    return events, articles

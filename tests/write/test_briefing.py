@@ -2,49 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newspulse.domain import Topic
+from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
-from tests.write.helpers import NOW, make_article, make_event
-
-STORIES = [
-    [
-        "Artificial Intelligence chip startup MatX has raised $500 million in a Series B round "
-        "led by Jane Street to build its MatX One processor.",
-        "MatX raised $500 million in a Series B round led by Jane Street for its MatX One chip.",
-    ],
-    [
-        "Western Digital has sold out of hard drives for 2026 as AI companies buy most of its "
-        "storage capacity, chief executive Irving Tan said.",
-        "Western Digital chief executive Irving Tan said the company has sold out of hard drives "
-        "for 2026.",
-    ],
-    [
-        "Meta signed three nuclear energy agreements with Vistra, Oklo and TerraPower to power "
-        "its Prometheus AI data center in New Albany, Ohio.",
-        "Vistra, Oklo and TerraPower will supply 6.6 GW of nuclear power to Meta's Prometheus "
-        "data center in Ohio.",
-    ],
-    [
-        "Alphabet said it expects 2026 capital expenditures of $175 billion to $185 billion, "
-        "more than double its 2025 spending.",
-        "Alphabet plans capital expenditures of $175 billion to $185 billion in 2026, analysts "
-        "said the spending could pressure margins.",
-    ],
-]
+from tests.write.helpers import NOW, STORIES, TOPIC, build_stories
 
 
-def build() -> tuple[Topic, list, dict]:
-    articles = {}
-    events = []
-    for number, story in enumerate(STORIES):
-        members = []
-        for offset, text in enumerate(story):
-            article_id = number * 10 + offset + 1
-            members.append(make_article(article_id, text, title=f"Story {number}", days_ago=20))
-            articles[article_id] = members[-1]
-        events.append(make_event(number + 1, members, direction=number, salience=4 - number))
-    return Topic("ai-infra", "ai", "AI Infrastructure", "tag", "desc"), events, articles
+def build() -> tuple[Topic, list[EventSummary], dict[int, Article]]:
+    events, articles = build_stories()
+    return TOPIC, events, articles
 
 
 def test_version_cites_all_supporters_and_counts_sources() -> None:
@@ -66,11 +32,11 @@ def test_version_cites_all_supporters_and_counts_sources() -> None:
 def test_fingerprint_and_diff() -> None:
     topic, events, articles = build()
 
-    def fingerprint(chosen: list, **changes: object) -> str:
+    def fingerprint(chosen: list[EventSummary], **changes: object) -> str:
         return events_fingerprint(
             chosen,
             now=changes.pop("now", NOW),  # type: ignore[arg-type]
-            settings=WriteSettings(**changes),  # type: ignore[arg-type]
+            settings=WriteSettings(**changes),
             rank=RankSettings(),
         )
 
@@ -87,3 +53,25 @@ def test_fingerprint_and_diff() -> None:
     assert diff["events_removed"] == [4]
     assert diff["events_added"] == []
     assert version_diff(None, first.briefing.to_json())["first_version"] is True
+
+
+def test_relative_time_in_a_quoted_sentence_is_anchored_to_its_article() -> None:
+    stories = (
+        (
+            "Tether announced today that its USAT stablecoin will launch in the United States "
+            "with $500 million in reserves.",
+            "Tether said today its USAT stablecoin will launch in the United States with $500 "
+            "million in reserves.",
+        ),
+        *STORIES[1:],
+    )
+    events, articles = build_stories(stories, days_ago=20)
+    written = write_version(TOPIC, events, articles, now=NOW, settings=WriteSettings(min_themes=2))
+    document = written.briefing.to_json()
+    texts = [b["text"] for s in document["sections"] for b in s["bullets"]]
+    texts += [s["text"] for s in document["lead"] + document["summary"]]
+    said_on = (NOW - dt.timedelta(days=20)).date()
+    tether = [t for t in texts if "USAT" in t]
+    assert tether
+    assert all("today" not in t.lower() for t in tether)
+    assert any(f"on {said_on.day} {said_on:%b} {said_on.year}" in t for t in tether)

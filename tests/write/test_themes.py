@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from newspulse.write.themes import group_events, merge_small_groups, name_themes, theme_count
+from newspulse.write.themes import (
+    group_events,
+    merge_small_groups,
+    name_themes,
+    name_themes_by_events,
+    theme_count,
+)
 from tests.write.helpers import make_article, make_event
 
 
@@ -40,3 +46,29 @@ def test_theme_names_are_distinct_and_from_content() -> None:
     assert len(set(titles)) == 3
     assert "Samsung" in titles[0] or "SK hynix" in titles[0] or "HBM" in titles[0]
     assert "Vistra" in titles[1] or "data centers" in titles[1].lower()
+
+
+def test_themes_are_named_by_what_their_events_share() -> None:
+    # One story told by four outlets repeats "Western Digital"; "memory chips" is what the
+    # theme's two stories have in common.
+    drives = [
+        "Western Digital sold out of hard drives as memory chips run short.",
+        "Western Digital says hard drives are sold out for 2026.",
+        "Western Digital chief executive Irving Tan says hard drives sold out.",
+        "Western Digital reported strong demand for hard drives.",
+    ]
+    samsung = [
+        "Samsung posts record profit as memory chips soar.",
+        "Samsung reported strong profit on memory chips.",
+    ]
+    bitcoin = [
+        "The price of Bitcoin fell while BTC outflows grew.",
+        "Funds sold more Bitcoin while BTC slid.",
+    ]
+    miners = ["Miners sold Bitcoin while BTC reserves shrank."]
+    single = ["Kraken raised $800 million at a $20 billion valuation."]
+    titles = name_themes_by_events([[drives, samsung], [bitcoin, miners], [single]])
+    assert titles[0] == "Memory chips"  # not the one story's "Western Digital"
+    assert "reported strong" not in titles[0].lower()
+    assert titles[1] == "Bitcoin"  # "BTC" abbreviates it: not named twice
+    assert titles[2] == name_themes([drives + samsung, bitcoin + miners, single])[2]

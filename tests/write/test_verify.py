@@ -83,3 +83,30 @@ def test_lead_restating_a_bullet_is_withheld_not_the_bullet() -> None:
     )
     assert verified.lead == ()
     assert [b.text for b in verified.sections[0].bullets] == [text]
+
+
+def test_today_said_on_an_earlier_day_is_withheld() -> None:
+    articles = {
+        1: make_article(
+            1, "Vistra said today that it signed a nuclear deal with Meta.", days_ago=3
+        ),
+        2: make_article(2, "Oklo said today that it signed a nuclear deal with Meta.", days_ago=0),
+    }
+    sources = tuple(
+        SourceRef(a.uid, a.url, a.title, a.source, a.published_at) for a in articles.values()
+    )
+    document = dataclasses.replace(
+        briefing(
+            [
+                Bullet("Vistra said today that it signed a nuclear deal with Meta.", ("a001",)),
+                Bullet("Oklo said today that it signed a nuclear deal with Meta.", ("a002",)),
+            ]
+        ),
+        sources=sources,
+    )
+    verified, _ = verify_briefing(document, articles, redundancy_threshold=0.9)
+    assert [b.text for b in verified.sections[0].bullets] == [
+        "Oklo said today that it signed a nuclear deal with Meta."
+    ]
+    assert verified.verification is not None
+    assert "relative time" in verified.verification.withheld[0]

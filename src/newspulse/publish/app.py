@@ -1,8 +1,9 @@
 """The live web site: ``create_app`` wires the pages of ``site``, the API and static files.
 
 The app holds no module globals: the store and the clock come in as arguments.  Every
-response carries a strict Content-Security-Policy (the site needs no scripts and loads only
-its own stylesheet) and ``X-Content-Type-Options: nosniff``.  Errors under ``/api/`` answer
+response carries a strict Content-Security-Policy (the site loads only its own stylesheet
+and its own two small scripts, which are progressive enhancement: local times and the
+static export's search) and ``X-Content-Type-Options: nosniff``.  Errors under ``/api/`` answer
 with the one JSON error shape of ``api.error_body``; page errors answer with an HTML page.
 """
 
@@ -11,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
+from typing import Annotated, Protocol
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
+from fastapi import Path as FastApiPath
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -21,8 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newspulse.errors import NewsPulseError
-from newspulse.publish import site
-from newspulse.publish.api import API_PREFIX, create_api_router, error_body, json_response
+from newspulse.publish import site, site_pages, site_search
+from newspulse.publish.api import (
+    API_PREFIX,
+    ApiStore,
+    create_api_router,
+    error_body,
+    json_response,
+)
+from newspulse.publish.api_feeds import create_feed_router
+from newspulse.publish.page_cache import PageCache
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +43,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        "script-src 'none'",
+        "script-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -76,7 +88,11 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(store: site.SiteStore, *, now_fn: Clock | None = None) -> FastAPI:
+class AppStore(ApiStore, site.PageStore, Protocol):
+    """Everything the app reads: the API's seam and the pages' seam."""
+
+
+def create_app(store: AppStore, *, now_fn: Clock | None = None) -> FastAPI:
     """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``."""
     clock = now_fn or utc_now
     app = FastAPI(
@@ -94,29 +110,100 @@ def create_app(store: site.SiteStore, *, now_fn: Clock | None = None) -> FastAPI
         return json_response({"status": "ok"})
 
     app.include_router(create_api_router(store))
+    # Before the pages: "/ai/feed.atom" would otherwise match the "/{vertical}/{topic}" redirect.
+    app.include_router(create_feed_router(store))
     app.mount("/static", StaticFiles(packages=[("newspulse.publish", "static")]), name="static")
     add_page_routes(app, store, clock)
     return app
 
 
-def add_page_routes(app: FastAPI, store: site.SiteStore, clock: Clock) -> None:
-    """The HTML pages, each also reachable without its trailing slash through a redirect."""
+def add_page_routes(app: FastAPI, store: site.PageStore, clock: Clock) -> None:
+    """The HTML pages, each also reachable without its trailing slash through a redirect.
+
+    The briefing pages (home, vertical, topic, its sources, history, versions) come from a
+    ``PageCache``; search, event and operators' pages are rendered per request.
+    """
+    pages = PageCache(store, clock)
+    app.state.page_cache = pages
+
+    # Site-wide pages first: "/search/" would otherwise match the "/{vertical}/" route.
+    @app.api_route("/search/", methods=PAGE_METHODS, include_in_schema=False)
+    def search_page(request: Request) -> HTMLResponse:
+        params = {name: value for name, value in request.query_params.items()}
+        outcome = site_search.render_search(store, params, now=clock())
+        return HTMLResponse(outcome.html, status_code=outcome.status)
+
+    @app.api_route("/sources/", methods=PAGE_METHODS, include_in_schema=False)
+    def health_page() -> HTMLResponse:
+        return HTMLResponse(site_search.render_health(store, now=clock()))
+
+    @app.api_route("/events/{event_id}/", methods=PAGE_METHODS, include_in_schema=False)
+    def event_page(event_id: Annotated[int, FastApiPath(ge=1, le=2**62)]) -> Response:
+        try:
+            return HTMLResponse(site_pages.render_event(store, event_id, now=clock()))
+        except site.PageNotFoundError:
+            successor = store.event_successor(event_id)
+            if successor is None:
+                raise
+        # Merged into another event: links from older versions lead on (relative, as above).
+        return RedirectResponse(f"../{successor}/", status_code=SLASH_REDIRECT_STATUS)
+
+    @app.api_route("/{vertical}/{topic}/history/", methods=PAGE_METHODS, include_in_schema=False)
+    def history_page(vertical: str, topic: str) -> HTMLResponse:
+        html = pages.page(
+            f"history:{vertical}/{topic}",
+            lambda now: site_pages.render_history(store, vertical, topic, now=now),
+        )
+        return HTMLResponse(html)
+
+    @app.api_route("/{vertical}/{topic}/v/{number}/", methods=PAGE_METHODS, include_in_schema=False)
+    def version_page(
+        vertical: str, topic: str, number: Annotated[int, FastApiPath(ge=1, le=2**31)]
+    ) -> HTMLResponse:
+        html = pages.page(
+            f"version:{vertical}/{topic}/{number}",
+            lambda now: site_pages.render_version(store, vertical, topic, number, now=now),
+        )
+        return HTMLResponse(html)
+
+    def redirect_to_folder(request: Request) -> RedirectResponse:
+        return slash_redirect(request.url.path.rsplit("/", 1)[-1])
+
+    for path in (
+        "/search",
+        "/sources",
+        "/events/{event_id}",
+        "/{vertical}/{topic}/history",
+        "/{vertical}/{topic}/v/{number}",
+    ):
+        app.add_api_route(path, redirect_to_folder, methods=PAGE_METHODS, include_in_schema=False)
 
     @app.api_route("/", methods=PAGE_METHODS, include_in_schema=False)
     def home() -> HTMLResponse:
-        return HTMLResponse(site.render_home(store, now=clock()))
+        return HTMLResponse(pages.page("home", lambda now: site.render_home(store, now=now)))
 
     @app.api_route("/{vertical}/", methods=PAGE_METHODS, include_in_schema=False)
     def vertical_page(vertical: str) -> HTMLResponse:
-        return HTMLResponse(site.render_vertical(store, vertical, now=clock()))
+        html = pages.page(
+            f"vertical:{vertical}", lambda now: site.render_vertical(store, vertical, now=now)
+        )
+        return HTMLResponse(html)
 
     @app.api_route("/{vertical}/{topic}/", methods=PAGE_METHODS, include_in_schema=False)
     def topic_page(vertical: str, topic: str) -> HTMLResponse:
-        return HTMLResponse(site.render_topic(store, vertical, topic, now=clock()))
+        html = pages.page(
+            f"topic:{vertical}/{topic}",
+            lambda now: site.render_topic(store, vertical, topic, now=now),
+        )
+        return HTMLResponse(html)
 
     @app.api_route("/{vertical}/{topic}/sources/", methods=PAGE_METHODS, include_in_schema=False)
     def sources_page(vertical: str, topic: str) -> HTMLResponse:
-        return HTMLResponse(site.render_topic_sources(store, vertical, topic, now=clock()))
+        html = pages.page(
+            f"sources:{vertical}/{topic}",
+            lambda now: site.render_topic_sources(store, vertical, topic, now=now),
+        )
+        return HTMLResponse(html)
 
     # The redirects' Locations are relative to the requested path ("/ai" + "ai/" is "/ai/"),
     # so they stay right behind a proxy that mounts the site under a prefix.
@@ -146,6 +233,11 @@ def add_error_handlers(app: FastAPI, clock: Clock) -> None:
             return error_response(request, exc.status_code, str(exc.detail), clock, exc.headers)
         raise exc
 
+    async def handle_invalid_request(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, RequestValidationError):
+            return error_response(request, 422, validation_message(exc), clock)
+        raise exc
+
     async def handle_not_found(request: Request, exc: Exception) -> Response:
         return error_response(request, 404, str(exc), clock)
 
@@ -155,8 +247,18 @@ def add_error_handlers(app: FastAPI, clock: Clock) -> None:
         return error_response(request, 500, "internal error", clock)
 
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.add_exception_handler(site.PageNotFoundError, handle_not_found)
     app.add_exception_handler(NewsPulseError, handle_newspulse_error)
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    """FastAPI's validation errors as one line: "query.limit: Input should be ...; ..."."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
 
 
 def error_response(

@@ -2,10 +2,13 @@
 
 ``export_site`` works in three steps:
 
-1. read the store once through a ``SnapshotStore``, so every page of one export shows the
-   same briefing version even while the pipeline writes a new one;
-2. render every page, the stylesheet and the API documents in memory (nothing is written
-   when a page fails);
+1. read the store through a ``SnapshotStore``, so every page of one export shows the same
+   briefing version even while the pipeline writes a new one;
+2. render every page, the stylesheet, the scripts and the API documents in memory
+   (nothing is written when a page fails): home, verticals, and per topic its page, source
+   list, history and every version's permalink; then the site-wide search page (answered
+   in the browser from ``search/index.json``), the operators' sources page, and a page for
+   every event of the store and every event a page links to;
 3. write the files: ``index.html`` in each page's folder (see ``site``), ``static/``, and the
    API as ``api/v1/topics.json`` and ``api/v1/topics/<slug>.json``.
 """
@@ -13,37 +16,58 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from newspulse.domain import Topic, Vertical
+from newspulse.domain import EventSummary, Topic, Vertical
 from newspulse.errors import PublishError
-from newspulse.publish import site
+from newspulse.publish import atom, site, site_pages, site_search
 from newspulse.publish.api import encode_json, topic_index
+from newspulse.store.base import (
+    ArticleRef,
+    Correction,
+    EventDetail,
+    SearchResults,
+    SourceRecord,
+    StoredVersion,
+    VersionSummary,
+)
 
 # Top-level folders of the export that a vertical's folder must not replace.
-RESERVED_VERTICAL_SLUGS = frozenset({"api", "static"})
+RESERVED_VERTICAL_SLUGS = frozenset({"api", "static", "events", "search", "sources"})
 PAGE_FILE = "index.html"
+EVENT_LINK = re.compile(r'href="(?:\.\./)*events/(\d+)/"')
+EVENT_BATCH = 500
+
+
+class ExportStore(site_search.IndexStore, Protocol):
+    """What an export reads: the pages' seam and the static search index's articles, plus
+    the events listing behind event pages."""
+
+    def list_events(self, *, limit: int = 50, offset: int = 0) -> list[EventSummary]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
-    """What one export wrote: HTML pages, and all files (pages, stylesheet, API documents)."""
+    """What one export wrote: HTML pages, and all files (pages, assets, API documents)."""
 
     pages: int
     files: int
 
 
 class SnapshotStore:
-    """A ``SiteStore`` that asks the wrapped store for each value once and then remembers it."""
+    """An ``ExportStore`` that reads each topic's current version once and then remembers it;
+    histories stop at that version, so no page shows a version newer than the briefing."""
 
-    def __init__(self, store: site.SiteStore) -> None:
+    def __init__(self, store: ExportStore) -> None:
         self._store = store
         self._verticals: list[Vertical] | None = None
         self._topics: list[Topic] | None = None
-        self._briefings: dict[str, dict[str, Any] | None] = {}
+        self._latest: dict[str, StoredVersion | None] = {}
 
     def list_verticals(self) -> list[Vertical]:
         if self._verticals is None:
@@ -55,23 +79,83 @@ class SnapshotStore:
             self._topics = self._store.list_topics()
         return list(self._topics)
 
+    def latest_version(self, topic: str) -> StoredVersion | None:
+        if topic not in self._latest:
+            self._latest[topic] = self._store.latest_version(topic)
+        return self._latest[topic]
+
     def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
-        if topic_slug not in self._briefings:
-            self._briefings[topic_slug] = self._store.latest_briefing(topic_slug)
-        return self._briefings[topic_slug]
+        version = self.latest_version(topic_slug)
+        return version.document if version is not None else None
+
+    def _newest(self, topic: str) -> int:
+        version = self.latest_version(topic)
+        return version.version if version is not None else 0
+
+    def get_version(self, topic: str, version: int) -> StoredVersion | None:
+        newest = self._newest(topic)
+        if version > newest:
+            return None
+        if version == newest:
+            return self.latest_version(topic)
+        return self._store.get_version(topic, version)
+
+    def list_versions(
+        self, topic: str, *, limit: int | None = None, offset: int = 0
+    ) -> list[VersionSummary]:
+        newest = self._newest(topic)
+        found = self._store.list_versions(topic, limit=None, offset=0)
+        kept = [summary for summary in found if summary.version <= newest][offset:]
+        return kept[:limit] if limit is not None else kept
+
+    def list_corrections(self, topic: str) -> list[Correction]:
+        return self._store.list_corrections(topic)
+
+    def content_stamp(self) -> Hashable:
+        return self._store.content_stamp()
+
+    def citation_passages(self, version_id: int) -> dict[tuple[str, str], str]:
+        return self._store.citation_passages(version_id)
+
+    def article_copies(self, uids: Iterable[str]) -> dict[str, list[ArticleRef]]:
+        return self._store.article_copies(uids)
+
+    def get_event(self, event_id: int) -> EventDetail | None:
+        return self._store.get_event(event_id)
+
+    def event_successor(self, event_id: int) -> int | None:
+        return self._store.event_successor(event_id)
+
+    def list_sources(self, *, kinds: Sequence[str] = ("feed", "site")) -> list[SourceRecord]:
+        return self._store.list_sources(kinds=kinds)
+
+    def search(self, query: str, **filters: Any) -> SearchResults:
+        return self._store.search(query, **filters)
+
+    def list_events(self, *, limit: int = 50, offset: int = 0) -> list[EventSummary]:
+        return self._store.list_events(limit=limit, offset=offset)
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[ArticleRef]:
+        return self._store.list_articles(limit=limit, offset=offset)
 
 
-def export_site(store: site.SiteStore, out_dir: Path, *, now: dt.datetime) -> ExportReport:
-    """Write the site to ``out_dir`` (created if missing; files already there are replaced)."""
+def export_site(
+    store: ExportStore, out_dir: Path, *, now: dt.datetime, base_url: str = atom.DEFAULT_BASE_URL
+) -> ExportReport:
+    """Write the site to ``out_dir`` (created if missing; files already there are replaced);
+    the Atom feeds' links are absolute under ``base_url``, the site's public address."""
     snapshot = SnapshotStore(store)
     files = render_site_files(snapshot, now=now)
+    files.update(
+        atom.feed_files(snapshot, snapshot.list_verticals(), topics_of(snapshot), base_url=base_url)
+    )
     for relative_path, content in files.items():
         write_file(out_dir / relative_path, content)
     pages = sum(1 for relative_path in files if relative_path.endswith(".html"))
     return ExportReport(pages=pages, files=len(files))
 
 
-def render_site_files(store: site.SiteStore, *, now: dt.datetime) -> dict[str, bytes]:
+def render_site_files(store: SnapshotStore, *, now: dt.datetime) -> dict[str, bytes]:
     """Every file of the export by its path relative to the export folder."""
     verticals = store.list_verticals()
     known = {vertical.slug for vertical in verticals}
@@ -82,17 +166,78 @@ def render_site_files(store: site.SiteStore, *, now: dt.datetime) -> dict[str, b
         html = site.render_vertical(store, vertical.slug, now=now)
         files[f"{vertical.slug}/{PAGE_FILE}"] = html.encode()
     for topic in topics:
-        folder = f"{topic.vertical}/{topic.slug}"
-        html = site.render_topic(store, topic.vertical, topic.slug, now=now)
-        files[f"{folder}/{PAGE_FILE}"] = html.encode()
-        html = site.render_topic_sources(store, topic.vertical, topic.slug, now=now)
-        files[f"{folder}/sources/{PAGE_FILE}"] = html.encode()
-        document = store.latest_briefing(topic.slug)
-        if document is not None:
-            files[f"api/v1/topics/{topic.slug}.json"] = encode_json(document)
+        files.update(topic_files(store, topic, now=now))
+    files[f"search/{PAGE_FILE}"] = site_search.render_static_search(store, now=now).encode()
+    files[f"sources/{PAGE_FILE}"] = site_search.render_health(store, now=now).encode()
+    exported, present = event_files(store, files, now=now)
+    files.update(exported)
+    index = site_search.search_index(store, root_events=present)
+    files["search/index.json"] = encode_json(index)
     files["api/v1/topics.json"] = encode_json(topic_index(store))
     files.update(read_static_files())
     return files
+
+
+def topic_files(store: SnapshotStore, topic: Topic, *, now: dt.datetime) -> dict[str, bytes]:
+    """A topic's page, source list, history and the permalink of every version."""
+    folder = f"{topic.vertical}/{topic.slug}"
+    vertical = topic.vertical
+    files = {
+        f"{folder}/{PAGE_FILE}": site.render_topic(store, vertical, topic.slug, now=now),
+        f"{folder}/sources/{PAGE_FILE}": site.render_topic_sources(
+            store, vertical, topic.slug, now=now
+        ),
+        f"{folder}/history/{PAGE_FILE}": site_pages.render_history(
+            store, vertical, topic.slug, now=now
+        ),
+    }
+    for summary in store.list_versions(topic.slug):
+        files[f"{folder}/v/{summary.version}/{PAGE_FILE}"] = site_pages.render_version(
+            store, vertical, topic.slug, summary.version, now=now
+        )
+    encoded = {path: html.encode() for path, html in files.items()}
+    document = store.latest_briefing(topic.slug)
+    if document is not None:
+        encoded[f"api/v1/topics/{topic.slug}.json"] = encode_json(document)
+    return encoded
+
+
+def event_files(
+    store: SnapshotStore, pages: dict[str, bytes], *, now: dt.datetime
+) -> tuple[dict[str, bytes], set[int]]:
+    """A page for every stored event and every event a rendered page links to; one that
+    the store no longer holds gets a page saying so, so no exported link is broken.
+    Returns the files and the ids of the events the store holds."""
+    wanted: set[int] = set()
+    offset = 0
+    while batch := store.list_events(limit=EVENT_BATCH, offset=offset):
+        wanted.update(event.id for event in batch)
+        offset += len(batch)
+    for content in pages.values():
+        wanted.update(int(found) for found in EVENT_LINK.findall(content.decode()))
+    files: dict[str, bytes] = {}
+    present: set[int] = set()
+    for event_id in sorted(wanted):
+        try:
+            html = site_pages.render_event(store, event_id, now=now)
+            present.add(event_id)
+        except site.PageNotFoundError:
+            successor = store.event_successor(event_id)
+            html = site_pages.render_gone_event(event_id, successor=successor, now=now)
+            if successor is not None and successor not in wanted:
+                # The page links the successor, so it must exist in the export too.
+                files[f"events/{successor}/{PAGE_FILE}"] = site_pages.render_event(
+                    store, successor, now=now
+                ).encode()
+                present.add(successor)
+        files[f"events/{event_id}/{PAGE_FILE}"] = html.encode()
+    return files, present
+
+
+def topics_of(store: SnapshotStore) -> list[Topic]:
+    """The topics of the verticals the store holds (the ones the export writes pages for)."""
+    known = {vertical.slug for vertical in store.list_verticals()}
+    return [topic for topic in store.list_topics() if topic.vertical in known]
 
 
 def check_slugs(verticals: list[Vertical], topics: list[Topic]) -> None:

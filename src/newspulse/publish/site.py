@@ -6,6 +6,11 @@ Layout (live and exported alike; an exported page is ``index.html`` in its folde
     <vertical>/                      a vertical's topics with their first notable developments
     <vertical>/<topic>/              the briefing (product.md §1)
     <vertical>/<topic>/sources/      every source of the briefing, grouped by event
+    <vertical>/<topic>/history/      every version with what it changed, and corrections
+    <vertical>/<topic>/v/<n>/        version n as it was published (a permalink)
+    events/<id>/                     one event: its articles on a timeline, facts, briefings
+    search/                          full-text search over articles and events
+    sources/                         the feeds and their health (for operators)
 
 Every internal link is relative to its page (``root`` is ``../`` per folder level), so the
 same HTML works served by ``app`` and written to a folder by ``export``.  Render functions
@@ -14,15 +19,26 @@ are pure apart from reading the store: the clock comes in as ``now``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, Protocol, Unpack
 from urllib.parse import quote
 
 from newspulse.domain import Topic, Vertical
 from newspulse.errors import PublishError
-from newspulse.publish import views
+from newspulse.publish import views, views_chart, views_pages
 from newspulse.publish.templating import render_template
+from newspulse.store.base import (
+    ArticleFilters,
+    ArticleRef,
+    Correction,
+    EventDetail,
+    SearchResults,
+    SourceRecord,
+    StoredVersion,
+    VersionSummary,
+)
 
 SITE_NAME = "NewsPulse"
 VERTICAL_NOTABLE_LIMIT = 2
@@ -38,6 +54,48 @@ class SiteStore(Protocol):
     def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
         """The newest ``Briefing.to_json()`` document, or None before the first version."""
         ...
+
+
+class FeedStore(SiteStore, Protocol):
+    """What the Atom feeds (``atom``) read: the site's reads and the version summaries."""
+
+    def list_versions(
+        self, topic: str, *, limit: int | None = None, offset: int = 0
+    ) -> list[VersionSummary]: ...
+
+
+class PageStore(FeedStore, Protocol):
+    """What the briefing's own pages read beyond ``SiteStore`` (the store seam)."""
+
+    def latest_version(self, topic: str) -> StoredVersion | None: ...
+
+    def get_version(self, topic: str, version: int) -> StoredVersion | None: ...
+
+    def content_stamp(self) -> Hashable:
+        """Changes whenever a briefing page may read differently (``page_cache``)."""
+        ...
+
+    def list_corrections(self, topic: str) -> list[Correction]: ...
+
+    def citation_passages(self, version_id: int) -> dict[tuple[str, str], str]: ...
+
+    def article_copies(self, uids: Iterable[str]) -> dict[str, list[ArticleRef]]: ...
+
+    def get_event(self, event_id: int) -> EventDetail | None: ...
+
+    def event_successor(self, event_id: int) -> int | None: ...
+
+    def list_sources(self, *, kinds: Sequence[str] = ("feed", "site")) -> list[SourceRecord]: ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        **filters: Unpack[ArticleFilters],
+    ) -> SearchResults: ...
 
 
 class PageNotFoundError(PublishError):
@@ -59,6 +117,22 @@ def topic_path(topic: Topic) -> str:
 
 def sources_path(topic: Topic) -> str:
     return f"{topic_path(topic)}sources/"
+
+
+def history_path(topic: Topic) -> str:
+    return f"{topic_path(topic)}history/"
+
+
+def version_path(topic: Topic, number: int) -> str:
+    return f"{topic_path(topic)}v/{number}/"
+
+
+def event_page_path(event_id: int) -> str:
+    return views.event_path(event_id)
+
+
+SEARCH_PATH = "search/"
+HEALTH_PATH = "sources/"
 
 
 def api_topic_path(topic_slug: str) -> str:
@@ -89,8 +163,11 @@ def render_home(store: SiteStore, *, now: dt.datetime) -> str:
             vertical=vertical,
             href=root + vertical_path(vertical.slug),
             cards=tuple(
-                views.build_topic_card(
-                    topic, store.latest_briefing(topic.slug), href=root + topic_path(topic)
+                aged(
+                    views.build_topic_card(
+                        topic, store.latest_briefing(topic.slug), href=root + topic_path(topic)
+                    ),
+                    now,
                 )
                 for topic in topics
                 if topic.vertical == vertical.slug
@@ -109,19 +186,41 @@ def render_home(store: SiteStore, *, now: dt.datetime) -> str:
     )
 
 
+def feed_file() -> str:
+    """The Atom feed's file name inside a vertical's or topic's folder (see ``atom``)."""
+    from newspulse.publish.atom import FEED_FILE  # atom reads the site's store seam
+
+    return FEED_FILE
+
+
+def aged(card: views.TopicCard, now: dt.datetime) -> views.TopicCard:
+    return dataclasses.replace(card, updated_age=views_pages.moment_age(card.updated, now))
+
+
 def render_vertical(store: SiteStore, vertical_slug: str, *, now: dt.datetime) -> str:
     vertical = find_vertical(store, vertical_slug)
     root = page_root(1)
+    topics = [topic for topic in store.list_topics() if topic.vertical == vertical.slug]
+    documents = {topic.slug: store.latest_briefing(topic.slug) for topic in topics}
     cards = [
-        views.build_topic_card(
-            topic,
-            store.latest_briefing(topic.slug),
-            href=root + topic_path(topic),
-            notable_limit=VERTICAL_NOTABLE_LIMIT,
+        aged(
+            views.build_topic_card(
+                topic,
+                documents[topic.slug],
+                href=root + topic_path(topic),
+                notable_limit=VERTICAL_NOTABLE_LIMIT,
+            ),
+            now,
         )
-        for topic in store.list_topics()
-        if topic.vertical == vertical.slug
+        for topic in topics
     ]
+    developments = views_pages.latest_developments(
+        [
+            (topic, root + topic_path(topic), document)
+            for topic in topics
+            if (document := documents[topic.slug]) is not None
+        ]
+    )
     return render_page(
         "vertical.html",
         depth=1,
@@ -131,15 +230,21 @@ def render_vertical(store: SiteStore, vertical_slug: str, *, now: dt.datetime) -
         now=now,
         vertical=vertical,
         cards=cards,
+        developments=developments,
+        feed_href=feed_file(),
     )
 
 
-def render_topic(store: SiteStore, vertical_slug: str, topic_slug: str, *, now: dt.datetime) -> str:
+def render_topic(store: PageStore, vertical_slug: str, topic_slug: str, *, now: dt.datetime) -> str:
     topic = find_topic(store, vertical_slug, topic_slug)
     vertical = find_vertical(store, vertical_slug)
-    document = store.latest_briefing(topic.slug)
-    briefing = views.build_briefing(document, sources_href="sources/") if document else None
+    version = store.latest_version(topic.slug)
     root = page_root(2)
+    context = (
+        briefing_context(store, topic, version, root=root, sources_href="sources/", now=now)
+        if version is not None
+        else {"briefing": None}
+    )
     return render_page(
         "topic.html",
         depth=2,
@@ -152,34 +257,100 @@ def render_topic(store: SiteStore, vertical_slug: str, topic_slug: str, *, now: 
         ),
         now=now,
         topic=topic,
-        briefing=briefing,
         api_href=root + api_topic_path(topic.slug),
+        feed_href=feed_file(),
+        history_href="history/",
+        current_href=None,
+        **context,
+    )
+
+
+def briefing_context(
+    store: PageStore,
+    topic: Topic,
+    version: StoredVersion,
+    *,
+    root: str,
+    sources_href: str,
+    now: dt.datetime,
+    current: bool = True,
+) -> dict[str, Any]:
+    """What the topic template shows of one stored version (current page and permalinks)."""
+    document = version.document
+    copies = source_copies(store, document)
+    # The current page shows every correction at once, before the next version applies
+    # it; a permalink shows those made by the time its version was published.
+    corrections = [
+        c
+        for c in store.list_corrections(topic.slug)
+        if current or c.created_at <= version.created_at
+    ]
+    briefing = views.build_briefing(
+        document,
+        sources_href=sources_href,
+        events_href=root,
+        passages=store.citation_passages(version.id),
+    )
+    return {
+        "briefing": briefing,
+        "updated_age": views_pages.moment_age(briefing.updated, now),
+        "section_ages": [views_pages.moment_age(s.newest, now) for s in briefing.sections],
+        "changes": views_pages.build_changes(
+            document.get("changes"), labels=views_pages.event_labels(document), events_href=root
+        ),
+        "corrections": views_pages.build_corrections(corrections),
+        "groups": views.build_source_groups(document, copies=copies, events_href=root),
+        "copy_count": sum(len(found) for found in copies.values()),
+        "chart": views_chart.build_volume_chart(document),
+    }
+
+
+def source_copies(store: PageStore, document: dict[str, Any]) -> dict[str, list[views.CopyItem]]:
+    """The syndicated copies of the briefing's sources, by the original's uid."""
+    return {
+        uid: [views_pages.copy_item(article) for article in found]
+        for uid, found in store.article_copies(views.source_ids(document)).items()
+    }
+
+
+def topic_breadcrumbs(
+    vertical: Vertical, topic: Topic, page: str, *, depth: int
+) -> tuple[views.NavLink, ...]:
+    """Breadcrumbs of a page ``depth`` folders below its topic's: site, vertical, topic, page."""
+    up = "../" * depth
+    return (
+        views.NavLink(SITE_NAME, page_root(depth + 2)),
+        views.NavLink(vertical.name, up + "../"),
+        views.NavLink(topic.title, up),
+        views.NavLink(page, None),
     )
 
 
 def render_topic_sources(
-    store: SiteStore, vertical_slug: str, topic_slug: str, *, now: dt.datetime
+    store: PageStore, vertical_slug: str, topic_slug: str, *, now: dt.datetime
 ) -> str:
     topic = find_topic(store, vertical_slug, topic_slug)
     vertical = find_vertical(store, vertical_slug)
     document = store.latest_briefing(topic.slug)
     root = page_root(3)
+    groups: tuple[views.SourceGroup, ...] = ()
+    copy_count = 0
+    if document is not None:
+        copies = source_copies(store, document)
+        copy_count = sum(len(found) for found in copies.values())
+        groups = views.build_source_groups(document, copies=copies, events_href=root)
     return render_page(
         "sources.html",
         depth=3,
         title=f"Sources: {topic.title} · {SITE_NAME}",
         verticals=store.list_verticals(),
-        breadcrumbs=(
-            views.NavLink(SITE_NAME, root),
-            views.NavLink(vertical.name, "../../"),
-            views.NavLink(topic.title, "../"),
-            views.NavLink("Sources", None),
-        ),
+        breadcrumbs=topic_breadcrumbs(vertical, topic, "Sources", depth=1),
         now=now,
         topic=topic,
         has_briefing=document is not None,
         source_count=views.count_sources(document) if document else 0,
-        groups=views.build_source_groups(document) if document else (),
+        copy_count=copy_count,
+        groups=groups,
     )
 
 

@@ -17,8 +17,12 @@ LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 def safe_url(value: object) -> str:
     """``value`` when it is an absolute http(s) URL, else ``""`` (the caller shows plain text)."""
-    if not isinstance(value, str):
-        return ""
+    return checked_url(value) if isinstance(value, str) else ""
+
+
+# A topic page links the same few hundred source URLs in its cards and its source list.
+@functools.lru_cache(maxsize=4096)
+def checked_url(value: str) -> str:
     candidate = value.strip()
     # Browsers drop tabs and newlines inside URLs ("java\tscript:"), so any control
     # character makes the URL unsafe to link rather than something to clean up.

@@ -8,8 +8,8 @@ document is read defensively because fields are added over versions (domain.py, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -29,11 +29,20 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """One ``[n]`` marker; ``number`` is None when the id is missing from the source list."""
+    """One ``[n]`` marker; ``number`` is None when the id is missing from the source list.
+
+    ``title`` is the one-line hover text; ``tip_id`` (empty: no card) names the card that
+    shows outlet, date and the supporting ``passage`` on hover or keyboard focus.
+    """
 
     number: int | None
     href: str
     title: str
+    outlet: str = ""
+    published: Moment | None = None
+    passage: str = ""
+    event_href: str = ""
+    tip_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,16 @@ class SectionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineItem:
+    """One line of the topic's timeline; ``href`` is its event page (empty: no link)."""
+
+    date: Moment
+    text: str
+    citations: tuple[Citation, ...]
+    href: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class VerificationNote:
     statements: int
     supported: int
@@ -78,6 +97,17 @@ class BriefingView:
     summary: tuple[CitedText, ...]
     source_count: int
     verification: VerificationNote | None
+    timeline: tuple[TimelineItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CopyItem:
+    """A syndicated copy, folded under the original it repeats."""
+
+    outlet: str
+    title: str
+    url: str
+    published: Moment | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +119,16 @@ class SourceItem:
     url: str
     published: Moment | None
     date_estimated: bool
+    copies: tuple[CopyItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SourceGroup:
+    """The sources of one event (``event_href`` links its page) or the event-less rest."""
+
     heading: str
     sources: tuple[SourceItem, ...]
+    event_href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +151,7 @@ class TopicCard:
     source_count: int
     updated: Moment | None
     notable: tuple[BulletItem, ...]
+    updated_age: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +201,18 @@ def source_anchor(source_id: str) -> str:
     return f"s-{source_id}"
 
 
-def build_citation_index(document: Mapping[str, Any], *, sources_href: str) -> dict[str, Citation]:
-    """Citation markers by source id, numbered in the order of the ``sources`` array."""
+def event_path(event_id: int) -> str:
+    return f"events/{event_id}/"
+
+
+def build_citation_index(
+    document: Mapping[str, Any], *, sources_href: str, events_href: str | None = None
+) -> dict[str, Citation]:
+    """Citation markers by source id, numbered in the order of the ``sources`` array.
+
+    With ``events_href`` (the site root as seen from the page) a citation also links to
+    the event page of its source.
+    """
     index: dict[str, Citation] = {}
     for number, source in enumerate(list_of(document.get("sources")), start=1):
         source_id = str(source.get("id", ""))
@@ -176,45 +221,112 @@ def build_citation_index(document: Mapping[str, Any], *, sources_href: str) -> d
         parts.append(text_of(source.get("title")))
         title = " · ".join(part for part in parts if part)
         href = f"{sources_href}#{quote(source_anchor(source_id), safe='-_.~')}"
-        index.setdefault(source_id, Citation(number=number, href=href, title=title))
+        event_id = source.get("event_id")
+        event_href = ""
+        if events_href is not None and isinstance(event_id, int):
+            event_href = events_href + event_path(event_id)
+        citation = Citation(
+            number=number,
+            href=href,
+            title=title,
+            outlet=text_of(source.get("source")),
+            published=published,
+            event_href=event_href,
+        )
+        index.setdefault(source_id, citation)
     return index
 
 
-def cite(ids: object, index: Mapping[str, Citation]) -> tuple[Citation, ...]:
+@dataclass(frozen=True, slots=True)
+class CiteContext:
+    """What a statement needs to turn source ids into markers: the numbered index and,
+    when the page shows cards, the supporting passages by (statement path, source id)."""
+
+    index: Mapping[str, Citation]
+    passages: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    cards: bool = False
+
+
+def as_context(index: Mapping[str, Citation] | CiteContext) -> CiteContext:
+    return index if isinstance(index, CiteContext) else CiteContext(index)
+
+
+def cite(
+    ids: object, index: Mapping[str, Citation] | CiteContext, path: str = ""
+) -> tuple[Citation, ...]:
+    context = as_context(index)
     missing = Citation(number=None, href="", title="Source not listed")
-    return tuple(index.get(str(source_id), missing) for source_id in list_of_values(ids))
+    found = []
+    for position, source_id in enumerate(list_of_values(ids)):
+        citation = context.index.get(str(source_id), missing)
+        if context.cards and citation.number is not None:
+            passage = context.passages.get((path, str(source_id)), "")
+            tip_id = f"tip-{path.replace('.', '-')}-{position}" if path else ""
+            title = f"{citation.title} — “{passage}”" if passage else citation.title
+            citation = replace(citation, passage=passage, tip_id=tip_id, title=title)
+        found.append(citation)
+    return tuple(found)
 
 
-def build_statements(raw: object, index: Mapping[str, Citation]) -> tuple[CitedText, ...]:
+def build_statements(
+    raw: object, index: Mapping[str, Citation] | CiteContext, path: str = ""
+) -> tuple[CitedText, ...]:
     return tuple(
-        CitedText(text=text_of(item.get("text")), citations=cite(item.get("citations"), index))
-        for item in list_of(raw)
+        CitedText(
+            text=text_of(item.get("text")),
+            citations=cite(item.get("citations"), index, f"{path}.{number}"),
+        )
+        for number, item in enumerate(list_of(raw))
     )
 
 
-def build_bullets(raw: object, index: Mapping[str, Citation]) -> tuple[BulletItem, ...]:
+def build_bullets(
+    raw: object, index: Mapping[str, Citation] | CiteContext, path: str = ""
+) -> tuple[BulletItem, ...]:
     return tuple(
         BulletItem(
             text=text_of(item.get("text")),
-            citations=cite(item.get("citations"), index),
-            children=build_bullets(item.get("children"), index),
+            citations=cite(item.get("citations"), index, f"{path}.{number}"),
+            children=build_bullets(item.get("children"), index, f"{path}.{number}.children"),
             as_of=read_date(item.get("as_of")),
         )
-        for item in list_of(raw)
+        for number, item in enumerate(list_of(raw))
     )
 
 
-def build_sections(raw: object, index: Mapping[str, Citation]) -> tuple[SectionItem, ...]:
+def build_sections(
+    raw: object, index: Mapping[str, Citation] | CiteContext
+) -> tuple[SectionItem, ...]:
     return tuple(
         SectionItem(
             title=text_of(item.get("title")),
-            intro=build_statements(item.get("intro"), index),
-            bullets=build_bullets(item.get("bullets"), index),
+            intro=build_statements(item.get("intro"), index, f"sections.{number}.intro"),
+            bullets=build_bullets(item.get("bullets"), index, f"sections.{number}.bullets"),
             publisher_count=int_of(item.get("publisher_count")),
             newest=read_date(item.get("newest")),
         )
-        for item in list_of(raw)
+        for number, item in enumerate(list_of(raw))
     )
+
+
+def build_timeline(
+    raw: object, context: CiteContext, *, events_href: str | None
+) -> tuple[TimelineItem, ...]:
+    """Dated key events; an entry without a readable date is left out rather than misdated."""
+    items = []
+    for number, item in enumerate(list_of(raw)):
+        date = read_date(item.get("date"))
+        if date is None:
+            continue
+        event_id = item.get("event_id")
+        href = (
+            events_href + event_path(event_id)
+            if events_href is not None and isinstance(event_id, int)
+            else ""
+        )
+        citations = cite(item.get("citations"), context, f"timeline.{number}")
+        items.append(TimelineItem(date, text_of(item.get("text")), citations, href))
+    return tuple(items)
 
 
 def build_verification(raw: object) -> VerificationNote | None:
@@ -232,32 +344,60 @@ def count_sources(document: Mapping[str, Any]) -> int:
     return count if isinstance(count, int) else len(list_of(document.get("sources")))
 
 
-def build_briefing(document: Mapping[str, Any], *, sources_href: str) -> BriefingView:
-    """The topic page's content; citations link to ``sources_href`` plus the source anchor."""
-    index = build_citation_index(document, sources_href=sources_href)
+def build_briefing(
+    document: Mapping[str, Any],
+    *,
+    sources_href: str,
+    events_href: str | None = None,
+    passages: Mapping[tuple[str, str], str] | None = None,
+) -> BriefingView:
+    """The topic page's content; citations link to ``sources_href`` plus the source anchor.
+
+    With ``passages`` each citation carries a card (outlet, date, supporting passage, and
+    the event page when ``events_href`` is given): statement paths are those of the
+    ``citations`` table (``sections.1.bullets.0.children.0``).
+    """
+    index = build_citation_index(document, sources_href=sources_href, events_href=events_href)
+    context = CiteContext(index, passages or {}, cards=passages is not None)
     return BriefingView(
         version=int_of(document.get("version")),
         updated=read_timestamp(document.get("updated_at")),
         headline=text_of(document.get("headline")),
-        lead=build_statements(document.get("lead"), index),
-        sections=build_sections(document.get("sections"), index),
-        notable=build_bullets(document.get("notable"), index),
-        implications=build_bullets(document.get("implications"), index),
-        summary=build_statements(document.get("summary"), index),
+        lead=build_statements(document.get("lead"), context, "lead"),
+        sections=build_sections(document.get("sections"), context),
+        notable=build_bullets(document.get("notable"), context, "notable"),
+        implications=build_bullets(document.get("implications"), context, "implications"),
+        summary=build_statements(document.get("summary"), context, "summary"),
         source_count=count_sources(document),
         verification=build_verification(document.get("verification")),
+        timeline=build_timeline(document.get("timeline"), context, events_href=events_href),
     )
 
 
-def build_source_groups(document: Mapping[str, Any]) -> tuple[SourceGroup, ...]:
-    """Sources grouped by event in order of first appearance; event-less ones last, as Other."""
+def build_source_groups(
+    document: Mapping[str, Any],
+    *,
+    copies: Mapping[str, Sequence[CopyItem]] | None = None,
+    events_href: str | None = None,
+) -> tuple[SourceGroup, ...]:
+    """Sources grouped by event in order of first appearance; event-less ones last, as Other.
+
+    ``copies`` (by source id) are folded under their original; with ``events_href`` (the
+    site root as seen from the page) each group heading links to its event page.
+    """
     groups: dict[int | None, list[SourceItem]] = {}
     for number, source in enumerate(list_of(document.get("sources")), start=1):
         event_id = source.get("event_id")
         key = event_id if isinstance(event_id, int) else None
-        groups.setdefault(key, []).append(build_source_item(number, source))
+        item = build_source_item(number, source)
+        folded = (copies or {}).get(str(source.get("id", "")), ())
+        groups.setdefault(key, []).append(replace(item, copies=tuple(folded)))
     ordered = [
-        SourceGroup(heading=items[0].title, sources=tuple(items))
+        SourceGroup(
+            heading=items[0].title,
+            sources=tuple(items),
+            event_href=events_href + event_path(key) if events_href is not None else "",
+        )
         for key, items in groups.items()
         if key is not None
     ]
@@ -276,6 +416,10 @@ def build_source_item(number: int, source: Mapping[str, Any]) -> SourceItem:
         published=read_timestamp(source.get("published_at")),
         date_estimated=source.get("date_estimated") is True,
     )
+
+
+def source_ids(document: Mapping[str, Any]) -> list[str]:
+    return [str(source.get("id", "")) for source in list_of(document.get("sources"))]
 
 
 def build_topic_card(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from newspulse.domain import (
@@ -16,8 +16,10 @@ from newspulse.domain import (
     TopicMatch,
     Vector,
 )
+from newspulse.errors import StoreError
 from newspulse.store import tables as t
-from newspulse.store.base import NewArticle, as_utc
+from newspulse.store.base import ArticleFilters, ArticleRef, NewArticle, as_utc
+from newspulse.store.filters import article_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 
@@ -82,12 +84,25 @@ class ArticleRows(StoreRows):
         """Insert one batch of accepted articles in one transaction; returns ids in batch order."""
         ids_by_uid: dict[str, int] = {}
         with self.engine.begin() as connection:
+            # A copy may name by uid an original that an earlier batch of the same ingest
+            # call stored (the near-duplicate index keys that call's originals by uid).
+            named = {item.duplicate_of_uid for item in batch} - {None} - {i.uid for i in batch}
+            if named:
+                found = connection.execute(
+                    select(t.articles.c.uid, t.articles.c.id).where(t.articles.c.uid.in_(named))
+                )
+                ids_by_uid.update({uid: article_id for uid, article_id in found})
             # Originals first, so a copy of an article of the same batch can name its id.
             for item in sorted(batch, key=lambda new: new.is_copy):
                 entry = item.dated.entry
                 duplicate_of = item.duplicate_of
                 if item.duplicate_of_uid is not None:
-                    duplicate_of = ids_by_uid[item.duplicate_of_uid]
+                    duplicate_of = ids_by_uid.get(item.duplicate_of_uid)
+                    if duplicate_of is None:
+                        raise StoreError(
+                            f"copy names an original that is not stored: {item.duplicate_of_uid}",
+                            entry.url,
+                        )
                 ids_by_uid[item.uid] = connection.execute(
                     insert(t.articles).values(
                         uid=item.uid,
@@ -257,6 +272,102 @@ class ArticleRows(StoreRows):
         with self.engine.connect() as connection:
             query = select(t.articles.c.id, t.articles.c.figures).where(t.articles.c.id.in_(wanted))
             return {row.id: list(row.figures or []) for row in connection.execute(query)}
+
+    # --- reading (pages, API) ----------------------------------------------------------------
+
+    def get_article(self, article_id: int) -> ArticleRef | None:
+        query = article_ref_select().where(t.articles.c.id == article_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return article_ref_from_row(row) if row is not None else None
+
+    def citation_passages(self, version_id: int) -> dict[tuple[str, str], str]:
+        """Supporting passages of one stored version by (statement path, article uid):
+        what a citation card on the page quotes."""
+        query = (
+            select(t.citations.c.statement_path, t.articles.c.uid, t.citations.c.passage)
+            .join(t.articles, t.articles.c.id == t.citations.c.article_id)
+            .where(t.citations.c.version_id == version_id)
+            .order_by(t.citations.c.id)
+        )
+        with self.engine.connect() as connection:
+            found: dict[tuple[str, str], str] = {}
+            for path, uid, passage in connection.execute(query):
+                found.setdefault((path, uid), passage)
+            return found
+
+    def article_copies(self, uids: Iterable[str]) -> dict[str, list[ArticleRef]]:
+        """Syndicated copies of the articles named by ``uids``, by the original's uid,
+        oldest first: what a source list folds under each original."""
+        wanted = sorted(set(uids))
+        original = t.articles.alias("original")
+        found: dict[str, list[ArticleRef]] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    article_ref_select()
+                    .add_columns(original.c.uid.label("original_uid"))
+                    .join(original, original.c.id == t.articles.c.duplicate_of)
+                    .where(original.c.uid.in_(wanted[start : start + 500]))
+                    .order_by(t.articles.c.published_at, t.articles.c.id)
+                )
+                for row in connection.execute(query).mappings():
+                    found.setdefault(row["original_uid"], []).append(article_ref_from_row(row))
+        return found
+
+    def list_articles(
+        self, *, limit: int = 50, offset: int = 0, **filters: Unpack[ArticleFilters]
+    ) -> list[ArticleRef]:
+        """Articles, newest first; topic and vertical filters keep those routed there."""
+        conditions = article_filters(filters)
+        query = (
+            article_ref_select()
+            .where(*conditions)
+            .order_by(t.articles.c.published_at.desc(), t.articles.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as connection:
+            return [article_ref_from_row(row) for row in connection.execute(query).mappings()]
+
+    def count_articles(self, **filters: Unpack[ArticleFilters]) -> int:
+        conditions = article_filters(filters)
+        query = select(func.count()).select_from(t.articles).where(*conditions)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+
+def article_ref_select() -> Any:
+    """Article references with the event of the article, or of its original for a copy."""
+    a = t.articles.c
+    return select(
+        a.id,
+        a.title,
+        a.url,
+        a.source_name,
+        a.published_at,
+        a.duplicate_of,
+        a.date_source,
+        a.summary,
+        t.event_articles.c.event_id,
+    ).outerjoin(
+        t.event_articles,
+        t.event_articles.c.article_id == func.coalesce(a.duplicate_of, a.id),
+    )
+
+
+def article_ref_from_row(row: RowMapping) -> ArticleRef:
+    return ArticleRef(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source_name"],
+        published=as_utc(row["published_at"]),
+        duplicate_of=row["duplicate_of"],
+        event_id=row["event_id"],
+        date_estimated=row["date_source"] != DateSource.FEED.value,
+        summary=row["summary"] or "",
+    )
 
 
 ARTICLE_COLUMNS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from newspulse.domain import DatedEntry
 
@@ -14,6 +14,24 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
+
+
+class EventFilters(TypedDict, total=False):
+    """Keyword filters of ``list_events``/``count_events``: events with a member routed to
+    ``topic`` and active at some time within [``since``, ``until``]; a missing or None key
+    filters nothing."""
+
+    topic: str | None
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+
+class ArticleFilters(EventFilters, total=False):
+    """Keyword filters of ``list_articles``/``count_articles`` and ``search``: articles routed
+    to ``topic`` or ``vertical``, from ``source``, published within [``since``, ``until``]."""
+
+    vertical: str | None
+    source: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +113,78 @@ class SourcePollState:
     next_poll_at: dt.datetime | None
     paused_reason: str | None
     schedule: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article as pages and the API show it: no body, where it came from and when.
+
+    ``duplicate_of`` names the original of a syndicated copy; ``event_id`` is the event
+    the article (or, for a copy, its original) belongs to, if clustered.
+    """
+
+    id: int
+    title: str
+    url: str
+    source: str
+    published: dt.datetime
+    duplicate_of: int | None = None
+    event_id: int | None = None
+    date_estimated: bool = False
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventDetail:
+    """One story with every article about it (copies included), its facts and its topics."""
+
+    id: int
+    label: str
+    facts: tuple[str, ...]
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    articles: tuple[ArticleRef, ...]
+    topics: tuple[str, ...]
+
+    @property
+    def originals(self) -> tuple[ArticleRef, ...]:
+        return tuple(a for a in self.articles if a.duplicate_of is None)
+
+    @property
+    def source_count(self) -> int:
+        return len({a.source for a in self.articles})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; ``snippet`` is plain text and ``highlights`` are the (start, end)
+    character spans in it that matched, so every reader escapes the text itself."""
+
+    kind: str  # "article" | "event"
+    id: int
+    title: str
+    snippet: str
+    published: dt.datetime
+    url: str | None
+    source: str | None
+    score: float
+    highlights: tuple[tuple[int, int], ...] = ()
+    # The event the article belongs to (an event hit: its own id); None when unclustered.
+    event_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    total: int
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An operator's correction to a topic; ``article_id`` names an article to stop citing."""
+
+    id: int
+    topic: str
+    text: str
+    created_at: dt.datetime
+    article_id: int | None = None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any, Unpack
 
-from sqlalchemy import and_, func, insert, literal, select, update
+from sqlalchemy import Select, and_, func, insert, literal, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from newspulse.domain import (
@@ -17,7 +18,9 @@ from newspulse.domain import (
     Vector,
 )
 from newspulse.store import tables as t
-from newspulse.store.base import as_utc
+from newspulse.store.article_rows import article_ref_from_row, article_ref_select
+from newspulse.store.base import EventDetail, EventFilters, as_utc
+from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 
@@ -79,7 +82,13 @@ class EventRows(StoreRows):
         """Persist a maintenance plan in one transaction: move members, create split-off
         events, drop merged-away ones, recount what changed."""
         with self.engine.begin() as connection:
+            members_of_retired = connection.execute(
+                select(t.event_articles.c.event_id, t.event_articles.c.article_id).where(
+                    t.event_articles.c.event_id.in_(list(retired))
+                )
+            ).all()
             touched: set[int] = set()
+            target_of: dict[int, int] = {}
             for event_id, article_ids, centroid in regroups:
                 if event_id is None:
                     label = connection.execute(
@@ -87,6 +96,7 @@ class EventRows(StoreRows):
                     ).scalar_one()
                     event_id = connection.execute(
                         insert(t.events).values(
+                            **fresh_event_id(connection),
                             label=label,
                             first_seen=now,
                             last_seen=now,
@@ -110,8 +120,10 @@ class EventRows(StoreRows):
                     .values(event_id=event_id)
                 )
                 touched.add(event_id)
+                target_of.update(dict.fromkeys(article_ids, event_id))
             if retired:
                 connection.execute(t.events.delete().where(t.events.c.id.in_(list(retired))))
+                save_redirects(connection, members_of_retired, target_of, now)
             refresh_event_stats(connection, touched - set(retired))
 
     def save_event_assignments(
@@ -140,6 +152,7 @@ class EventRows(StoreRows):
                 )
                 real_ids[placeholder] = connection.execute(
                     insert(t.events).values(
+                        **fresh_event_id(connection),
                         label=label,
                         first_seen=first,
                         last_seen=live.last_seen,
@@ -190,35 +203,9 @@ class EventRows(StoreRows):
         With ``until``, articles published later are left out of each event, so a run
         with ``--now`` in the past never cites the future.
         """
-        in_topic = (
-            select(t.event_articles.c.event_id)
-            .join(t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id)
-            .where(t.article_topics.c.topic == topic)
-        )
-        query = (
-            select(
-                t.events,
-                t.event_articles.c.article_id,
-                t.articles.c.source_name,
-                t.articles.c.date_source,
-                t.articles.c.published_at,
-                t.article_topics.c.score,
-            )
-            .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
-            .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
-            .outerjoin(
-                t.article_topics,
-                and_(
-                    t.article_topics.c.article_id == t.articles.c.id,
-                    t.article_topics.c.topic == topic,
-                ),
-            )
-            .where(
-                t.events.c.id.in_(in_topic),
-                t.events.c.last_seen >= since,
-                t.articles.c.published_at <= (until or dt.datetime.max.replace(tzinfo=dt.UTC)),
-            )
-            .order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
+        query = member_rows(topic).where(
+            *event_filters(topic, since, None),
+            t.articles.c.published_at <= (until or dt.datetime.max.replace(tzinfo=dt.UTC)),
         )
         with self.engine.connect() as connection:
             return summarise_events(connection.execute(query).mappings())
@@ -229,6 +216,7 @@ class EventRows(StoreRows):
         with self.engine.begin() as connection:
             connection.execute(t.event_articles.delete())
             connection.execute(t.events.delete())
+            connection.execute(t.event_redirects.delete())
             connection.execute(t.article_topics.delete())
             result = connection.execute(
                 update(t.articles).values(
@@ -242,22 +230,159 @@ class EventRows(StoreRows):
         routed = select(t.event_articles.c.event_id).join(
             t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id
         )
-        query = (
-            select(
-                t.events,
-                t.event_articles.c.article_id,
-                t.articles.c.source_name,
-                t.articles.c.date_source,
-                t.articles.c.published_at,
-                literal(None).label("score"),
-            )
-            .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
-            .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
-            .where(t.events.c.id.not_in(routed), t.events.c.last_seen >= since)
-            .order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
-        )
+        query = member_rows(None).where(t.events.c.id.not_in(routed), t.events.c.last_seen >= since)
         with self.engine.connect() as connection:
             return summarise_events(connection.execute(query).mappings())
+
+    # --- reading (pages, API) ----------------------------------------------------------------
+
+    def event_successor(self, event_id: int) -> int | None:
+        """The live event a merged-away ``event_id`` now lives on in, or None (unknown,
+        expired, or still live itself)."""
+        seen = {event_id}
+        current = event_id
+        with self.engine.connect() as connection:
+            while True:
+                following = connection.execute(
+                    select(t.event_redirects.c.new_id).where(t.event_redirects.c.old_id == current)
+                ).scalar()
+                if following is None or following in seen:
+                    return None
+                exists = connection.execute(
+                    select(t.events.c.id).where(t.events.c.id == following)
+                ).scalar()
+                if exists is not None:
+                    return int(following)
+                seen.add(following)
+                current = following
+
+    def get_event(self, event_id: int) -> EventDetail | None:
+        """An event with all its articles, syndicated copies included, oldest first."""
+        with self.engine.connect() as connection:
+            head = (
+                connection.execute(select(t.events).where(t.events.c.id == event_id))
+                .mappings()
+                .first()
+            )
+            if head is None:
+                return None
+            articles = connection.execute(
+                article_ref_select()
+                .where(t.event_articles.c.event_id == event_id)
+                .order_by(t.articles.c.published_at, t.articles.c.id)
+            ).mappings()
+            refs = tuple(article_ref_from_row(row) for row in articles)
+            topics = connection.execute(
+                select(t.article_topics.c.topic)
+                .join(
+                    t.event_articles,
+                    t.event_articles.c.article_id == t.article_topics.c.article_id,
+                )
+                .where(t.event_articles.c.event_id == event_id)
+                .distinct()
+                .order_by(t.article_topics.c.topic)
+            ).scalars()
+            topic_slugs = tuple(topics)
+        return EventDetail(
+            id=head["id"],
+            label=head["label"],
+            facts=tuple((head["key_facts"] or {}).get("facts", [])),
+            first_seen=as_utc(head["first_seen"]),
+            last_seen=as_utc(head["last_seen"]),
+            articles=refs,
+            topics=topic_slugs,
+        )
+
+    def list_events(
+        self, *, limit: int = 50, offset: int = 0, **filters: Unpack[EventFilters]
+    ) -> list[EventSummary]:
+        """Events, most recently active first; ``since``/``until`` keep those overlapping."""
+        e = t.events.c
+        topic = filters.get("topic")
+        page = (
+            select(e.id)
+            .where(*event_filters(topic, filters.get("since"), filters.get("until")))
+            .order_by(e.last_seen.desc(), e.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as connection:
+            ids = list(connection.execute(page).scalars())
+            if not ids:
+                return []
+            query = member_rows(topic).where(t.events.c.id.in_(ids))
+            summaries = summarise_events(connection.execute(query).mappings())
+        position = {event_id: index for index, event_id in enumerate(ids)}
+        return sorted(summaries, key=lambda summary: position[summary.id])
+
+    def count_events(self, **filters: Unpack[EventFilters]) -> int:
+        conditions = event_filters(filters.get("topic"), filters.get("since"), filters.get("until"))
+        query = select(func.count()).select_from(t.events).where(*conditions)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+
+def member_rows(topic: str | None) -> Select[Any]:
+    """One row per member of an event, grouped by event and oldest first, with the member's
+    routing score in ``topic`` (None without one): what ``summarise_events`` reads."""
+    score = t.article_topics.c.score if topic is not None else literal(None).label("score")
+    query = (
+        select(
+            t.events,
+            t.event_articles.c.article_id,
+            t.articles.c.source_name,
+            t.articles.c.date_source,
+            t.articles.c.published_at,
+            score,
+        )
+        .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
+        .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
+    )
+    if topic is not None:
+        query = query.outerjoin(
+            t.article_topics,
+            and_(
+                t.article_topics.c.article_id == t.articles.c.id,
+                t.article_topics.c.topic == topic,
+            ),
+        )
+    return query.order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
+
+
+def fresh_event_id(connection: Connection) -> dict[str, int]:
+    """An explicit id for a new event on SQLite, which would otherwise hand out again the id
+    of the newest event after it was merged away; old versions and redirects name events
+    by id, so an id must never come back.  PostgreSQL's sequence never reuses one."""
+    if connection.dialect.name != "sqlite":
+        return {}
+    highest = connection.execute(
+        select(
+            select(func.max(t.events.c.id)).scalar_subquery(),
+            select(func.max(t.event_redirects.c.old_id)).scalar_subquery(),
+        )
+    ).one()
+    return {"id": max(value or 0 for value in highest) + 1}
+
+
+def save_redirects(
+    connection: Connection,
+    members_of_retired: Sequence[tuple[int, int]],
+    target_of: dict[int, int],
+    now: dt.datetime,
+) -> None:
+    """Point each retired event at the event that received most of its articles."""
+    votes: dict[int, dict[int, int]] = {}
+    for old_id, article_id in members_of_retired:
+        new_id = target_of.get(article_id)
+        if new_id is not None and new_id != old_id:
+            counts = votes.setdefault(old_id, {})
+            counts[new_id] = counts.get(new_id, 0) + 1
+    for old_id, counts in votes.items():
+        new_id = max(counts, key=lambda candidate: (counts[candidate], -candidate))
+        connection.execute(t.event_redirects.delete().where(t.event_redirects.c.old_id == old_id))
+        connection.execute(
+            insert(t.event_redirects).values(old_id=old_id, new_id=new_id, created_at=now)
+        )
 
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:

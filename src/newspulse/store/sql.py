@@ -5,7 +5,8 @@ and ``store.base``.  Methods named ``pending_*`` return the work a stage has
 not done yet, so each stage is an idempotent unit of work over stored data and
 a crashed run is finished by running it again.  Operations live in one mixin
 per table group (``catalog_rows``, ``article_rows``, ``event_rows``,
-``briefing_rows``, ``source_rows``); this module opens, migrates and checks the database.
+``briefing_rows``, ``source_rows``, ``correction_rows``, ``search_rows``); this
+module opens, migrates and checks the database.
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from newspulse.store import tables as t
 from newspulse.store.article_rows import ArticleRows
 from newspulse.store.briefing_rows import BriefingRows
 from newspulse.store.catalog_rows import CatalogRows
+from newspulse.store.correction_rows import CorrectionRows
 from newspulse.store.engine import create_store_engine
 from newspulse.store.event_rows import EventRows
 from newspulse.store.migrate import head_revision, upgrade_to_head
+from newspulse.store.search_rows import SearchRows
 from newspulse.store.source_rows import SourceRows
 
 
-class SqlStore(CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows):
+class SqlStore(
+    CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows, CorrectionRows, SearchRows
+):
     """All persistence of NewsPulse behind plain-data methods."""
 
     def __init__(self, engine: Engine) -> None:
@@ -65,6 +70,18 @@ class SqlStore(CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def content_stamp(self) -> tuple[int | None, ...]:
+        """The newest version, correction and article ids and the topic count: what a
+        briefing page shows changes only with one of these (``publish.page_cache``)."""
+        stamp = select(
+            select(func.max(t.briefing_versions.c.id)).scalar_subquery(),
+            select(func.max(t.corrections.c.id)).scalar_subquery(),
+            select(func.max(t.articles.c.id)).scalar_subquery(),
+            select(func.count()).select_from(t.topics).scalar_subquery(),
+        )
+        with self.engine.connect() as connection:
+            return tuple(connection.execute(stamp).one())
 
     def counts(self) -> dict[str, int]:
         """Row counts per table, for status output and tests."""

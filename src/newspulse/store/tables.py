@@ -160,6 +160,16 @@ events = Table(
     Index("ix_events_last_seen", "last_seen"),
 )
 
+# A merged-away event's id → the event that took most of its articles, so links from older
+# briefing versions lead on (the new id may itself be merged later: follow the chain).
+event_redirects = Table(
+    "event_redirects",
+    metadata,
+    Column("old_id", Integer, primary_key=True, autoincrement=False),
+    Column("new_id", Integer, nullable=False),
+    Column("created_at", utc_datetime(), nullable=False),
+)
+
 event_articles = Table(
     "event_articles",
     metadata,
@@ -198,4 +208,15 @@ citations = Table(
     Column("passage", Text, nullable=False),
     Column("support_score", Float, nullable=False),
     Index("ix_citations_version_id", "version_id"),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(64), ForeignKey("topics.slug"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=True),
+    Column("created_at", utc_datetime(), nullable=False),
+    Index("ix_corrections_topic", "topic"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -12,8 +13,11 @@ from typing import Any
 from newspulse.domain import Article, Briefing, EventSummary, Topic
 from newspulse.settings import LLMSettings, RankSettings, WriteSettings
 from newspulse.write.extractive import write_extractive
-from newspulse.write.llm import PROMPT_VERSION, LLMConfig, write_llm
+from newspulse.write.incremental import kept_sections, stamp_sections
+from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, write_llm
+from newspulse.write.llm_client import LLMConfig
 from newspulse.write.plan import plan_briefing
+from newspulse.write.timeline import build_timeline
 from newspulse.write.verify import CitationRecord, verify_briefing
 
 
@@ -30,7 +34,7 @@ class WrittenVersion:
 
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-1"
+WRITER_VERSION = "extractive-3"
 
 
 def events_fingerprint(
@@ -63,16 +67,29 @@ def write_version(
     now: dt.datetime,
     settings: WriteSettings,
     llm: LLMSettings | None = None,
+    previous: Mapping[str, Any] | None = None,
 ) -> WrittenVersion:
-    """Plan, word (LLM when enabled, else extractive) and verify one version."""
+    """Plan, word (LLM when enabled, else extractive) and verify one version.
+
+    ``previous`` is the topic's last published document: sections whose events did not
+    change keep its wording (``incremental``).
+    """
     plan = plan_briefing(topic, ranked_events, articles, now=now, settings=settings)
     result = None
     if llm is not None and llm.enabled:
         config = LLMConfig(**llm.model_dump(exclude={"enabled"}))
-        result = write_llm(plan, articles, settings, config)
+        key = writer_key(config)
+        kept = kept_sections(plan, previous, key)
+        result = write_llm(plan, articles, settings, config, kept)
         draft = result.briefing
+        if result.writer != WRITER_LLM:
+            key = writer_key(None)
     else:
-        draft = write_extractive(plan, articles, settings)
+        key = writer_key(None)
+        kept = kept_sections(plan, previous, key)
+        draft = write_extractive(plan, articles, settings, kept)
+    draft = stamp_sections(draft, plan, key, kept)
+    draft = dataclasses.replace(draft, timeline=build_timeline(plan.planned_events, articles))
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
     )
@@ -91,6 +108,13 @@ def write_version(
     )
 
 
+def writer_key(llm: LLMConfig | None) -> str:
+    """Who words a section: a kept section must have been worded by the same writer."""
+    if llm is None:
+        return WRITER_VERSION
+    return f"{WRITER_VERSION}/{PROMPT_VERSION}/{llm.model}/{llm.temperature}"
+
+
 def version_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
     """What changed since the previous version: events and bullets added or removed."""
     if previous is None:
@@ -107,7 +131,18 @@ def version_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> di
         "bullets_added": sorted(after_bullets - before_bullets),
         "bullets_removed": sorted(before_bullets - after_bullets),
         "headline_changed": previous.get("headline") != current.get("headline"),
+        **section_changes(previous, current),
     }
+
+
+def section_changes(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, list[str]]:
+    """Titles of the sections taken over word for word, and of those written anew."""
+    before = {s.get("fingerprint") for s in previous.get("sections", []) if s.get("fingerprint")}
+    kept: list[str] = []
+    rewritten: list[str] = []
+    for section in current.get("sections", []):
+        (kept if section.get("fingerprint") in before else rewritten).append(section["title"])
+    return {"sections_kept": kept, "sections_rewritten": rewritten}
 
 
 def bullet_texts(document: dict[str, Any]) -> list[str]:

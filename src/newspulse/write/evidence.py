@@ -44,6 +44,13 @@ INSTRUCTION_LIKE = re.compile(
     r"\bsystem prompt\b|\bnew instructions\b|\byou are now\b|<\s*/?\s*(?:system|passage)",
     re.IGNORECASE,
 )
+# Forward-looking or interpretive wording: the material of "Implications".
+ANALYSIS_CUES = re.compile(
+    r"\b(could|would|will likely|is likely|are likely|expected to|expects|signals?|suggests?|"
+    r"means|implications?|analysts?|risks?|pressure|outlook|forecasts?|projected|poised|"
+    r"shift|bet(?:ting)?)\b",
+    re.IGNORECASE,
+)
 MARKUP = re.compile(r"\*\*|__|\[\d+\]")
 MIN_CONTENT_WORDS = 6
 # Beyond this many supporting articles, more support no longer outweighs informativeness.
@@ -122,6 +129,12 @@ class Candidate(Fact):
     def specificity(self) -> int:
         """How many checkable facts (figures, names) the sentence carries."""
         return len(self.figures) + len(self.names)
+
+
+def is_analysis(candidate: Candidate) -> bool:
+    """A concrete (a figure or two names) forward-looking or interpretive sentence."""
+    concrete = bool(candidate.figures) or len(candidate.names) >= 2
+    return concrete and ANALYSIS_CUES.search(candidate.text) is not None
 
 
 def article_candidates(article: Article) -> list[Candidate]:

@@ -2,11 +2,13 @@
 
 1. Per event, rank its articles' clean sentences by support breadth and
    informativeness; the best becomes the bullet, one more sentence that adds
-   new figures or names becomes a sub-bullet.
+   new figures or names becomes a sub-bullet.  When the event's sources disagree
+   on a figure, the bullet says so and cites both sides (``conflicts``).
 2. Each section opens with the theme's most central unused sentence.
 3. The lead takes the top events' strongest unused sentences; the headline is
    the best real headline of the top event.
-4. "Implications" takes forward-looking sentences with numbers; "In summary"
+4. "Implications" takes forward-looking sentences with numbers from the plan's
+   analysis material; "In summary"
    takes the most topic-central sentences left.
 Nothing is invented; the verifier checks the result before it is stored.
 """
@@ -28,21 +30,18 @@ from newspulse.domain import (
     Statement,
 )
 from newspulse.settings import WriteSettings
+from newspulse.text.relative_time import resolve_relative_time
+from newspulse.write.conflicts import find_conflicts, with_conflicts
 from newspulse.write.evidence import (
     ArticleFacts,
     Candidate,
     article_candidates,
     best_candidates,
+    is_analysis,
     same_fact,
 )
 from newspulse.write.plan import BriefingPlan
 
-ANALYSIS_CUES = re.compile(
-    r"\b(could|would|will likely|is likely|are likely|expected to|expects|signals?|suggests?|"
-    r"means|implications?|analysts?|risks?|pressure|outlook|forecasts?|projected|poised|"
-    r"shift|bet(?:ting)?)\b",
-    re.IGNORECASE,
-)
 # " - Outlet", " | Site", " \u2013 Outlet": a trailing site name in a headline.
 HEADLINE_SUFFIX = re.compile("\\s+[-|\u2013\u2014]\\s+[^-|\u2013\u2014]{2,40}$")
 MAX_HEADLINE_WORDS = 18
@@ -62,6 +61,8 @@ class Composer:
     used: list[Candidate] = field(default_factory=list)
     event_of: dict[int, EventSummary] = field(default_factory=dict)
     cited_events: dict[int, EventSummary] = field(default_factory=dict)
+    # The version's date: "today" in a quoted sentence is anchored to its article's date.
+    read_on: dt.date | None = None
 
     def evidence_ids(self, event: EventSummary) -> list[int]:
         """The event's articles the writer reads: one per outlet first, at most a cap.
@@ -114,7 +115,32 @@ class Composer:
             event = self.event_of.get(article_id)
             if event is not None:
                 self.cited_events.setdefault(event.id, event)
-        return Statement(candidate.text, tuple(self.uid(a) for a, _ in supporters))
+        return Statement(self.anchored(candidate), tuple(self.uid(a) for a, _ in supporters))
+
+    def anchored(self, candidate: Candidate) -> str:
+        """The sentence with relative time phrases fixed to its article's stated date."""
+        article = self.articles.get(candidate.article_id)
+        if self.read_on is None or article is None or article.date_estimated:
+            return candidate.text
+        said_on = article.published_at.date()
+        return resolve_relative_time(candidate.text, said_on=said_on, read_on=self.read_on)
+
+    def keep(self, section: Section, events: Sequence[EventSummary]) -> Section:
+        """Take over a previous version's section: its sentences count as said, and the
+        events of the articles it cites become sources of the briefing."""
+        event_of_uid = {
+            self.articles[a].uid: event
+            for event in events
+            for a in event.article_ids
+            if a in self.articles
+        }
+        for statement in section_statements(section):
+            self.used.append(Candidate(text=statement.text))
+            for uid in statement.citations:
+                event = event_of_uid.get(uid)
+                if event is not None:
+                    self.cited_events.setdefault(event.id, event)
+        return section
 
     def uid(self, article_id: int) -> str:
         return self.articles[article_id].uid
@@ -134,13 +160,22 @@ class Composer:
                     children.append(Bullet(child.text, child.citations, event_id=event.id))
                     break
         newest = as_of_date([self.articles[a] for a, _ in supporters])
-        return Bullet(
-            statement.text,
-            statement.citations,
-            tuple(children),
-            event_id=event.id,
-            as_of=newest,
+        bullet = Bullet(
+            statement.text, statement.citations, tuple(children), event_id=event.id, as_of=newest
         )
+        evidence = [self.articles[a] for a in self.evidence_ids(event)]
+        return with_conflicts(bullet, find_conflicts(evidence))
+
+
+def section_statements(section: Section) -> list[Statement]:
+    """Intro and every bullet and sub-bullet of a section, as statements."""
+    found = list(section.intro)
+    stack = list(section.bullets)
+    while stack:
+        bullet = stack.pop()
+        found.append(Statement(bullet.text, bullet.citations))
+        stack.extend(bullet.children)
+    return found
 
 
 def as_of_date(articles: Sequence[Article]) -> dt.date:
@@ -150,11 +185,19 @@ def as_of_date(articles: Sequence[Article]) -> dt.date:
 
 
 def write_extractive(
-    plan: BriefingPlan, articles: Mapping[int, Article], settings: WriteSettings
+    plan: BriefingPlan,
+    articles: Mapping[int, Article],
+    settings: WriteSettings,
+    kept: Mapping[int, Section] | None = None,
 ) -> Briefing:
-    composer = Composer(articles=articles, settings=settings)
+    """The briefing of ``plan``; themes in ``kept`` (by index) keep their previous section."""
+    composer = Composer(articles=articles, settings=settings, read_on=plan.now.date())
+    kept = kept or {}
     sections = []
-    for theme in plan.themes:
+    for index, theme in enumerate(plan.themes):
+        if index in kept:
+            sections.append(composer.keep(kept[index], plan.events))
+            continue
         bullets = [b for b in (composer.bullet_for(e) for e in theme.events) if b is not None]
         if not bullets:
             continue
@@ -227,10 +270,9 @@ def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, 
 def implication_bullets(composer: Composer, plan: BriefingPlan) -> tuple[Bullet, ...]:
     """Forward-looking, concrete sentences (with a figure or two names), one per event."""
     bullets: list[Bullet] = []
-    for event in plan.events:
+    for event in plan.analysis:
         for candidate, supporters in composer.ranked(event):
-            concrete = bool(candidate.figures) or len(candidate.names) >= 2
-            if concrete and ANALYSIS_CUES.search(candidate.text):
+            if is_analysis(candidate):
                 statement = composer.take(candidate, supporters)
                 bullets.append(Bullet(statement.text, statement.citations, event_id=event.id))
                 break

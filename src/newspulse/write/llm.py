@@ -7,54 +7,46 @@ Why it is built this way:
    ``<passage>`` delimiters, escaped so an article cannot close them, and the system
    prompt says text inside them is never an instruction (prompt-injection defence).
    Sentences that read like instructions are not shown at all.
-2. It must answer with JSON (``response_format`` json_schema; on a 400 or unusable
-   output, once more with json_object and the schema in the prompt), validated by
-   pydantic.  Servers differ in schema support (stack.md §5 risk 13).
+2. It must answer with JSON (json_schema, else json_object with the schema in the
+   prompt; see ``llm_client``), validated by pydantic.
 3. Every sentence cites passage numbers; numbers that do not exist are dropped.  A
    sentence whose cited passages do not hold its figures, names and most of its
    words is replaced by the extractive bullet of the same event, or dropped.
-4. Timeouts, 5xx, 429 (Retry-After honoured), connection failures and malformed
-   output are retried with exponential backoff and then give up: the page is still
-   written, from the extractive briefing of the same plan.
-
-Plain httpx rather than the openai SDK: one POST endpoint, and the retry, 429 and
-400-fallback policy must be ours anyway (the SDK's own retries would have to be
-switched off); httpx is already pinned in the lock, so no new dependency tree.
+4. When the server fails (``llm_client``: timeouts, 5xx, 429, connection failures,
+   malformed output, each retried with backoff first) the page is still written,
+   from the extractive briefing of the same plan.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email.utils
 import html
 import json
 import logging
-import os
 import re
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
-from typing import Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from newspulse.domain import Article, Briefing, Bullet, Statement
+from newspulse.domain import Article, Briefing, Bullet, Section, Statement
 from newspulse.settings import WriteSettings
 from newspulse.text.dates import find_stale_time_references
 from newspulse.text.sentences import content_words
+from newspulse.write.conflicts import with_conflicts
 from newspulse.write.evidence import INSTRUCTION_LIKE, ArticleFacts, Candidate, best_candidates
 from newspulse.write.extractive import Composer, as_of_date, section_with_stats, write_extractive
+from newspulse.write.llm_client import MALFORMED, LLMConfig, LLMError, request_json
 from newspulse.write.plan import BriefingPlan
 from newspulse.write.verify import unsupported_reason
 
 log = logging.getLogger(__name__)
 
 # Bump when a prompt template or the answer schema changes; stored with every version.
-PROMPT_VERSION = "llm-1"
+PROMPT_VERSION = "llm-2"
 WRITER_LLM = "llm"
 WRITER_FALLBACK = "extractive-fallback"
 
@@ -68,20 +60,6 @@ REJECTED_PREVIEW = 120
 # Article sentences that address the reader's software rather than report news.
 CITATION_MARK = re.compile(r"\s*[\[【]\d+(?:\s*[,;\u2013-]\s*\d+)*[\]】]")
 CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
-
-
-@dataclass(frozen=True, slots=True)
-class LLMConfig:
-    """Where and how to call the model (mirrors the ``llm`` settings section)."""
-
-    base_url: str
-    model: str
-    api_key_env: str = "OPENAI_API_KEY"
-    timeout: float = 60.0
-    max_retries: int = 2
-    backoff: float = 1.0
-    max_backoff: float = 30.0
-    temperature: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +83,6 @@ class Passage:
     def as_article(self) -> Article:
         """The passage as the only text of its article: what the model actually saw."""
         return dataclasses.replace(self.article, title="", text=self.text)
-
-
-class LLMError(Exception):
-    """The server gave no usable answer; ``reason`` is recorded as the fallback reason."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RequestRejected(LLMError):
-    """HTTP 400: typically a server that does not support the json_schema format."""
 
 
 # The answer schema.  Extra keys are ignored when reading but forbidden in the schema sent.
@@ -152,15 +118,25 @@ class DraftBriefing(Draft):
 
 
 def write_llm(
-    plan: BriefingPlan, articles: Mapping[int, Article], settings: WriteSettings, llm: LLMConfig
+    plan: BriefingPlan,
+    articles: Mapping[int, Article],
+    settings: WriteSettings,
+    llm: LLMConfig,
+    kept: Mapping[int, Section] | None = None,
 ) -> LLMResult:
-    """The LLM's briefing for ``plan``, checked sentence by sentence; extractive on failure."""
-    extractive = write_extractive(plan, articles, settings)
-    passages = build_passages(plan, articles, settings)
+    """The LLM's briefing for ``plan``, checked sentence by sentence; extractive on failure.
+
+    Themes in ``kept`` (by index) keep their previous section whatever the model writes.
+    """
+    kept = kept or {}
+    extractive = write_extractive(plan, articles, settings, kept)
+    # Kept sections are not shown: the model words only what changed.
+    skip = frozenset(e.id for index in kept for e in plan.themes[index].events)
+    passages = build_passages(plan, articles, settings, skip)
     if not passages:
         return fallback(extractive, llm, "no passages")
     try:
-        draft = request_draft(llm, chat_messages(plan, passages))
+        draft = request_draft(llm, chat_messages(plan, passages, frozenset(kept)))
     except LLMError as exc:
         log.warning("LLM writer for %s fell back to extractive: %s", plan.topic.slug, exc.reason)
         return fallback(extractive, llm, exc.reason)
@@ -170,7 +146,7 @@ def write_llm(
         planned_events=frozenset(e.id for e in plan.planned_events),
         as_of=plan.now.date(),
     )
-    briefing = merge(draft, plan, articles, extractive, merger)
+    briefing = merge(draft, plan, articles, extractive, merger, kept)
     if merger.kept == 0:
         return fallback(extractive, llm, "no sentence verified", tuple(merger.rejected))
     return LLMResult(briefing, WRITER_LLM, llm.model, PROMPT_VERSION, None, tuple(merger.rejected))
@@ -187,13 +163,17 @@ def fallback(
 
 
 def build_passages(
-    plan: BriefingPlan, articles: Mapping[int, Article], settings: WriteSettings
+    plan: BriefingPlan,
+    articles: Mapping[int, Article],
+    settings: WriteSettings,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[Passage, ...]:
-    """Per planned event, a few articles (one per outlet first), each as its best sentences."""
+    """Per planned event (but those in ``skip``), a few articles (one per outlet first), each
+    as its best sentences."""
     composer = Composer(articles=articles, settings=settings)
     passages: list[Passage] = []
     shown: set[int] = set()
-    for event in plan.planned_events:
+    for event in (e for e in plan.planned_events if e.id not in skip):
         ids = [a for a in composer.evidence_ids(event) if a not in shown]
         ids = ids[:PASSAGE_ARTICLES_PER_EVENT]
         facts = composer.facts_for(ids)
@@ -216,22 +196,30 @@ def prompt(name: str) -> str:
     return resources.files("newspulse.write").joinpath("prompts", name).read_text("utf-8")
 
 
-def chat_messages(plan: BriefingPlan, passages: Sequence[Passage]) -> list[dict[str, str]]:
+def chat_messages(
+    plan: BriefingPlan, passages: Sequence[Passage], kept: frozenset[int] = frozenset()
+) -> list[dict[str, str]]:
     user = Template(prompt("user.txt")).substitute(
         topic=quote(plan.topic.title),
         date=plan.now.date().isoformat(),
-        plan=render_plan(plan, passages),
+        plan=render_plan(plan, passages, kept),
         passages=render_passages(passages),
     )
     return [{"role": "system", "content": prompt("system.txt")}, {"role": "user", "content": user}]
 
 
-def render_plan(plan: BriefingPlan, passages: Sequence[Passage]) -> str:
+def render_plan(
+    plan: BriefingPlan, passages: Sequence[Passage], kept: frozenset[int] = frozenset()
+) -> str:
+    """Themes and events with their passage numbers; kept themes (indexes) are only named."""
     numbers: dict[int, list[int]] = {}
     for passage in passages:
         numbers.setdefault(passage.event_id, []).append(passage.number)
     lines = []
     for index, theme in enumerate(plan.themes, start=1):
+        if index - 1 in kept:
+            lines.append(f'Theme {index}: "{quote(theme.title)}" (unchanged: do not write it)')
+            continue
         lines.append(f'Theme {index}: "{quote(theme.title)}"')
         lines += [f"  Event {e.id}: passages {numbers.get(e.id, [])}" for e in theme.events]
     if plan.notable:
@@ -257,112 +245,16 @@ def quote(text: str) -> str:
     return " ".join(text.split()).translate(INERT)
 
 
-# ---- the HTTP exchange ---------------------------------------------------------------------
-
-
-def schema_format() -> dict[str, Any]:
-    schema = DraftBriefing.model_json_schema()
-    return {
-        "type": "json_schema",
-        "json_schema": {"name": "briefing", "strict": True, "schema": schema},
-    }
+# ---- the answer -----------------------------------------------------------------------------
 
 
 def request_draft(llm: LLMConfig, messages: list[dict[str, str]]) -> DraftBriefing:
-    """json_schema first; on a 400 or unusable output, once more with json_object."""
-    with http_client(llm) as client:
-        try:
-            return parse_draft(post_chat(client, llm, payload(llm, messages, schema_format())))
-        except RequestRejected as exc:
-            log.info("json_schema rejected (%s); retrying with json_object", exc.reason)
-        except LLMError as exc:
-            if exc.reason != "malformed output":
-                raise
-        schema = json.dumps(DraftBriefing.model_json_schema())
-        reminder = Template(prompt("json_object.txt")).substitute(schema=schema)
-        retry = [*messages, {"role": "user", "content": reminder}]
-        return parse_draft(post_chat(client, llm, payload(llm, retry, {"type": "json_object"})))
-
-
-def http_client(llm: LLMConfig) -> httpx.Client:
-    headers = {"Accept": "application/json"}
-    key = os.environ.get(llm.api_key_env, "") if llm.api_key_env else ""
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    return httpx.Client(
-        base_url=llm.base_url.rstrip("/") + "/", headers=headers, timeout=llm.timeout
+    """The model's draft, schema-constrained where the server supports it."""
+    schema = DraftBriefing.model_json_schema()
+    reminder = Template(prompt("json_object.txt")).substitute(schema=json.dumps(schema))
+    return request_json(
+        llm, messages, name="briefing", schema=schema, reminder=reminder, parse=parse_draft
     )
-
-
-def payload(
-    llm: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        "model": llm.model,
-        "messages": messages,
-        "temperature": llm.temperature,
-        "response_format": response_format,
-        "stream": False,
-    }
-
-
-def post_chat(client: httpx.Client, llm: LLMConfig, body: dict[str, Any]) -> str:
-    """The answer's message content, retrying transient failures with exponential backoff."""
-    reason = "no attempt"
-    for attempt in range(llm.max_retries + 1):
-        try:
-            response = client.post("chat/completions", json=body)
-        except httpx.TimeoutException:
-            reason, wait = "timeout", backoff(llm, attempt)
-        except httpx.TransportError:
-            reason, wait = "server unreachable", backoff(llm, attempt)
-        else:
-            status = response.status_code
-            if status == 200:
-                return message_content(response)
-            if status == 400:
-                raise RequestRejected("request rejected (http 400)")
-            if status == 429:
-                reason, wait = "rate limited", retry_after(response, llm, attempt)
-            elif status >= 500:
-                reason, wait = f"server error {status}", backoff(llm, attempt)
-            else:
-                raise LLMError(f"request rejected (http {status})")
-        if attempt < llm.max_retries:
-            time.sleep(wait)
-    raise LLMError(reason)
-
-
-def backoff(llm: LLMConfig, attempt: int) -> float:
-    return float(min(llm.backoff * 2**attempt, llm.max_backoff))
-
-
-def retry_after(response: httpx.Response, llm: LLMConfig, attempt: int) -> float:
-    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3), capped; else backoff."""
-    value = response.headers.get("retry-after", "").strip()
-    seconds: float | None = None
-    if value.replace(".", "", 1).isdigit():
-        seconds = float(value)
-    elif value:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None and when.tzinfo is not None:
-            seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
-    if seconds is None:
-        return backoff(llm, attempt)
-    return max(0.0, min(seconds, llm.max_backoff))
-
-
-def message_content(response: httpx.Response) -> str:
-    try:
-        content = response.json()["choices"][0]["message"]["content"]
-    except (ValueError, LookupError, TypeError) as exc:
-        raise LLMError("malformed output") from exc
-    if not isinstance(content, str):
-        raise LLMError("malformed output")
-    return content
 
 
 def parse_draft(content: str) -> DraftBriefing:
@@ -370,7 +262,7 @@ def parse_draft(content: str) -> DraftBriefing:
     try:
         return DraftBriefing.model_validate_json(fenced.group(1) if fenced else content)
     except ValidationError as exc:
-        raise LLMError("malformed output") from exc
+        raise LLMError(MALFORMED) from exc
 
 
 # ---- merging the draft with the extractive briefing ----------------------------------------
@@ -438,6 +330,10 @@ class Merger:
         event_id = draft.event if draft.event in self.planned_events else None
         if event_id is None and passages:
             event_id = passages[0].event_id
+        if event_id is not None and event_id in self.told_events:
+            # One event is told once: sections first, then notable developments.
+            self.rejected.append(f"event already told: {clean_text(draft.text)[:REJECTED_PREVIEW]}")
+            return None
         statement = self.statement(draft)
         if statement is None:
             return self.substitute(event_id)
@@ -447,13 +343,16 @@ class Merger:
         )
         if event_id is not None:
             self.told_events.add(event_id)
-        return Bullet(
+        bullet = Bullet(
             statement.text,
             statement.citations,
             children,
             event_id=event_id,
             as_of=as_of_date([p.article for p in passages]),
         )
+        # The model sees a few passages; disagreements are found in all the event's sources.
+        known = self.extractive.get(event_id) if event_id is not None else None
+        return with_conflicts(bullet, known.conflicts if known else ())
 
     def bullets(self, drafts: Iterable[DraftBullet]) -> list[Bullet]:
         return [b for b in map(self.bullet, drafts) if b is not None]
@@ -490,15 +389,18 @@ def merge(
     articles: Mapping[int, Article],
     extractive: Briefing,
     merger: Merger,
+    kept: Mapping[int, Section],
 ) -> Briefing:
-    """The checked draft in the plan's structure; events it left out keep extractive bullets."""
+    """The checked draft in the plan's structure; events it left out keep extractive bullets,
+    and kept themes their previous section."""
     drafted: dict[int, DraftSection] = {}
     for drafted_section in draft.sections:
         drafted.setdefault(drafted_section.theme, drafted_section)
+    merger.told_events.update(e.id for i in kept for e in plan.themes[i].events)
     intros: list[tuple[Statement, ...]] = []
     theme_bullets: list[list[Bullet]] = []
-    for number in range(1, len(plan.themes) + 1):
-        section = drafted.get(number)
+    for index in range(len(plan.themes)):
+        section = None if index in kept else drafted.get(index + 1)
         intros.append(merger.statements(section.intro[:1]) if section else ())
         theme_bullets.append(merger.bullets(section.bullets) if section else [])
     notable = merger.bullets(draft.notable)
@@ -506,9 +408,13 @@ def merge(
         bullets += [b for b in map(merger.substitute, (e.id for e in theme.events)) if b]
     notable += [b for b in map(merger.substitute, (e.id for e in plan.notable)) if b]
     sections = [
-        section_with_stats(theme.title, intro, bullets, theme.events, articles)
-        for theme, intro, bullets in zip(plan.themes, intros, theme_bullets, strict=True)
-        if bullets
+        kept[index]
+        if index in kept
+        else section_with_stats(theme.title, intro, bullets, theme.events, articles)
+        for index, (theme, intro, bullets) in enumerate(
+            zip(plan.themes, intros, theme_bullets, strict=True)
+        )
+        if index in kept or bullets
     ]
     headline = merger.statement(draft.headline)
     implications = merger.bullets(draft.implications)

@@ -1,25 +1,38 @@
 """The briefing plan: which events go where.  Pure and deterministic given the store and now.
 
-1. Keep the topic's events in the window (by last article), ranked by salience.
-2. "Notable recent developments": the most salient events with a known date in
-   the last ``recent_days`` days.  They are told there and nowhere else.
+1. Keep the topic's events in the window (by last article), ranked by salience
+   (which decays with age, ``rank``).
+2. "Notable recent developments": the most salient events with a stated date in
+   the last ``recent_days`` days (at least as salient as the window's median),
+   newest first.  They are told there and nowhere else.
 3. The rest, capped to what the sections can hold, are grouped into 3-7 themes;
    themes are ordered by their total salience and events within a theme by
    their own.
+4. Analysis material for "Implications": events whose coverage holds concrete
+   forward-looking sentences, those with most such sentences first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import WriteSettings
 from newspulse.text.sentences import content_words
-from newspulse.write.themes import group_events, merge_small_groups, name_themes, theme_count
+from newspulse.write.evidence import article_candidates, is_analysis
+from newspulse.write.themes import (
+    group_events,
+    merge_small_groups,
+    name_themes_by_events,
+    theme_count,
+)
 
 MIN_EVENTS_FOR_SECTIONS = 1
+# Articles per event read for analysis material (the writer reads the same leads first).
+ANALYSIS_ARTICLES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +52,8 @@ class BriefingPlan:
     events: tuple[EventSummary, ...]
     themes: tuple[ThemePlan, ...]
     notable: tuple[EventSummary, ...]
+    # Events whose coverage interprets or looks ahead, most such sentences first.
+    analysis: tuple[EventSummary, ...] = ()
 
     @property
     def planned_events(self) -> tuple[EventSummary, ...]:
@@ -56,18 +71,17 @@ def plan_briefing(
 ) -> BriefingPlan:
     days = topic.window_days if topic.window_days is not None else settings.window_days
     window = dt.timedelta(days=days)
-    events = [e for e in ranked_events if now - window <= e.last_seen]
-    recent_cutoff = now - dt.timedelta(days=settings.recent_days)
-    notable = [e for e in events if e.has_known_date and e.last_seen >= recent_cutoff]
-    notable = notable[: settings.max_notable]
+    in_window = [e for e in ranked_events if now - window <= e.last_seen <= now]
+    events = sorted(in_window, key=lambda e: (-e.salience, e.id))
+    notable = notable_events(events, now=now, settings=settings)
     notable_ids = {e.id for e in notable}
     capacity = settings.max_themes * settings.max_bullets_per_section
     rest = [e for e in events if e.id not in notable_ids][:capacity]
     k = theme_count(len(rest), min_themes=settings.min_themes, max_themes=settings.max_themes)
     groups = merge_small_groups(group_events(rest, k), min_groups=settings.min_themes)
-    texts = [[text for e in group for text in article_texts(e, articles)] for group in groups]
+    texts = [[article_texts(e, articles) for e in group] for group in groups]
     stop = frozenset(content_words(topic.title)) | frozenset(topic.title.lower().split())
-    titles = name_themes(texts, stop=stop)
+    titles = name_themes_by_events(texts, stop=stop)
     themes = [
         ThemePlan(title, tuple(sorted(group, key=lambda e: (-e.salience, e.id))))
         for title, group in zip(titles, groups, strict=True)
@@ -77,8 +91,47 @@ def plan_briefing(
         ThemePlan(theme.title, theme.events[: settings.max_bullets_per_section]) for theme in themes
     )
     return BriefingPlan(
-        topic=topic, now=now, events=tuple(events), themes=trimmed, notable=tuple(notable)
+        topic=topic,
+        now=now,
+        events=tuple(events),
+        themes=trimmed,
+        notable=tuple(notable),
+        analysis=analysis_events(events, articles),
     )
+
+
+def notable_events(
+    events: Sequence[EventSummary], *, now: dt.datetime, settings: WriteSettings
+) -> list[EventSummary]:
+    """The most salient events of the last ``recent_days`` with a stated date, newest first.
+
+    Only events at least as salient as the window's median qualify: a one-article item
+    from yesterday is recent, not notable.
+    """
+    if not events:
+        return []
+    floor = statistics.median(e.salience for e in events)
+    cutoff = now - dt.timedelta(days=settings.recent_days)
+    recent = [
+        e for e in events if e.has_known_date and e.last_seen >= cutoff and e.salience >= floor
+    ]
+    chosen = sorted(recent, key=lambda e: (-e.salience, e.id))[: settings.max_notable]
+    return sorted(chosen, key=lambda e: (e.last_seen, e.id), reverse=True)
+
+
+def analysis_events(
+    events: Sequence[EventSummary], articles: Mapping[int, Article]
+) -> tuple[EventSummary, ...]:
+    """Events whose first few articles hold concrete forward-looking sentences, by how many
+    (then salience): where "Implications" finds its material."""
+    counted = []
+    for event in events:
+        members = [articles[a] for a in event.article_ids[:ANALYSIS_ARTICLES] if a in articles]
+        count = sum(1 for a in members for c in article_candidates(a) if is_analysis(c))
+        if count:
+            counted.append((count, event))
+    counted.sort(key=lambda pair: (-pair[0], -pair[1].salience, pair[1].id))
+    return tuple(event for _, event in counted)
 
 
 def article_texts(event: EventSummary, articles: Mapping[int, Article]) -> list[str]:

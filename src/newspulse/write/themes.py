@@ -5,6 +5,9 @@
 2. Themes are named by c-TF-IDF over candidate phrases (names and content-word
    bigrams of the events' titles and lead sentences): phrases frequent in this
    theme and rare in the others (Grootendorst 2022, BERTopic's class-based TF-IDF).
+   Frequency counts *events*, not articles (``name_themes_by_events``): a phrase
+   that five outlets repeat about one story names that story, not the theme; one
+   that several of the theme's events share names what they have in common.
 """
 
 from __future__ import annotations
@@ -193,3 +196,81 @@ def join_phrases(phrases: Sequence[str]) -> str:
     if len(shown) == 1:
         return shown[0]
     return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+# "reported strong", "recently announced": a verb or adverb leading a bigram names nothing.
+# A second phrase joins the title only when it is about as strong as the first.
+SECOND_PHRASE_SHARE = 0.5
+NOT_A_NOUN_PHRASE = re.compile(r"^[a-z][a-z\-]*(?:ed|ly) ")
+
+
+def name_themes_by_events(
+    theme_event_texts: Sequence[Sequence[Sequence[str]]],
+    *,
+    max_phrases: int = 2,
+    stop: frozenset[str] = frozenset(),
+) -> list[str]:
+    """One distinct title per theme from the phrases most of its events share.
+
+    ``theme_event_texts[t][e]`` holds the texts of event ``e`` of theme ``t``.  Phrases
+    count once per event and are weighted by how rare they are among the other themes;
+    only phrases two or more events share qualify.  A theme with none (a single event,
+    or events with nothing in common) keeps the article-count name of ``name_themes``.
+    """
+    coverage: list[Counter[str]] = []
+    mentions: list[Counter[str]] = []
+    for events in theme_event_texts:
+        counts: Counter[str] = Counter()
+        articles: Counter[str] = Counter()
+        for texts in events:
+            phrases = theme_phrases(texts, stop)
+            counts.update(set(phrases))
+            articles.update(phrases)
+        coverage.append(counts)
+        mentions.append(articles)
+    fallback = name_themes(
+        [[text for texts in events for text in texts] for events in theme_event_texts], stop=stop
+    )
+    document_frequency: Counter[str] = Counter()
+    for counts in coverage:
+        document_frequency.update(set(counts))
+    titles: list[str] = []
+    used: set[str] = set()
+    for counts, articles, default in zip(coverage, mentions, fallback, strict=True):
+        scored = sorted(
+            (
+                (
+                    articles[phrase] * math.log(1 + len(coverage) / document_frequency[phrase]),
+                    phrase,
+                )
+                for phrase, count in counts.items()
+                if count >= 2 and not NOT_A_NOUN_PHRASE.match(phrase)
+            ),
+            key=lambda pair: (-pair[0], -len(pair[1]), pair[1]),
+        )
+        chosen: list[str] = []
+        for score, phrase in scored:
+            if chosen and score < SECOND_PHRASE_SHARE * scored[0][0]:
+                break
+            if phrase.lower() in used or any(
+                overlaps(phrase, other) or abbreviates(phrase, other) for other in chosen
+            ):
+                continue
+            chosen.append(phrase)
+            if len(chosen) == max_phrases:
+                break
+        title = join_phrases(chosen) if chosen else default
+        used.update(p.lower() for p in chosen)
+        while title in titles:
+            title = f"{title} (continued)"
+        titles.append(title)
+    return titles
+
+
+def abbreviates(a: str, b: str) -> bool:
+    """An all-capitals short form whose letters run through the other name ("BTC", "Bitcoin")."""
+    short, long = sorted((a, b), key=len)
+    if not (short.isupper() and short.isalpha()) or len(short) >= len(long):
+        return False
+    remaining = iter(long.lower())
+    return all(letter in remaining for letter in short.lower())

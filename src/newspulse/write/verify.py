@@ -1,11 +1,13 @@
 """The verifier shared by every writer, run before a version is stored.
 
-For each statement: its citations must name sources of the briefing; every
-figure it states must occur in the cited articles, and most of its names; it
-must not anchor the present in an earlier year ("as of mid-2024" on a 2026
-page).  No two bullets may say the same thing.  A statement that fails is
-withheld (and listed), never published.  Each surviving citation gets a
-support score and the passage of the cited article that supports it best.
+For each statement: its citations must name sources of the briefing; every figure it states
+must occur in the cited articles, and most of its names; it must not anchor the present in
+an earlier year ("as of mid-2024" on a 2026 page) nor say "today" of a day that is no longer
+today. No two bullets may say the same thing. A statement that fails is withheld (and
+listed), never published. An explanation of what something is ("X, a ... chip,") stays only
+when cited text holds it (``definitions``); a bullet that reports a disagreement stays only
+when each side is found in the articles it cites (``conflicts``). Each surviving citation
+gets a support score and the passage of the cited article that supports it best.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from newspulse.domain import Article, Briefing, Bullet, Statement, Verification
+from newspulse.domain import Article, Briefing, Bullet, Statement, TimelineEntry, Verification
 from newspulse.text.dates import find_stale_time_references
 from newspulse.text.figures import figure_keys
 from newspulse.text.names import mentions, name_keys, normalise_for_names
+from newspulse.text.relative_time import shifted_relative_phrases
 from newspulse.text.sentences import content_words, split_sentences
 from newspulse.text.similarity import jaccard, shingles
+from newspulse.write.conflicts import conflict_note, conflict_problem
+from newspulse.write.definitions import strip_unsupported_definitions
 from newspulse.write.evidence import Fact, same_fact
 
 MIN_NAME_SHARE = 0.6
@@ -46,27 +51,63 @@ class Verifier:
     support: dict[str, list[tuple[int, str, float]]] = dataclasses.field(default_factory=dict)
     withheld: list[str] = dataclasses.field(default_factory=list)
     told: list[tuple[Fact, set[str]]] = dataclasses.field(default_factory=list)
+    definitions_removed: list[str] = dataclasses.field(default_factory=list)
     statements: int = 0
     cited: int = 0
     supported: int = 0
 
-    def check(self, statement: Statement) -> Statement | None:
+    def check(self, statement: Statement, note: str = "") -> Statement | None:
+        """The statement as published (explanations its sources lack cut out), or None.
+
+        ``note`` is a checked conflict note the bullet ends with: it names outlets, so it
+        is kept out of the support check (its sides were checked against their own
+        citations), but not out of the repeat check.
+        """
         self.statements += 1
         citations = tuple(c for c in statement.citations if c in self.source_ids)
         if not citations:
             return self.withhold(statement, "no citation")
         self.cited += 1
         cited = [self.articles_by_uid[c] for c in citations if c in self.articles_by_uid]
-        problem = unsupported_reason(statement.text, cited)
-        if problem is None and find_stale_time_references(statement.text, as_of=self.as_of):
+        text, removed = strip_unsupported_definitions(statement.text, cited)
+        self.definitions_removed += removed
+        if text is None:
+            return self.withhold(statement, "definition not in cited sources")
+        published = f"{text} {note}" if note else text
+        problem = unsupported_reason(text, cited)
+        if problem is None and find_stale_time_references(text, as_of=self.as_of):
             problem = "stale time reference"
-        if problem is None and self.repeats(statement.text):
+        if problem is None and self.relative_time_shifted(text, cited):
+            problem = "relative time reference that reads differently now"
+        if problem is None and self.repeats(published):
             problem = "repeats another statement"
         if problem is not None:
             return self.withhold(statement, problem)
         self.supported += 1
-        self.support[statement.text] = [(a.id, *best_passage(statement.text, a)) for a in cited]
-        return Statement(statement.text, citations)
+        # The note's sides were checked against their own citations: score the claim alone.
+        self.support[published] = [(a.id, *best_passage(text, a)) for a in cited]
+        return Statement(published, citations)
+
+    def relative_time_shifted(self, text: str, cited: Sequence[Article]) -> bool:
+        """ "today" from a September article on a November page: the writer should have
+        anchored it (``relative_time``); an LLM writer may not have."""
+        if not cited:
+            return False
+        said_on = max(a.published_at for a in cited).date()
+        return bool(shifted_relative_phrases(text, said_on=said_on, read_on=self.as_of))
+
+    def check_bullet(self, bullet: Bullet) -> Statement | None:
+        """A bullet with a conflict note is published only when each side holds."""
+        if not bullet.conflicts:
+            return self.check(Statement(bullet.text, bullet.citations))
+        citations = tuple(c for c in bullet.citations if c in self.source_ids)
+        problem = conflict_problem(bullet, citations, self.articles_by_uid)
+        if problem is not None:
+            self.statements += 1
+            return self.withhold(Statement(bullet.text, citations), problem)
+        note = conflict_note(bullet.conflicts)
+        base = bullet.text[: -len(note)].rstrip()
+        return self.check(Statement(base, bullet.citations), note)
 
     def repeats(self, text: str) -> bool:
         """Whether the page already states this fact; if not, remember it as told."""
@@ -87,13 +128,26 @@ class Verifier:
     def bullets(self, bullets: Sequence[Bullet]) -> tuple[Bullet, ...]:
         kept = []
         for bullet in bullets:
-            checked = self.check(Statement(bullet.text, bullet.citations))
+            checked = self.check_bullet(bullet)
             if checked is not None:
                 children = self.bullets(bullet.children)
                 kept.append(
-                    dataclasses.replace(bullet, citations=checked.citations, children=children)
+                    dataclasses.replace(
+                        bullet, text=checked.text, citations=checked.citations, children=children
+                    )
                 )
         return tuple(kept)
+
+    def dated(self, entry: TimelineEntry) -> bool:
+        """A timeline line is cited, supported and not stale; it restates a bullet's event by
+        design, so it is not counted as a statement nor checked for repeats."""
+        cited = [self.articles_by_uid[c] for c in entry.citations if c in self.source_ids]
+        return (
+            bool(cited)
+            and len(cited) == len(entry.citations)
+            and unsupported_reason(entry.text, cited) is None
+            and not find_stale_time_references(entry.text, as_of=self.as_of)
+        )
 
     def statements_of(self, statements: Sequence[Statement]) -> tuple[Statement, ...]:
         return tuple(s for s in map(self.check, statements) if s is not None)
@@ -153,6 +207,7 @@ def verify_briefing(
         cited=verifier.cited,
         supported=verifier.supported,
         withheld=tuple(verifier.withheld),
+        definitions_removed=tuple(verifier.definitions_removed),
     )
     verified = dataclasses.replace(
         briefing,
@@ -162,6 +217,7 @@ def verify_briefing(
         implications=implications,
         summary=summary,
         verification=verification,
+        timeline=tuple(entry for entry in briefing.timeline if verifier.dated(entry)),
     )
     return verified, citation_records(verified, verifier.support)
 

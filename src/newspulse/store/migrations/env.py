@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from newspulse.store.search_rows import is_schema_object
 from newspulse.store.tables import metadata
 
 config = context.config
@@ -30,6 +31,7 @@ def configure_and_run(connection: object) -> None:
         target_metadata=metadata,
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=True,
+        include_object=is_schema_object,
     )
     with context.begin_transaction():
         context.run_migrations()

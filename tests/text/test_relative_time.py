@@ -1,0 +1,61 @@
+"""Relative time phrases anchored to the date their article was published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newspulse.text.relative_time import resolve_relative_time
+
+SAID = dt.date(2025, 9, 12)  # a Friday
+LATER = dt.date(2025, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tether announced USAT today.", "Tether announced USAT on 12 Sep 2025."),
+        ("Today, Tether announced USAT.", "On 12 Sep 2025, Tether announced USAT."),
+        ("Shares fell yesterday.", "Shares fell on 11 Sep 2025."),
+        ("The vote is tomorrow.", "The vote is on 13 Sep 2025."),
+        ("Fans celebrated last night.", "Fans celebrated on the night of 11 Sep 2025."),
+        ("It launched earlier this week.", "It launched earlier in the week of 8 Sep 2025."),
+        ("Prices rose last week.", "Prices rose in the week of 1 Sep 2025."),
+        ("It raised money this month.", "It raised money in September 2025."),
+        ("Sales fell last month.", "Sales fell in August 2025."),
+        ("Talks resume on Tuesday.", "Talks resume on Tuesday."),
+    ],
+)
+def test_phrases_are_anchored_to_the_article_date(text: str, expected: str) -> None:
+    assert resolve_relative_time(text, said_on=SAID, read_on=LATER) == expected
+
+
+def test_year_phrases_change_when_the_year_does() -> None:
+    next_year = dt.date(2026, 1, 5)
+    since = resolve_relative_time("Revenue doubled since last year.", said_on=SAID, read_on=LATER)
+    assert since == "Revenue doubled since last year."  # still 2024 on 30 Nov 2025
+    since = resolve_relative_time(
+        "Revenue doubled since last year.", said_on=SAID, read_on=next_year
+    )
+    assert since == "Revenue doubled since 2024."
+    owned = resolve_relative_time(
+        "Last year's results beat forecasts.", said_on=SAID, read_on=next_year
+    )
+    assert owned == "2024's results beat forecasts."
+
+
+def test_phrases_that_still_mean_the_same_are_kept() -> None:
+    text = "Bitcoin rose today; it is up this week, this month and this year."
+    assert resolve_relative_time(text, said_on=SAID, read_on=SAID) == text
+    same_year = resolve_relative_time("It grew this year.", said_on=SAID, read_on=LATER)
+    assert same_year == "It grew this year."
+    next_year = resolve_relative_time(
+        "It grew this year.", said_on=SAID, read_on=dt.date(2026, 1, 2)
+    )
+    assert next_year == "It grew in 2025."
+
+
+def test_words_containing_the_phrases_are_untouched() -> None:
+    text = "Todays and yesterdays are not phrases; neither is thisweek."
+    assert resolve_relative_time(text, said_on=SAID, read_on=LATER) == text
