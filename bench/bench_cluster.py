@@ -5,20 +5,24 @@ usearch HNSW), builds the ``EventIndex`` once (reported apart: a long-lived work
 builds it once, the current pipeline once per batch) and then clusters new articles
 with ``cluster_batch``: half of them are near an existing event and join it (centroid
 update), half are new stories and start an event (insert).  Prints the mean time per
-article, which must stay roughly flat with the window size for the chosen index, and
-how many of the joining half found their event (an approximate index can miss it).
+article, which must stay roughly flat with the window size for the chosen index, how
+many of the joining half found their event (an approximate index can miss it), and the
+memory of the index (its vectors and graph, and the process's resident growth).
 The machine is shared, so each size runs ``--repeat`` rounds and the best is reported.
 Vectors are synthetic: ``--data topics`` (default) groups events by subject as real
 embeddings do, ``--data uniform`` scatters them at random, the worst case for HNSW.
     python bench/bench_cluster.py [--sizes 10000,100000,1000000] [--kinds exact,hnsw]
-                                  [--data topics|uniform]
+                                  [--data topics|uniform] [--ef 64,128,256]
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import gc
+import os
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -26,12 +30,25 @@ import numpy.typing as npt
 from common import report, timed
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
+from newspulse.cluster.vectors import HnswVectorIndex
 from newspulse.domain import Article, LiveEvent
 from newspulse.settings import ClusterSettings
 
 DIMENSIONS = 384
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TEXT = "Nvidia agreed to buy Groq for $20 billion, the companies said in Santa Clara on Monday."
+
+
+def current_rss_mib() -> float:
+    """Resident memory of this process now (not the peak), from /proc.
+
+    Freed memory is first handed back to the system (glibc ``malloc_trim``), so that the
+    growth across a build is the index's and not a reuse of earlier garbage.
+    """
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def random_units(count: int, rng: np.random.Generator) -> npt.NDArray[np.float32]:
@@ -94,7 +111,13 @@ def new_articles(
 
 
 def run_size(
-    size: int, kinds: list[str], articles: int, repeat: int, data: str, rng: np.random.Generator
+    size: int,
+    kinds: list[str],
+    articles: int,
+    repeat: int,
+    data: str,
+    widths: list[int],
+    rng: np.random.Generator,
 ) -> None:
     centroids = live_centroids(size, data, rng)
     ages = rng.uniform(0, 20 * 24, size)  # last articles over the past 20 days of the window
@@ -107,30 +130,55 @@ def run_size(
         )
         for i in range(size)
     ]
-    settings = ClusterSettings()
     for kind in kinds:
         gc.collect()
+        before = current_rss_mib()
         with timed() as build:
             index = EventIndex(events, DIMENSIONS, kind=kind)
         report(f"cluster: build {kind} index, {size:,} events", size, build.seconds, "events")
-        rounds = []
-        for _ in range(repeat):
-            items, expected = new_articles(articles, centroids, data, rng)
-            with timed() as assign:
-                batch = cluster_batch(items, index, settings)
-            found = sum(1 for a in batch.assignments if expected.get(a.article_id) == a.event_id)
-            started = sum(1 for a in batch.assignments if (a.event_id or 0) < 0)
-            rounds.append((assign.seconds, found, started))
-        seconds, found, started = min(rounds)
-        report(f"cluster: assign, {kind}, {size:,} events", articles, seconds, "articles")
-        all_ms = ", ".join(f"{r[0] / articles * 1000:.2f}" for r in rounds)
         print(
-            f"    {seconds / articles * 1000:.3f} ms per article at {size:,} live events ({kind}; "
-            f"best of {repeat}: {all_ms}; {found}/{len(expected)} joined their event, "
-            f"{started} started one)",
+            f"    memory: {index.vectors.nbytes() / 2**20:,.0f} MiB of vectors"
+            f"{' and graph' if kind == 'hnsw' else ''}, {current_rss_mib() - before:,.0f} MiB"
+            " resident for the whole index (events, facts, expiry heap)",
             flush=True,
         )
-        del index, batch
+        for width in widths if isinstance(index.vectors, HnswVectorIndex) and widths else [0]:
+            if width and isinstance(index.vectors, HnswVectorIndex):
+                index.vectors.expansion_search = width
+            label = f"{kind}, ef {width}" if width else kind
+            assign_rounds(index, label, size, articles, repeat, data, centroids, rng)
+        del index
+
+
+def assign_rounds(
+    index: EventIndex,
+    label: str,
+    size: int,
+    articles: int,
+    repeat: int,
+    data: str,
+    centroids: npt.NDArray[np.float32],
+    rng: np.random.Generator,
+) -> None:
+    """``repeat`` rounds of ``articles`` new articles through ``cluster_batch``; the best."""
+    settings = ClusterSettings()
+    rounds = []
+    for _ in range(repeat):
+        items, expected = new_articles(articles, centroids, data, rng)
+        with timed() as assign:
+            batch = cluster_batch(items, index, settings)
+        found = sum(1 for a in batch.assignments if expected.get(a.article_id) == a.event_id)
+        started = sum(1 for a in batch.assignments if (a.event_id or 0) < 0)
+        rounds.append((assign.seconds, found, started))
+    seconds, found, started = min(rounds)
+    report(f"cluster: assign, {label}, {size:,} events", articles, seconds, "articles")
+    all_ms = ", ".join(f"{r[0] / articles * 1000:.2f}" for r in rounds)
+    print(
+        f"    {seconds / articles * 1000:.3f} ms per article at {size:,} live events ({label}; "
+        f"best of {repeat}: {all_ms}; {found}/{len(expected)} joined their event, "
+        f"{started} started one)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -140,11 +188,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000, help="new articles per size")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of new articles; best")
     parser.add_argument("--data", choices=["topics", "uniform"], default="topics")
+    parser.add_argument(
+        "--ef", default="", help="HNSW search widths to try, e.g. 64,128 (default: by size)"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     print(f"synthetic {args.data} vectors, {DIMENSIONS} dimensions", flush=True)
     for size in (int(value) for value in args.sizes.split(",")):
-        run_size(size, args.kinds.split(","), args.articles, args.repeat, args.data, rng)
+        widths = [int(width) for width in args.ef.split(",") if width]
+        run_size(size, args.kinds.split(","), args.articles, args.repeat, args.data, widths, rng)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,21 @@ B-cubed and pairwise precision / recall / F1; the published anchor is pairwise F
 0.94 in English (Miranda et al., EMNLP 2018).  See ``newspulse.evaluation.datasets``
 for what is kept of each set and in which order it streams.
 
+Then a check against overfitting the thresholds to these sets: random samples of 30 to
+1,000 NeuS train stories (two seeds each), one window each, so the number of competing
+events spans two orders of magnitude; for each, streaming at the default settings
+beside the reference at its own best threshold.
+
 Embeddings are cached in bench/results/cache/ (by model and text), so a second run
 costs only the clustering.
-    python bench/bench_cluster_quality.py [--sets mmds,neus] [--sweep] [--model hashing]
+    python bench/bench_cluster_quality.py [--sets mmds,neus-val,neus] [--samples 30,100,300,1000]
+                                          [--sweep] [--model hashing]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import time
 from collections.abc import Callable
 
@@ -29,10 +36,13 @@ from newspulse.evaluation.run import cluster_records, records_to_articles
 from newspulse.settings import ClusterSettings, Settings
 
 CACHE = ROOT / "bench" / "results" / "cache"
+NEUS = SHARED / "data" / "neus-allsides"
 LOADERS: dict[str, Callable[[], GoldSet]] = {
     "mmds": lambda: load_mmds(SHARED / "data" / "mmds2025-event-clusters"),
-    "neus": lambda: load_neus(SHARED / "data" / "neus-allsides"),
+    "neus-val": lambda: load_neus(NEUS, splits=("val",)),
+    "neus": lambda: load_neus(NEUS),
 }
+SAMPLE_SEEDS = (11, 12)
 SWEEP = [round(0.50 + 0.025 * step, 3) for step in range(13)]  # 0.50 .. 0.80
 
 
@@ -78,26 +88,67 @@ def evaluate(
             results.append((threshold, *online(gold, embedder, tuned)))
         threshold, scores, seconds = max(results, key=lambda r: r[1].bcubed.f1)
         print(row("online, best threshold (oracle)", threshold, scores, seconds), flush=True)
-    articles = records_to_articles(gold.records)
     started = time.perf_counter()
-    vectors = embedder.embed([article.lead for article in articles])
-    tree = linkage_tree(vectors)
+    offline_scores = offline(gold, embedder)
     seconds = time.perf_counter() - started
-    ids = [record.id for record in gold.records]
-
-    def offline_scores(threshold: float) -> ClusteringScores:
-        labels = cut_tree(tree, len(ids), threshold)
-        return score_clustering(dict(zip(ids, labels, strict=True)), gold.gold)
-
     best = max(threshold_grid(), key=lambda t: offline_scores(t).bcubed.f1)
     print(row("offline avg linkage, best (oracle)", best, offline_scores(best), seconds))
     default = settings.threshold
     print(row("offline avg linkage, default thr", default, offline_scores(default), seconds))
 
 
+def offline(gold: GoldSet, embedder: CachedEmbedder) -> Callable[[float], ClusteringScores]:
+    """Scores of the average-linkage tree of ``gold`` cut at a given threshold."""
+    vectors = embedder.embed([article.lead for article in records_to_articles(gold.records)])
+    tree = linkage_tree(vectors)
+    ids = [record.id for record in gold.records]
+
+    def scores(threshold: float) -> ClusteringScores:
+        labels = cut_tree(tree, len(ids), threshold)
+        return score_clustering(dict(zip(ids, labels, strict=True)), gold.gold)
+
+    return scores
+
+
+def sample_stories(gold: GoldSet, count: int, seed: int) -> GoldSet:
+    """``count`` random stories of ``gold`` with all their articles, in the set's order."""
+    stories = set(random.Random(seed).sample(sorted(set(gold.gold.values())), count))
+    records = tuple(r for r in gold.records if gold.gold[r.id] in stories)
+    labels = {r.id: gold.gold[r.id] for r in records}
+    return GoldSet(f"{gold.name} {count} stories, seed {seed}", records, labels)
+
+
+def density_check(embedder: CachedEmbedder, settings: ClusterSettings, counts: list[int]) -> None:
+    """Streaming vs the reference on NeuS train samples of growing size (one window each)."""
+    train = load_neus(NEUS, splits=("train",))
+    print("\nneus-allsides train samples: streaming (default settings) vs offline (best thr)")
+    print(
+        f"  {'stories':>7} {'seed':>4} {'events':>6}  {'stream B3':>9} {'pw':>5}"
+        f"  {'offline B3':>10} {'pw':>5} {'thr':>5}  {'gap B3':>6} {'pw':>6}"
+    )
+    for count in counts:
+        for seed in SAMPLE_SEEDS:
+            gold = sample_stories(train, count, seed)
+            stream, _ = online(gold, embedder, settings)
+            offline_scores = offline(gold, embedder)
+            best = max(threshold_grid(), key=lambda t: offline_scores(t).bcubed.f1)
+            reference = offline_scores(best)
+            print(
+                f"  {count:>7} {seed:>4} {stream.predicted_clusters:>6}"
+                f"  {stream.bcubed.f1:>9.3f} {stream.pairwise.f1:>5.3f}"
+                f"  {reference.bcubed.f1:>10.3f} {reference.pairwise.f1:>5.3f} {best:>5.3f}"
+                f"  {stream.bcubed.f1 - reference.bcubed.f1:>+6.3f}"
+                f" {stream.pairwise.f1 - reference.pairwise.f1:>+6.3f}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default="mmds,neus")
+    parser.add_argument("--sets", default="mmds,neus-val,neus")
+    parser.add_argument(
+        "--samples", default="30,100,300,1000", help="NeuS train story samples ('' for none)"
+    )
     parser.add_argument("--sweep", action="store_true", help="also tune the online threshold")
     parser.add_argument("--model", default=None, help="embedding model (default: settings)")
     args = parser.parse_args()
@@ -109,6 +160,9 @@ def main() -> None:
     try:
         for name in args.sets.split(","):
             evaluate(LOADERS[name](), embedder, settings.cluster, args.sweep)
+        if args.samples:
+            counts = [int(count) for count in args.samples.split(",")]
+            density_check(embedder, settings.cluster, counts)
     finally:
         embedder.save()
 

@@ -110,13 +110,13 @@ class ClusterSettings(BaseModel):
     """Incremental event clustering."""
 
     threshold: float = Field(
-        0.625,
+        0.55,
         ge=-1,
         le=1,
         description="Minimum similarity of an article to an event to join it: mean cosine to "
-        "the event's members plus the key-fact bonus minus the time penalty "
-        "(bench/bench_cluster_quality.py: within 2 B-cubed points of the offline reference "
-        "on the MMDS and NeuS gold sets).",
+        "the event's members plus the key-fact bonus minus the time penalty, raised for a "
+        "crowded window (crowding_slope; bench/bench_cluster_quality.py: within 2 points of "
+        "the offline reference on the MMDS and NeuS gold sets).",
     )
     window_days: float = Field(
         30.0,
@@ -145,28 +145,42 @@ class ClusterSettings(BaseModel):
         10, gt=0, description="Nearest events rescored per article (from the vector index)."
     )
     merge_threshold: float = Field(
-        0.7,
+        0.55,
         ge=-1,
         le=1,
         description="Maintenance merges two live events whose members' mean cross cosine "
         "reaches this.",
     )
     split_threshold: float = Field(
-        0.625,
+        0.55,
         ge=-1,
         le=1,
         description="Maintenance splits an event whose members fall into groups with a mean "
         "cross cosine below this (average linkage within the event).",
     )
+    crowding_slope: float = Field(
+        0.09,
+        ge=0,
+        le=1,
+        description="Added to the join, merge and split thresholds per tenfold growth of the "
+        "live events in the window beyond crowding_events, at most 0.15: the more events an "
+        "article competes with, the likelier an unrelated one scores high by chance.",
+    )
+    crowding_events: int = Field(
+        100, gt=0, description="Live events in the window up to which thresholds are not raised."
+    )
     index: str = Field(
-        "exact",
+        "auto",
         pattern="^(auto|exact|hnsw)$",
         description="Live-event vector index: 'exact' (numpy; best when the index is rebuilt "
-        "per batch), 'hnsw' (usearch; for an index kept across batches) or 'auto' (HNSW from "
-        "hnsw_min_events live events).",
+        "per batch), 'hnsw' (usearch; for an index kept across batches) or 'auto' (exact, "
+        "and HNSW for an index kept across batches from hnsw_min_events live events).",
     )
     hnsw_min_events: int = Field(
-        20_000, gt=0, description="Live events from which 'auto' uses the HNSW index."
+        10_000,
+        gt=0,
+        description="Live events from which 'auto' moves a long-lived index into HNSW "
+        "(bench/bench_cluster.py: HNSW is already the cheaper per article at 10k).",
     )
 
 

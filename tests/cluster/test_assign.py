@@ -122,3 +122,22 @@ def test_placeholders_stay_below_ids_already_in_the_index() -> None:
     index = EventIndex([LiveEvent(id=-3, centroid=unit(1, 0), size=1, last_seen=START)], 4)
     batch = cluster_batch([(article(1, START), unit(0, 1))], index, ClusterSettings())
     assert list(batch.new_events) == [-4]
+
+
+def test_a_crowded_window_raises_the_bar_to_join() -> None:
+    # The article is at cosine 0.6 to event 1; the other events are far from everything.
+    target = LiveEvent(id=1, centroid=unit(1, 0), size=1, last_seen=START)
+    crowd = [
+        LiveEvent(id=i, centroid=unit(0, 0, 1), size=1, last_seen=START) for i in range(2, 1001)
+    ]
+    settings = ClusterSettings(threshold=0.55, crowding_slope=0.09, crowding_events=100, **PLAIN)
+    joining = (article(1, START), unit(0.6, 0.8))
+    sparse = cluster_batch([joining], EventIndex([target, *crowd[:50]], 4), settings)
+    assert sparse.assignments[0].event_id == 1
+    # 1,000 live events: the bar is 0.55 + 0.09 * log10(10) = 0.64 > 0.6.
+    crowded = cluster_batch([joining], EventIndex([target, *crowd], 4), settings)
+    assert (crowded.assignments[0].event_id or 0) < 0
+    flat = settings.model_copy(update={"crowding_slope": 0.0})
+    assert (
+        cluster_batch([joining], EventIndex([target, *crowd], 4), flat).assignments[0].event_id == 1
+    )

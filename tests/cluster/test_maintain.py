@@ -96,3 +96,13 @@ def test_nothing_changes_for_well_separated_events_or_outside_the_focus() -> Non
     near = [event(1, (10, unit(1, 0))), event(2, (11, unit(1, 0.01)))]
     assert not plan_maintenance(near, SETTINGS, focus=()).changed
     assert plan_maintenance(near, SETTINGS, focus={2}).merges == 1
+
+
+def test_a_crowded_window_raises_the_merge_threshold() -> None:
+    # Two events at mean cross cosine 0.8, among 999 others far from them and each other.
+    pair = [event(1, (10, unit(1, 0))), event(2, (11, unit(0.8, 0.6)))]
+    others = [event(i, (100 + i, unit(0, 0, 1))) for i in range(3, 1002)]
+    settings = ClusterSettings(merge_threshold=0.75, crowding_slope=0.09, crowding_events=100)
+    assert plan_maintenance(pair, settings).merges == 1
+    # 1,001 live events raise the merge threshold to about 0.84.
+    assert plan_maintenance(pair + others, settings, focus={1, 2}).merges == 0

@@ -63,3 +63,18 @@ def test_old_events_leave_the_window() -> None:
     items = [(article(1, 0), unit(1, 0)), (article(2, 72), unit(1, 0))]
     event_of, _ = cluster_stream(items, settings, batch_size=1)
     assert event_of[1] != event_of[2]
+
+
+def test_a_stream_whose_window_outgrows_exact_search_gives_the_same_events_on_hnsw() -> None:
+    rng = np.random.default_rng(5)
+    stories = np.eye(16, dtype=np.float32)[:12]
+    items = []
+    for i in range(120):
+        vector = stories[i % 12] + 0.1 * rng.standard_normal(16).astype(np.float32)
+        items.append((article(i, i / 10), vector / np.linalg.norm(vector)))
+    exact, _ = cluster_stream(items, ClusterSettings(index="exact"), batch_size=16)
+    grown, _ = cluster_stream(
+        items, ClusterSettings(index="auto", hnsw_min_events=6), batch_size=16
+    )
+    assert len(set(exact.values())) == 12
+    assert grown == exact

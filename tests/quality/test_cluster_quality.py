@@ -5,8 +5,9 @@ NeuS val stories.  Each is clustered exactly as ``newspulse cluster`` does
 (``evaluation.run.cluster_records``: MiniLM, single pass, maintenance pass) and scored with
 B-cubed and pairwise F1; the offline reference (average linkage on the same embeddings,
 best threshold) is computed beside it, and the stream must stay within
-``MAX_GAP_TO_OFFLINE`` of it.  Floors are measured values rounded down; lowering one needs
-a note in the change that does it.  Full-size figures: bench/bench_cluster_quality.py.
+``MAX_GAP_TO_OFFLINE`` of it in both B-cubed and pairwise F1.  Floors are measured values
+rounded down; lowering one needs a note in the change that does it.  Full-size figures:
+bench/bench_cluster_quality.py.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from tests.conftest import DATA
 SLICES = DATA / "clustering"
 # name: (B-cubed F1 floor, pairwise F1 floor), measured with the default ClusterSettings.
 FLOORS = {
-    "mmds2025-dev-english": (0.93, 0.74),  # measured 0.939 / 0.746 (offline best 0.946 / 0.788)
-    "neus-allsides-val": (0.82, 0.67),  # measured 0.829 / 0.676 (offline best 0.843 / 0.673)
+    # Measured 0.941 / 0.771 (offline best 0.946 / 0.788).  The full set streams to 0.946 /
+    # 0.788: cut to 1,500 characters, two different reports read as one copy here.
+    "mmds2025-dev-english": (0.94, 0.77),
+    "neus-allsides-val": (0.835, 0.68),  # measured 0.840 / 0.685 (offline best 0.843 / 0.673)
 }
-MAX_GAP_TO_OFFLINE = 0.02  # B-cubed F1 points below the offline reference at its best threshold
+MAX_GAP_TO_OFFLINE = 0.02  # F1 points (B-cubed and pairwise) below the offline reference
 
 pytestmark = pytest.mark.slow
 
@@ -69,3 +72,4 @@ def test_stream_clustering_meets_floors_and_tracks_the_offline_reference(
     assert scores.pairwise.f1 >= pairwise_floor, scores
     reference = offline_best(gold, embedder)
     assert scores.bcubed.f1 >= reference.bcubed.f1 - MAX_GAP_TO_OFFLINE, (scores, reference)
+    assert scores.pairwise.f1 >= reference.pairwise.f1 - MAX_GAP_TO_OFFLINE, (scores, reference)

@@ -8,7 +8,8 @@ stack.md §1), one article at a time in publication order:
    (exact numpy or HNSW; never a scan of all events).
 3. Rescore each candidate exactly: mean-member cosine + rare shared key facts
    - time gap (``cluster.similarity``).
-4. Join the best one if its score reaches ``threshold``; otherwise start an event.
+4. Join the best one if its score reaches ``threshold``, raised for a crowded window
+   (``cluster.similarity.crowded_threshold``); otherwise start an event.
 
 Later merges and splits are the maintenance pass's job (``cluster.maintain``).
 """
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newspulse.cluster.index import EventIndex
-from newspulse.cluster.similarity import Match, article_facts, score_event
+from newspulse.cluster.similarity import Match, article_facts, crowded_threshold, score_event
 from newspulse.domain import Article, EventAssignment, LiveEvent, Vector
 from newspulse.settings import ClusterSettings
 
@@ -44,7 +45,8 @@ def cluster_batch(
     for article, vector in sorted(items, key=lambda item: (item[0].published_at, item[0].id)):
         article_keys = article_facts(article)
         match = best_match(article, vector, article_keys, index, settings)
-        if match is not None and match.score >= settings.threshold:
+        threshold = crowded_threshold(settings.threshold, len(index), settings)
+        if match is not None and match.score >= threshold:
             event = index.absorb(match.event.id, vector, article.published_at, article_keys)
             if event.id < 0:
                 batch.new_events[event.id] = event

@@ -7,12 +7,14 @@ sees events in the window and never scans the rest of the history.  Articles are
 clustered in time order, so the window only moves forward within one index.
 
 The store loads the window once per batch (``store.live_events``) and the index is
-built from that list.  Rebuilt per batch, the exact numpy index is the right one: it
-costs nothing to build, while an HNSW graph of 100k events takes 30-60 s here.  The
-usearch HNSW graph pays off for an index kept across batches (a long-lived worker, or
-the sidecar folder that ``save``/``load`` write) once the window holds more than a few
-tens of thousands of events (bench/bench_cluster.py); ``kind="auto"`` switches at
-``hnsw_min_events``.
+built from that list.  Rebuilt per batch, the exact numpy index is the right one at
+any size: it costs nothing to build, while an HNSW graph builds at a few thousand
+events a second here (bench/bench_cluster.py), more than exact search of a batch
+costs.  The usearch HNSW graph pays off for an index kept across batches
+(``long_lived``: ``cluster.stream`` keeps one for a whole stream; the sidecar folder
+that ``save``/``load`` write) once the window holds tens of thousands of events:
+``kind="auto"`` then moves a long-lived index into a graph, in one bulk build, when it
+reaches ``hnsw_min_events``; a per-batch index stays exact.
 
 Per event it also counts key facts (names and figures), and across events how many
 live events carry each key: a key is *rare* when few live events carry it, and only
@@ -39,10 +41,10 @@ from newspulse.cluster.vectors import (
 )
 from newspulse.domain import LiveEvent, Vector
 
-# Below this many live events the exact numpy index answers as fast as HNSW and needs no
-# build; above it its linear cost dominates (bench/bench_cluster.py: about 0.5 ms per
-# article at 10k events for both, 8 ms exact vs 1-1.4 ms HNSW at 100k).
-HNSW_MIN_EVENTS = 20_000
+# From this many live events a long-lived ``auto`` index moves into HNSW: at 10k events an
+# article costs several ms exact and under 1 ms with the graph, whose build (under 2 s at
+# 10k) is repaid within a few hundred articles (bench/bench_cluster.py).
+HNSW_MIN_EVENTS = 10_000
 # Keys kept per event: enough for the actors and amounts of one story; the most
 # frequent among its members win, so one off-topic article adds little.
 MAX_EVENT_FACTS = 40
@@ -64,13 +66,18 @@ class EventIndex:
         *,
         kind: str = "exact",
         hnsw_min_events: int = HNSW_MIN_EVENTS,
+        long_lived: bool = False,
         vectors: VectorIndex | None = None,
     ) -> None:
         self.dimensions = dimensions
         self.vectors = (
             vectors
             if vectors is not None
-            else build_vectors(events, dimensions, kind, hnsw_min_events)
+            else build_vectors(len(events), dimensions, kind, hnsw_min_events, long_lived)
+        )
+        self.hnsw_min_events = hnsw_min_events
+        self._grows_into_hnsw = (
+            kind == "auto" and long_lived and isinstance(self.vectors, ExactVectorIndex)
         )
         self._events: dict[int, LiveEvent] = {}
         self._facts: dict[int, Counter[str]] = {}
@@ -114,7 +121,26 @@ class EventIndex:
         event = replace(event, entities=top_facts(counts))
         self._track(event, counts)
         self.vectors.upsert(event.id, event.centroid)
+        if self._grows_into_hnsw and len(self._events) >= self.hnsw_min_events:
+            self._move_into_hnsw()
         return event
+
+    def replace_event(self, event: LiveEvent, facts: Iterable[str]) -> LiveEvent:
+        """Track ``event`` as given, in place of any event with its id (maintenance)."""
+        self.remove(event.id)
+        return self.add(event, facts)
+
+    def rename(self, old_id: int, new_id: int) -> LiveEvent | None:
+        """Give a tracked event its real id once the store assigned one."""
+        counts = self._facts.get(old_id)
+        event = self.remove(old_id)
+        if event is None or counts is None:
+            return None
+        return self.add(replace(event, id=new_id), counts)
+
+    def facts_of(self, event_id: int) -> Counter[str]:
+        """How often each key occurs among the event's members."""
+        return Counter(self._facts.get(event_id, {}))
 
     def absorb(
         self, event_id: int, vector: Vector, seen: dt.datetime, facts: Iterable[str] = ()
@@ -213,6 +239,14 @@ class EventIndex:
         self._fact_events.update(event.entities)
         heapq.heappush(self._expiry, (event.last_seen.timestamp(), event.id))
 
+    def _move_into_hnsw(self) -> None:
+        """A long-lived ``auto`` index outgrew exact search: one bulk build of a graph."""
+        assert isinstance(self.vectors, ExactVectorIndex)
+        keys, vectors = self.vectors.items()
+        self.vectors = HnswVectorIndex(self.dimensions)
+        self.vectors.upsert_many(keys, vectors)
+        self._grows_into_hnsw = False
+
     def _uncount(self, keys: Iterable[str]) -> None:
         for key in keys:
             self._fact_events[key] -= 1
@@ -221,13 +255,13 @@ class EventIndex:
 
 
 def build_vectors(
-    events: Sequence[LiveEvent], dimensions: int, kind: str, hnsw_min_events: int
+    count: int, dimensions: int, kind: str, hnsw_min_events: int, long_lived: bool = False
 ) -> VectorIndex:
-    """The back-end for a window of ``len(events)`` events (``auto`` picks by size)."""
+    """The back-end for a window of ``count`` events (``auto``: see the module docstring)."""
     if kind == "auto":
-        kind = "hnsw" if len(events) >= hnsw_min_events else "exact"
+        kind = "hnsw" if long_lived and count >= hnsw_min_events else "exact"
     if kind == "exact":
-        return ExactVectorIndex(dimensions, capacity=len(events) + INITIAL_CAPACITY)
+        return ExactVectorIndex(dimensions, capacity=count + INITIAL_CAPACITY)
     if kind == "hnsw":
         return HnswVectorIndex(dimensions)
     raise ValueError(f"unknown vector index kind {kind!r} (use 'auto', 'exact' or 'hnsw')")

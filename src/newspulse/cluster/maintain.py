@@ -16,6 +16,9 @@ with the criterion of average-linkage clustering, the offline reference:
    have converged with another); each pair is checked again against the merged
    groups, best first, as agglomerative clustering would.
 
+Both thresholds rise with the live events in the window as the join threshold does
+(``cluster.similarity.crowded_threshold``).
+
 Pure functions over the members of the events in one window; the caller loads them,
 applies the returned plan and persists it.  Nothing outside the window is touched.
 """
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from newspulse.cluster.similarity import crowded_threshold
 from newspulse.domain import Vector
 from newspulse.settings import ClusterSettings
 
@@ -100,12 +104,15 @@ def plan_maintenance(
 ) -> MaintenancePlan:
     """Steps 1-2 of the module docstring over ``events`` (all of them when no ``focus``)."""
     focused = {event.event_id for event in events} if focus is None else set(focus)
+    live = sum(1 for event in events if event.members)
+    split_threshold = crowded_threshold(settings.split_threshold, live, settings)
+    merge_threshold = crowded_threshold(settings.merge_threshold, live, settings)
     groups: list[Group] = []
     splits = 0
     for event in events:
         if not event.members:
             continue
-        parts = split_event(event, settings.split_threshold) if event.event_id in focused else []
+        parts = split_event(event, split_threshold) if event.event_id in focused else []
         if len(parts) > 1:
             splits += 1
             groups += parts
@@ -116,7 +123,7 @@ def plan_maintenance(
         for position, group in enumerate(groups)
         if group.changed or group.event_id in focused
     ]
-    groups, merges = merge_groups(groups, focus_positions, settings.merge_threshold)
+    groups, merges = merge_groups(groups, focus_positions, merge_threshold)
     changed = [group for group in groups if group.changed]
     surviving = {group.event_id for group in groups}
     retired = tuple(sorted(event.event_id for event in events if event.event_id not in surviving))

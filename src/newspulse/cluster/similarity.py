@@ -14,6 +14,11 @@
 3. Time: a penalty that grows with the gap between the article and the event's
    last article and saturates at ``time_penalty`` (Miranda et al. use Gaussian
    timestamp features; a saturating decay has one scale and one weight).
+
+The join threshold (and the maintenance pass's merge and split thresholds) rise with
+the number of live events an article competes with (``crowded_threshold``): the
+best of many unrelated events scores high by chance more often, so a crowded window
+needs a stricter bar to keep the same rate of false joins.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ FACT_TEXT_CHARS = 1500
 # "same story" as loudly as the bonus allows.
 SHARED_FACTS_CAP = 2
 DAY_SECONDS = 86_400.0
+# The most the crowding rule raises a threshold: 0.15 is reached near 4,600 live events at
+# the default slope; the gold sets measured it up to about 3,000 (bench_cluster_quality).
+MAX_CROWDING_RAISE = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,12 @@ class Match:
     score: float
     text_similarity: float
     shared_facts: int
+
+
+def crowded_threshold(threshold: float, live_events: int, settings: ClusterSettings) -> float:
+    """``threshold`` raised by ``crowding_slope`` per tenfold growth beyond ``crowding_events``."""
+    crowding = max(1.0, live_events / settings.crowding_events)
+    return threshold + min(MAX_CROWDING_RAISE, settings.crowding_slope * math.log10(crowding))
 
 
 def article_facts(article: Article) -> frozenset[str]:

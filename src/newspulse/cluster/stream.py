@@ -1,12 +1,14 @@
 """Clustering a whole stream in memory: the throwaway state behind ``newspulse cluster``.
 
-``MemoryEvents`` plays the store's part for clustering: it hands out the live events
-of a window, persists a ``ClusterBatch`` under real ids, keeps each event's members,
-and applies a maintenance plan.  ``cluster_stream`` then runs the same loop as
-``pipeline.cluster_pending`` (batches in arrival order, a fresh ``EventIndex`` per
-batch loaded from the window, ``cluster_batch``) followed by the maintenance pass
-over the window after every batch, which is where the live pipeline should schedule
-it too.
+``MemoryEvents`` plays the store's part for clustering: it persists a ``ClusterBatch``
+under real ids, keeps each event's members, and applies a maintenance plan.
+``cluster_stream`` then runs the loop of ``pipeline.cluster_pending`` (batches in
+arrival order, ``cluster_batch``, the maintenance pass over the window after every
+batch) with one difference: its ``EventIndex`` lives for the whole stream and is told
+each batch's new ids and regrouped events, where the pipeline reloads the window from
+the store per batch.  Both see the same live events, since every article expires the
+index to its own window; a long-lived index lets ``cluster.index = "auto"`` move into
+an HNSW graph once the window is large (``cluster.index``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from newspulse.cluster.similarity import article_facts
 from newspulse.domain import Article, LiveEvent, Vector
 from newspulse.settings import ClusterSettings
 
-# The pipeline's batch size (pipeline.BATCH_SIZE): the index is rebuilt this often.
+# The pipeline's batch size (pipeline.BATCH_SIZE): maintenance runs this often.
 BATCH_SIZE = 256
 
 
@@ -46,11 +48,10 @@ class MemoryEvents:
     event_of: dict[int, int] = field(default_factory=dict)
     next_id: int = 1
 
-    def live_events(self, since: dt.datetime) -> list[LiveEvent]:
-        return [event for event in self.events.values() if event.last_seen >= since]
-
-    def save(self, batch: ClusterBatch, items: Sequence[tuple[Article, Vector]]) -> set[int]:
-        """Persist one batch; the ids of the events it created or changed."""
+    def save(
+        self, batch: ClusterBatch, items: Sequence[tuple[Article, Vector]]
+    ) -> tuple[set[int], dict[int, int]]:
+        """Persist one batch; the ids of the events it touched, and placeholder -> real id."""
         real_ids: dict[int, int] = {}
         for placeholder in sorted(batch.new_events, reverse=True):
             real_ids[placeholder] = self.next_id
@@ -70,7 +71,7 @@ class MemoryEvents:
             self.facts[article.id] = article_facts(article)
             self.event_of[article.id] = event_id
             touched.add(event_id)
-        return touched
+        return touched, real_ids
 
     def window(self, since: dt.datetime) -> list[EventMembers]:
         return [
@@ -79,9 +80,10 @@ class MemoryEvents:
             if event.last_seen >= since
         ]
 
-    def apply(self, plan: MaintenancePlan) -> None:
-        """Regroup members as planned and recompute the changed events from them."""
+    def apply(self, plan: MaintenancePlan) -> list[int]:
+        """Regroup members as planned, recompute the changed events; their ids."""
         members = {m.article_id: m for group in self.members.values() for m in group}
+        changed: list[int] = []
         for event_id in plan.retired:
             self.events.pop(event_id, None)
             self.members.pop(event_id, None)
@@ -96,11 +98,18 @@ class MemoryEvents:
             self.events[event_id] = self.event_from_members(event_id, group)
             for member in group:
                 self.event_of[member.article_id] = event_id
+            changed.append(event_id)
+        return changed
 
-    def event_from_members(self, event_id: int, group: list[Member]) -> LiveEvent:
+    def member_facts(self, group: Sequence[Member]) -> Counter[str]:
+        """How often each key occurs among the members of ``group``."""
         counts: Counter[str] = Counter()
         for member in group:
             counts.update(self.facts.get(member.article_id, frozenset()))
+        return counts
+
+    def event_from_members(self, event_id: int, group: list[Member]) -> LiveEvent:
+        counts = self.member_facts(group)
         centroid = np.mean([member.vector for member in group], axis=0).astype(np.float32)
         return LiveEvent(
             id=event_id,
@@ -123,20 +132,28 @@ def cluster_stream(
     counts = MaintenanceCounts()
     window = dt.timedelta(days=settings.window_days)
     ordered = sorted(items, key=lambda item: (item[0].published_at, item[0].id))
+    if not ordered:
+        return state.event_of, counts
+    index = EventIndex(
+        [],
+        len(ordered[0][1]),
+        kind=settings.index,
+        hnsw_min_events=settings.hnsw_min_events,
+        long_lived=True,
+    )
     for start in range(0, len(ordered), batch_size):
         batch = ordered[start : start + batch_size]
         newest = batch[-1][0].published_at
-        earliest = max(batch[0][0].published_at, newest - 2 * window)
-        index = EventIndex(
-            state.live_events(since=earliest - window),
-            len(batch[0][1]),
-            kind=settings.index,
-            hnsw_min_events=settings.hnsw_min_events,
-        )
-        touched = state.save(cluster_batch(batch, index, settings), batch)
+        touched, real_ids = state.save(cluster_batch(batch, index, settings), batch)
+        for placeholder, event_id in real_ids.items():
+            index.rename(placeholder, event_id)
         if maintain:
             plan = plan_maintenance(state.window(newest - window), settings, focus=touched)
-            state.apply(plan)
+            for event_id in plan.retired:
+                index.remove(event_id)
+            for event_id in state.apply(plan):
+                event = state.events[event_id]
+                index.replace_event(event, state.member_facts(state.members[event_id]))
             counts.passes += 1
             counts.splits += plan.splits
             counts.merges += plan.merges

@@ -4,13 +4,13 @@ The event index asks only four things of a vector index: insert or replace a key
 vector, remove a key, find the keys nearest a query, and count.  Two back-ends:
 
 - ``ExactVectorIndex``: a growable float32 numpy matrix, one matrix-vector product
-  per query.  No build cost, exact, and the fastest below a few tens of thousands of
-  events; its cost grows linearly with the number of live events (2 ms per query at
-  10k, 67 ms at 100k on the 2-core dev box: bench/bench_cluster.py).
+  per query.  No build cost and exact, the right choice for an index rebuilt per
+  batch; its cost grows linearly with the number of live events (per article 2.9 ms
+  at 10k, 23 ms at 100k, 302 ms at 1M on the shared 2-core box: bench/bench_cluster.py).
 - ``HnswVectorIndex``: usearch 2.26 HNSW graph (stack.md §2.5: Apache-2.0, deletes,
-  f16 storage, save/load), for windows with more live events.  Queries cost
+  i8 storage, save/load), for windows with more live events.  Queries cost
   O(log n), so the cost per article stays nearly flat from 10k to 1M events; the
-  price is a build of ~2k inserts/s and recall below 1 (0.995 at 100k here).
+  price is a build of a few thousand inserts/s on all cores and recall below 1.
 
 Both return candidates only: the caller rescores them exactly (see ``cluster.index``),
 so an approximate order among the top few never decides an assignment by itself.
@@ -28,14 +28,20 @@ import numpy.typing as npt
 from newspulse.domain import Vector
 
 INITIAL_CAPACITY = 256
-# HNSW graph degree and beam widths.  Measured on 100k random unit vectors in 384-d (the
-# hardest case: real embeddings have far lower intrinsic dimension), with the query's own
-# event in the top 10 as "found": efC 64/ef 64 found 77% (build 28 s, 0.7 ms a query),
-# efC 128/ef 128 98% (build 46 s, 1.2 ms), efC 128/ef 256 100% (2.3 ms).  stack.md §2.5
-# measured recall@10 0.986 on clustered data at efC 128/ef 64.
+# HNSW graph degree, beam widths and scalar kind.  Measured on 100k synthetic topic-grouped
+# events in 384-d (bench/bench_cluster.py's data), a query near an event finding it in its
+# top 10, on the shared 2-core box: f16 efC 128/ef 128 found 100% (build 98 s, 1.6 ms a
+# query), f16 64/64 99.6% (80 s, 0.8 ms), bf16 64/64 99.0% (72 s), i8 64/64 99.4% (43 s,
+# 0.5 ms, half the memory of f16), i8 48/64 97.9% (46 s).  The candidates are rescored
+# exactly, so i8's coarser distances only reorder them.
 HNSW_CONNECTIVITY = 16
-HNSW_EXPANSION_ADD = 128
-HNSW_EXPANSION_SEARCH = 128
+HNSW_EXPANSION_ADD = 64
+HNSW_EXPANSION_SEARCH = 64
+# A larger graph needs a wider search beam to keep finding the event: on 1M such events a
+# joining article found its event 75% of the time at ef 64, 90% at 128 and 94% at 256
+# (1.2, 1.7 and 2.7 ms per article), where ef 64 found 99.6% at 100k.
+WIDE_SEARCH = ((500_000, 256), (200_000, 128))
+HNSW_SCALAR_KIND = "i8"
 # cos 0.95 is about 18 degrees: a query at cosine 0.9 to the current centroid is still at
 # about 0.85 to the indexed one, far closer than the gap between two distinct events.
 REINDEX_COSINE = 0.95
@@ -62,6 +68,9 @@ class VectorIndex(Protocol):
 
     def search(self, vector: Vector, count: int) -> list[int]:
         """Up to ``count`` keys whose vectors are most similar to ``vector``, best first."""
+
+    def nbytes(self) -> int:
+        """Memory held by the vectors and any graph over them."""
 
 
 class ExactVectorIndex:
@@ -125,6 +134,9 @@ class ExactVectorIndex:
             top = np.argsort(-scores)
         return [self._keys[int(row)] for row in top]
 
+    def nbytes(self) -> int:
+        return int(self._matrix.nbytes)
+
     def vector(self, key: int) -> Vector:
         row: Vector = self._matrix[self._rows[key]]
         return row
@@ -135,7 +147,7 @@ class ExactVectorIndex:
 
 
 class HnswVectorIndex:
-    """usearch HNSW over cosine similarity, f16 storage; can be saved as a sidecar file.
+    """usearch HNSW over cosine similarity, i8 storage; can be saved as a sidecar file.
 
     Two things keep the cost per article near the cost of one graph search:
 
@@ -154,7 +166,7 @@ class HnswVectorIndex:
         self._index = Index(
             ndim=dimensions,
             metric="cos",
-            dtype="f16",
+            dtype=HNSW_SCALAR_KIND,
             connectivity=HNSW_CONNECTIVITY,
             expansion_add=HNSW_EXPANSION_ADD,
             expansion_search=HNSW_EXPANSION_SEARCH,
@@ -162,6 +174,7 @@ class HnswVectorIndex:
         if path is not None:
             self._index.load(str(path))
         self._pending = ExactVectorIndex(dimensions, capacity=FLUSH_SIZE)
+        self._width_by_size = True
 
     def __len__(self) -> int:
         return len(self._index) + len(self._pending)
@@ -199,6 +212,8 @@ class HnswVectorIndex:
             return []
         found: list[tuple[float, int]] = []
         if len(self._index):
+            if self._width_by_size:
+                self._index.expansion_search = search_width(len(self._index))  # type: ignore[misc]
             matches = self._index.search(vector, count)
             found += [
                 (float(distance), from_label(int(label)))
@@ -211,9 +226,29 @@ class HnswVectorIndex:
         ]
         return [key for _, key in sorted(found)[:count]]
 
+    def nbytes(self) -> int:
+        return int(self._index.memory_usage) + self._pending.nbytes()
+
+    @property
+    def expansion_search(self) -> int:
+        """The search beam width: wider finds more of the true neighbours, slower."""
+        return int(self._index.expansion_search)
+
+    @expansion_search.setter
+    def expansion_search(self, width: int) -> None:
+        """A fixed width, in place of the one chosen by graph size (``search_width``)."""
+        self._width_by_size = False
+        # usearch defines this setter apart from its getter, which mypy reads as read-only.
+        self._index.expansion_search = width  # type: ignore[misc]
+
     def save(self, path: Path) -> None:
         self.flush()
         self._index.save(str(path))
+
+
+def search_width(size: int) -> int:
+    """The HNSW search beam width for a graph of ``size`` vectors (``WIDE_SEARCH``)."""
+    return next((width for least, width in WIDE_SEARCH if size >= least), HNSW_EXPANSION_SEARCH)
 
 
 def unit_vector(vector: Vector) -> Vector:
