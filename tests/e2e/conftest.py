@@ -90,13 +90,15 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the
+# main thread while it is open, and other tests in the same worker call asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright, chromium_path: Path) -> Iterator[Browser]:
     browser = playwright_driver.chromium.launch(executable_path=str(chromium_path), headless=True)
     yield browser
