@@ -172,3 +172,22 @@ def test_a_near_copy_of_an_original_from_an_earlier_batch_is_linked(
     assert by_url["https://paper.example/copy"].duplicate_of == (
         by_url["https://wire.example/original"].id
     )
+
+
+def memberships(store: SqlStore) -> dict[int, list[int]]:
+    members = store.window_members(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    return {event: [article for article, _, _ in rows] for event, rows in members.items()}
+
+
+@pytest.mark.slow
+def test_maintenance_after_a_batch_leaves_other_stories_alone(
+    store: SqlStore, settings: Settings, minilm: Embedder, tmp_path: Path
+) -> None:
+    """A second corpus replayed into the same store (as `make demo-build` does) must not
+    regroup the first corpus's events: the merge/split pass only reworks events the
+    batch touched, as `newspulse cluster` (the measured path) does."""
+    replay(store, corpus_slice("ai-infra", 288, tmp_path), minilm, now=NOW, settings=settings)
+    before = memberships(store)
+    replay(store, corpus_slice("crypto", 120, tmp_path), minilm, now=NOW, settings=settings)
+    after = memberships(store)
+    assert {event: after.get(event) for event in before} == before

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,28 +203,35 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
             hnsw_min_events=settings.cluster.hnsw_min_events,
         )
         result = cluster_batch(batch, index, settings.cluster)
-        store.save_event_assignments(
+        touched = store.save_event_assignments(
             result.assignments,
             {article.id: article for article, _ in batch},
             result.new_events,
             list(result.changed_events.values()),
             now,
         )
-        maintain_events(store, since=newest - window, settings=settings, now=now)
+        maintain_events(store, since=newest - window, focus=touched, settings=settings, now=now)
         done += len(batch)
     return done
 
 
 def maintain_events(
-    store: SqlStore, *, since: dt.datetime, settings: Settings, now: dt.datetime
+    store: SqlStore,
+    *,
+    since: dt.datetime,
+    focus: Collection[int],
+    settings: Settings,
+    now: dt.datetime,
 ) -> MaintenancePlan:
-    """The periodic merge/split pass over the events of one window (cluster/maintain.py)."""
+    """The merge/split pass of cluster/maintain.py after one batch, as `newspulse cluster`
+    runs it: only events the batch touched can split or have converged with another, so
+    events of other stories (and other verticals) in the window keep their members."""
     members = store.window_members(since)
     events = [
         EventMembers(event_id, tuple(Member(a, vector, published) for a, vector, published in rows))
         for event_id, rows in members.items()
     ]
-    plan = plan_maintenance(events, settings.cluster)
+    plan = plan_maintenance(events, settings.cluster, focus=focus)
     if plan.changed:
         vectors = {a: vector for rows in members.values() for a, vector, _ in rows}
         store.apply_regroups(

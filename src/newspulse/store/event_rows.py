@@ -133,8 +133,8 @@ class EventRows(StoreRows):
         new_events: dict[int, LiveEvent],
         changed_events: Sequence[LiveEvent],
         now: dt.datetime,
-    ) -> None:
-        """Persist one clustering batch atomically.
+    ) -> set[int]:
+        """Persist one clustering batch atomically; the ids of the events it touched.
 
         ``new_events`` maps the placeholder (negative) ids used during the batch to the
         events to create; assignments that name a placeholder are rewritten to the new id.
@@ -194,6 +194,7 @@ class EventRows(StoreRows):
                 update(t.articles).where(t.articles.c.id.in_(ids)).values(clustered_at=now)
             )
             refresh_event_stats(connection, touched)
+        return touched
 
     def topic_events(
         self, topic: str, since: dt.datetime, until: dt.datetime | None = None
