@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import tempfile
 from pathlib import Path
 
 from common import CORPUS, report, timed
 from newspulse.enrich.embed import MiniLMEmbedder
+from newspulse.evaluation.routing import vertical_routing
 from newspulse.pipeline import (
     cluster_pending,
     enrich_pending,
@@ -27,7 +29,24 @@ from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
 
-CORPORA = ("ai-infra", "crypto", "sports")
+CORPORA = {"ai-infra": "ai", "crypto": "crypto", "sports": "sports"}  # corpus -> vertical
+
+
+def print_routing_accuracy(store: SqlStore) -> None:
+    """Each corpus is one vertical: how often the best topic is in it."""
+    gold = {
+        json.loads(line)["url"]: CORPORA[name]
+        for name in CORPORA
+        for line in (CORPUS / name / "articles.jsonl").read_text("utf-8").splitlines()
+    }
+    routing = vertical_routing(store, gold)
+    print(
+        f"    vertical routing accuracy {routing.accuracy:.3f} of {routing.articles} articles "
+        f"({routing.routed_accuracy:.3f} of {routing.routed} routed; "
+        f"{routing.multi_label} in more than one topic)"
+    )
+    for vertical, (correct, total) in routing.correct_by_vertical.items():
+        print(f"    {vertical}: {correct}/{total} = {correct / total:.3f}")
 
 
 def main() -> None:
@@ -59,6 +78,7 @@ def main() -> None:
         with timed() as route:
             routed = route_pending(store, embedder, now=now, settings=settings)
         report("route: 7 topics", routed, route.seconds, "articles")
+        print_routing_accuracy(store)
         with timed() as cluster:
             clustered = cluster_pending(store, now=now, settings=settings)
         report("cluster: single pass, windowed index", clustered, cluster.seconds, "articles")

@@ -36,9 +36,9 @@ TOPICS = {
 }
 SUPPORTED_FLOOR = 95.0  # measured 100 on every topic (2026-12-06)
 # Measured 2026-11-25 and again 2026-12-06 (`newspulse eval briefing --corpus ...`, see
-# README): 85, 100, 100, 82, 100, 100, 100.  Each floor allows one top event fewer than measured.
+# README): 90, 100, 100, 82, 100, 100, 100.  Each floor allows one top event fewer than measured.
 COVERAGE_FLOOR = {
-    "ai-infrastructure-funding": 80.0,  # 17/20
+    "ai-infrastructure-funding": 85.0,  # 18/20
     "ai-models-labs": 90.0,  # 11/11
     "ai-policy-security": 75.0,  # 4/4
     "crypto-markets": 76.0,  # 14/17

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from newspulse.enrich.embed import Embedder
+from newspulse.evaluation.routing import vertical_routing
 from newspulse.pipeline import replay, update_briefings
 from newspulse.publish.site import render_topic
 from newspulse.settings import Settings
@@ -31,7 +32,11 @@ from tests.test_pipeline import check_contract
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 CORPORA = {"ai-infra": "ai", "crypto": "crypto", "sports": "sports"}
-ROUTING_ACCURACY_FLOOR = 0.93  # measured 0.97 (best-scoring topic's vertical)
+# Best-scoring topic in the corpus's vertical (bench/bench_pipeline.py, 2026-12-06): 1.000 of
+# the 484 routed articles; 0.901 of all 537, as 38 sports pages (tennis, NBA, ...) match
+# neither sports topic and stay unrouted, offered to `newspulse topics suggest`.
+ROUTED_ACCURACY_FLOOR = 0.97
+ROUTING_ACCURACY_FLOOR = 0.88
 CLUSTER_BCUBED_F1_FLOOR = 0.65  # measured 0.70-0.79 per corpus against the query groups
 SUPPORTED_SHARE_FLOOR = 0.95  # measured 0.96-1.0 per topic (withheld / written statements)
 
@@ -116,22 +121,14 @@ def test_every_page_is_verified_non_redundant_and_current(built: SqlStore) -> No
 
 
 def test_routing_puts_articles_in_their_corpus_vertical(built: SqlStore) -> None:
-    vertical_of = {t.slug: t.vertical for t in built.list_topics()}
-    expected = {}
-    for name, vertical in CORPORA.items():
-        for line in (CORPUS / name / "articles.jsonl").read_text("utf-8").splitlines():
-            expected[json.loads(line)["url"]] = vertical
-    query = select(t.articles.c.url, t.article_topics.c.topic, t.article_topics.c.score).join(
-        t.article_topics, t.article_topics.c.article_id == t.articles.c.id
-    )
-    best: dict[str, tuple[float, str]] = {}
-    with built.engine.connect() as connection:
-        for url, topic, score in connection.execute(query):
-            if url not in best or score > best[url][0]:
-                best[url] = (score, topic)
-    correct = sum(1 for url, (_, topic) in best.items() if vertical_of[topic] == expected[url])
-    accuracy = correct / len(best)
-    assert accuracy >= ROUTING_ACCURACY_FLOOR, accuracy
+    gold = {
+        json.loads(line)["url"]: vertical
+        for name, vertical in CORPORA.items()
+        for line in (CORPUS / name / "articles.jsonl").read_text("utf-8").splitlines()
+    }
+    report = vertical_routing(built, gold)
+    assert report.routed_accuracy >= ROUTED_ACCURACY_FLOOR, report
+    assert report.accuracy >= ROUTING_ACCURACY_FLOOR, report
 
 
 def bcubed_f1(predicted: dict[str, int], gold: dict[str, str]) -> float:
