@@ -7,16 +7,18 @@
     ├── StoreError             the database cannot be opened, migrated or mixed models
     ├── CorpusError            a corpus file or one of its records is malformed
     ├── ModelError             an embedding model cannot be loaded offline or fails its checksum
-    ├── FetchError             one URL could not be fetched (ingest/fetch.py)
+    ├── FetchError             one URL could not be fetched (ingest/fetch_errors.py)
     │   ├── TooLargeError, TooManyRedirectsError, FetchTimeoutError, HttpStatusError
     │   └── FetchBlockedError  also a BlockedAddressError
     ├── BlockedAddressError    SSRF guard: a private/loopback address (ingest/netguard.py)
-    ├── FeedParseError         a document yields no usable feed (ingest/feeds.py)
+    ├── FeedParseError         a document yields no usable feed (ingest/feed_items.py)
     ├── ExtractionError        a page yields no article text (ingest/extract.py)
     ├── OpmlError              an OPML document has no outlines (sources/opml.py)
     ├── SignatureError         a stored near-duplicate signature is unreadable (dedup/near.py)
     ├── NoFeedFoundError       a URL is no feed and announces none (poller.py)
+    ├── SearchQueryError       a search query cannot be understood (store/search_rows.py)
     └── PublishError           a page or export cannot be written
+        └── PageNotFoundError  a page names what the store does not hold (publish/site.py)
 
 Leaves are defined next to the code that raises them; they all derive from
 ``NewsPulseError`` here, so the CLI turns any of them into one clear line.
