@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import tempfile
 from pathlib import Path
 
 from common import CORPUS, report, timed
 from newspulse.enrich.embed import MiniLMEmbedder
-from newspulse.evaluation.routing import vertical_routing
+from newspulse.evaluation.routing import corpus_verticals, vertical_routing
 from newspulse.pipeline import (
     cluster_pending,
     enrich_pending,
@@ -34,11 +33,7 @@ CORPORA = {"ai-infra": "ai", "crypto": "crypto", "sports": "sports"}  # corpus -
 
 def print_routing_accuracy(store: SqlStore) -> None:
     """Each corpus is one vertical: how often the best topic is in it."""
-    gold = {
-        json.loads(line)["url"]: CORPORA[name]
-        for name in CORPORA
-        for line in (CORPUS / name / "articles.jsonl").read_text("utf-8").splitlines()
-    }
+    gold = corpus_verticals({CORPUS / n / "articles.jsonl": v for n, v in CORPORA.items()})
     routing = vertical_routing(store, gold)
     print(
         f"    vertical routing accuracy {routing.accuracy:.3f} of {routing.articles} articles "

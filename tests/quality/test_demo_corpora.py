@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from newspulse.enrich.embed import Embedder
-from newspulse.evaluation.routing import vertical_routing
+from newspulse.evaluation.routing import corpus_verticals, vertical_routing
 from newspulse.pipeline import replay, update_briefings
 from newspulse.publish.site import render_topic
 from newspulse.settings import Settings
@@ -121,11 +121,7 @@ def test_every_page_is_verified_non_redundant_and_current(built: SqlStore) -> No
 
 
 def test_routing_puts_articles_in_their_corpus_vertical(built: SqlStore) -> None:
-    gold = {
-        json.loads(line)["url"]: vertical
-        for name, vertical in CORPORA.items()
-        for line in (CORPUS / name / "articles.jsonl").read_text("utf-8").splitlines()
-    }
+    gold = corpus_verticals({CORPUS / n / "articles.jsonl": v for n, v in CORPORA.items()})
     report = vertical_routing(built, gold)
     assert report.routed_accuracy >= ROUTED_ACCURACY_FLOOR, report
     assert report.accuracy >= ROUTING_ACCURACY_FLOOR, report

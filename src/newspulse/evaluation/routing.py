@@ -11,20 +11,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
+from newspulse.ingest.corpus import read_corpus
 from newspulse.store import tables as t
 from newspulse.store.sql import SqlStore
 
 
 @dataclass(frozen=True, slots=True)
 class RoutingReport:
-    articles: int  # with a gold vertical
     routed: int  # with at least one topic
-    correct: int  # best topic in the gold vertical
     multi_label: int  # routed to more than one topic
-    correct_by_vertical: Mapping[str, tuple[int, int]]  # vertical -> (correct, articles)
+    correct_by_vertical: Mapping[str, tuple[int, int]]  # vertical -> (best topic in it, articles)
+
+    @property
+    def articles(self) -> int:
+        return sum(total for _, total in self.correct_by_vertical.values())
+
+    @property
+    def correct(self) -> int:
+        return sum(correct for correct, _ in self.correct_by_vertical.values())
 
     @property
     def accuracy(self) -> float:
@@ -33,6 +41,15 @@ class RoutingReport:
     @property
     def routed_accuracy(self) -> float:
         return self.correct / self.routed if self.routed else 0.0
+
+
+def corpus_verticals(corpora: Mapping[Path, str]) -> dict[str, str]:
+    """Gold verticals: each article URL of a corpus file -> that corpus's vertical."""
+    return {
+        entry.url: vertical
+        for path, vertical in corpora.items()
+        for entry in read_corpus(path).entries
+    }
 
 
 def vertical_routing(store: SqlStore, gold: Mapping[str, str]) -> RoutingReport:
@@ -55,9 +72,7 @@ def vertical_routing(store: SqlStore, gold: Mapping[str, str]) -> RoutingReport:
         if url in best and vertical_of[best[url][1]] == vertical:
             tally[0] += 1
     return RoutingReport(
-        articles=len(gold),
         routed=sum(1 for url in gold if url in best),
-        correct=sum(correct for correct, _ in per_vertical.values()),
         multi_label=sum(1 for url in gold if labels[url] > 1),
         correct_by_vertical={v: (c, n) for v, (c, n) in per_vertical.items()},
     )
