@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from newspulse.bounds import EARLIEST, LATEST, utc_moment
 from newspulse.cli_corrections import corrections_app
 from newspulse.cli_eval import eval_app
 from newspulse.cli_topics import topics_app
@@ -74,9 +75,12 @@ def parse_now(value: str | None) -> dt.datetime:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise typer.BadParameter(f"not an ISO-8601 time: {value!r}", param_hint="--now") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    bounded = utc_moment(moment)
+    if bounded is None:
+        raise typer.BadParameter(
+            f"outside {EARLIEST.year}-{LATEST.year - 1}: {value!r}", param_hint="--now"
+        )
+    return bounded
 
 
 def say(message: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newspulse.bounds import window_start
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
 from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
@@ -194,8 +195,10 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
         # One stray old date must not load the whole history into the index: articles
         # more than two windows older than the batch's newest just start new events.
         newest = max(article.published_at for article, _ in batch)
-        earliest = max(min(article.published_at for article, _ in batch), newest - 2 * window)
-        live = store.live_events(since=earliest - window)
+        earliest = max(
+            min(article.published_at for article, _ in batch), window_start(newest, 2 * window)
+        )
+        live = store.live_events(since=window_start(earliest, window))
         index = EventIndex(
             live,
             len(batch[0][1]),
@@ -210,7 +213,9 @@ def cluster_pending(store: SqlStore, *, now: dt.datetime, settings: Settings) ->
             list(result.changed_events.values()),
             now,
         )
-        maintain_events(store, since=newest - window, focus=touched, settings=settings, now=now)
+        maintain_events(
+            store, since=window_start(newest, window), focus=touched, settings=settings, now=now
+        )
         done += len(batch)
     return done
 

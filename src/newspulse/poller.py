@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from newspulse.bounds import MAX_DELAY, bounded_delay, utc_moment
 from newspulse.domain import Entry
 from newspulse.errors import NewsPulseError
 from newspulse.ingest.discover import feed_links
@@ -178,7 +179,8 @@ def record_failure(
 
 
 def feed_ttl(feed: ParsedFeed) -> dt.timedelta | None:
-    return dt.timedelta(minutes=feed.ttl_minutes) if feed.ttl_minutes else None
+    """The channel's ``<ttl>`` as a delay, at most ``bounds.MAX_DELAY``."""
+    return bounded_delay(feed.ttl_minutes, unit=dt.timedelta(minutes=1))
 
 
 async def with_full_text(
@@ -257,11 +259,20 @@ def poll_state(state: FeedState) -> SourcePollState:
 
 
 def parse_time(value: object) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    """A stored schedule time; an unreadable or out-of-range one is forgotten, not fatal."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return utc_moment(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return None
 
 
 def seconds(value: object) -> dt.timedelta | None:
-    return dt.timedelta(seconds=value) if isinstance(value, int | float) else None
+    """A stored interval, within ``bounds.MAX_DELAY`` (older stores may hold any number)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+        return None
+    return dt.timedelta(seconds=min(float(value), MAX_DELAY.total_seconds()))
 
 
 def total_seconds(value: dt.timedelta | None) -> float | None:

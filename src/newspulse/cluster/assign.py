@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newspulse.bounds import window_start
 from newspulse.cluster.index import EventIndex
 from newspulse.cluster.similarity import Match, article_facts, crowded_threshold, score_event
 from newspulse.domain import Article, EventAssignment, LiveEvent, Vector
@@ -72,7 +73,7 @@ def best_match(
     settings: ClusterSettings,
 ) -> Match | None:
     """Steps 1-3 of the module docstring: the best-scoring live event, if any."""
-    index.expire(article.published_at - dt.timedelta(days=settings.window_days))
+    index.expire(window_start(article.published_at, dt.timedelta(days=settings.window_days)))
     candidates = index.candidates(vector, settings.candidates)
     if not candidates:
         return None

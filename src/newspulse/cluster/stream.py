@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newspulse.bounds import window_start
 from newspulse.cluster.assign import ClusterBatch, cluster_batch
 from newspulse.cluster.index import EventIndex, top_facts
 from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
@@ -148,7 +149,9 @@ def cluster_stream(
         for placeholder, event_id in real_ids.items():
             index.rename(placeholder, event_id)
         if maintain:
-            plan = plan_maintenance(state.window(newest - window), settings, focus=touched)
+            plan = plan_maintenance(
+                state.window(window_start(newest, window)), settings, focus=touched
+            )
             for event_id in plan.retired:
                 index.remove(event_id)
             for event_id in state.apply(plan):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newspulse.bounds import utc_moment
 from newspulse.domain import Entry
 from newspulse.errors import CorpusError
 
@@ -86,7 +87,10 @@ def entry_from_record(record: dict[str, Any]) -> Entry:
 
 
 def parse_published(value: Any) -> dt.datetime | None:
-    """ISO date or datetime → aware UTC datetime; a bare date means midday UTC."""
+    """ISO date or datetime → aware UTC datetime; a bare date means midday UTC.
+
+    A date outside ``newspulse.bounds`` (year 1, 9999 with an offset) is unknown (None).
+    """
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -95,13 +99,11 @@ def parse_published(value: Any) -> dt.datetime | None:
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+            return utc_moment(dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC))
         moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"'published' is not an ISO date: {value!r}") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    return utc_moment(moment)  # outside the accepted range: unknown, estimated later
 
 
 def host_of(url: str) -> str:

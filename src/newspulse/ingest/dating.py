@@ -1,14 +1,17 @@
 """Date sanity: every entry leaves ingest with a publication time it can be ordered by.
 
-A feed date in the future (beyond a tolerance) is wrong and replaced by the
+A feed date outside ``newspulse.bounds`` (year 1, 9999, the 1970 placeholder) is
+unknown; a date in the future (beyond a tolerance) is wrong and replaced by the
 fetch time; a missing date is estimated from the URL or the text, else set to
 the fetch time.  Anything not taken from the feed is flagged as estimated.
+This is the one gate every date passes before the engine does arithmetic on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from newspulse.bounds import bounded_moment
 from newspulse.domain import DatedEntry, DateSource, Entry
 from newspulse.ingest.canonical import InvalidURLError, canonical_url
 from newspulse.text.dates import estimate_published
@@ -18,7 +21,7 @@ def date_entry(
     entry: Entry, *, fetched_at: dt.datetime, future_tolerance: dt.timedelta
 ) -> DatedEntry:
     """Check or estimate the entry's date against the time it was fetched."""
-    published = entry.published_at
+    published = bounded_moment(entry.published_at)
     source = DateSource.FEED
     if published is not None and published > fetched_at + future_tolerance:
         published, source = fetched_at, DateSource.FETCH_TIME

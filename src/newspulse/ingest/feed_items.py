@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from newspulse.bounds import ascii_int, utc_moment
 from newspulse.errors import NewsPulseError
 from newspulse.ingest.sanitize import clean_html, html_to_text
 
@@ -184,10 +185,7 @@ def parse_date(value: Any) -> dt.datetime | None:
             moment = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    try:
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return None
+    return utc_moment(moment)  # None outside newspulse.bounds: year 1 is no date
 
 
 def _whole_seconds(moment: dt.datetime | None) -> dt.datetime | None:
@@ -208,10 +206,8 @@ def list_value(value: Any) -> list[Any]:
 
 
 def int_or_none(value: Any) -> int | None:
-    try:
-        return int(str(value).strip()) if value is not None else None
-    except ValueError:
-        return None
+    """A feed's non-negative count (``<ttl>``, an enclosure's length), capped by ``bounds``."""
+    return ascii_int(value)
 
 
 def shorten(text: str, limit: int) -> str:

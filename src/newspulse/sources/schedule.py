@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from newspulse.bounds import MAX_DELAY, bounded_delay, utc_moment
+
 # RFC 9110 §15.6.4 / RFC 6585 §4: the statuses whose Retry-After means "come back later".
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 GONE_STATUS = 410
@@ -315,16 +317,10 @@ def delay_before_request(
 
 def ttl_from_rss(value: str | int | None) -> dt.timedelta | None:
     """RSS 2.0 ``<ttl>``: minutes the channel may be cached; None when absent or invalid."""
-    if value is None:
-        return None
-    try:
-        minutes = int(str(value).strip())
-    except ValueError:
-        return None
-    return dt.timedelta(minutes=minutes) if minutes > 0 else None
+    return bounded_delay(value, unit=dt.timedelta(minutes=1))
 
 
-_MAX_AGE = re.compile(r'(?:^|,)\s*max-age\s*=\s*"?(\d+)"?\s*(?:,|$)', re.IGNORECASE)
+_MAX_AGE = re.compile(r'(?:^|,)\s*max-age\s*=\s*"?([0-9]+)"?\s*(?:,|$)', re.IGNORECASE)
 
 
 def max_age_from_cache_control(value: str | None) -> dt.timedelta | None:
@@ -339,8 +335,7 @@ def max_age_from_cache_control(value: str | None) -> dt.timedelta | None:
     match = _MAX_AGE.search(value)
     if match is None:
         return None
-    seconds = int(match.group(1))
-    return dt.timedelta(seconds=seconds) if seconds > 0 else None
+    return bounded_delay(match.group(1), unit=dt.timedelta(seconds=1))
 
 
 def retry_after_delay(value: str | None, *, now: dt.datetime) -> dt.timedelta | None:
@@ -349,16 +344,17 @@ def retry_after_delay(value: str | None, *, now: dt.datetime) -> dt.timedelta | 
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return dt.timedelta(seconds=min(int(text), 10**9))
+    if text.isascii() and text.isdecimal():
+        return bounded_delay(text, unit=dt.timedelta(seconds=1)) or dt.timedelta(0)
     try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        # RFC 9110 §5.6.7: HTTP-dates are always GMT.
-        when = when.replace(tzinfo=dt.UTC)
-    return max(when - now, dt.timedelta(0))
+    # RFC 9110 §5.6.7: HTTP-dates are always GMT (utc_moment reads naive as UTC).
+    when = utc_moment(parsed)
+    if when is None:
+        return None
+    return min(max(when - now, dt.timedelta(0)), MAX_DELAY)
 
 
 def _new_item_times(
