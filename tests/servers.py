@@ -24,6 +24,7 @@ Routes (all GET):
 - ``/loop/a`` and ``/loop/b``: redirect to each other forever.
 - ``/slow?delay=S&group=G``: answers after S seconds; concurrency is tracked per G.
 - ``/headers``: the request headers as JSON.
+- ``/hostile/{case}``: a hostile feed document from ``tests.hostile.CASES``.
 
 Every request is recorded as a ``Hit`` (``server.hits(path)``).
 """
@@ -210,6 +211,7 @@ class HttpServer:
         app.router.add_get("/loop/{side}", self._loop_redirect)
         app.router.add_get("/slow", self._slow)
         app.router.add_get("/headers", self._headers)
+        app.router.add_get("/hostile/{case}", self._hostile)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         for host in self.hosts:
@@ -383,6 +385,16 @@ class HttpServer:
     async def _slow(self, request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(float(request.query.get("delay", "0.1")))
         return web.Response(text="slow answer", content_type="text/plain")
+
+    async def _hostile(self, request: web.Request) -> web.StreamResponse:
+        from tests.hostile import CASES
+
+        make = CASES.get(request.match_info["case"])
+        if make is None:
+            raise web.HTTPNotFound()
+        document = make(f"{request.scheme}://{request.host}/")
+        headers = {"Content-Type": document.content_type, **dict(document.headers)}
+        return web.Response(body=document.body, headers=headers)
 
     async def _headers(self, request: web.Request) -> web.StreamResponse:
         return web.json_response(dict(request.headers))

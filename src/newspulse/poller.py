@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from newspulse.bounds import MAX_DELAY, bounded_delay, utc_moment
@@ -33,15 +34,21 @@ from newspulse.ingest.fetch import Fetcher, FetchError, FetchJob, FetchResult, H
 from newspulse.pipeline import ingest_entries
 from newspulse.settings import Settings
 from newspulse.sources.schedule import (
+    DEFAULT_POLICY,
+    PAGES_REMEMBERED,
     FeedState,
     after_failure,
     after_not_modified,
     after_success,
+    host_key,
     max_age_from_cache_control,
+    remember_pages,
     retry_after_delay,
 )
 from newspulse.store.base import SourcePollState, SourceRecord
 from newspulse.store.sql import SqlStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +96,62 @@ async def poll_due_sources(
     jobs = [FetchJob(s.url, etag=s.etag, last_modified=s.last_modified) for s in due]
     outcomes = await fetcher.fetch_many(jobs)
     rng = rng or random.Random()
+    budget = PageBudget(
+        per_feed=settings.fetch.max_item_pages, per_host=settings.fetch.max_item_pages_per_host
+    )
     polled = []
     for source, outcome in zip(due, outcomes, strict=True):
-        polled.append(
-            await handle_outcome(
-                store, fetcher, source, outcome, now=now, settings=settings, rng=rng
+        try:
+            polled.append(
+                await handle_outcome(
+                    store,
+                    fetcher,
+                    source,
+                    outcome,
+                    now=now,
+                    settings=settings,
+                    rng=rng,
+                    budget=budget,
+                )
             )
-        )
+        except Exception as exc:  # one feed must never stop the others' poll
+            log.exception("poll of %s failed", source.url)
+            failure = SourceFailedError(f"internal error: {type(exc).__name__}", source.url)
+            polled.append(
+                record_failure(store, source, feed_state(source), failure, now=now, rng=rng)
+            )
     return PollReport(tuple(polled))
+
+
+class SourceFailedError(NewsPulseError):
+    """Processing one feed failed unexpectedly; recorded on that source, the poll goes on."""
+
+
+@dataclass(slots=True)
+class PageBudget:
+    """Item-page fetches one poll may still make: ``per_feed`` for each source, and
+    ``per_host`` for each host across all sources, since item links can name any host.
+
+    Items over budget are left for the next poll (see ``handle_outcome``).
+    """
+
+    per_feed: int
+    per_host: int
+    used_by_host: dict[str, int] = field(default_factory=dict)
+
+    def take(self, entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
+        """``entries`` (in priority order) split into those to fetch now and those deferred."""
+        chosen: list[Entry] = []
+        deferred: list[Entry] = []
+        for entry in entries:
+            host = host_key(entry.url)
+            used = self.used_by_host.get(host, 0)
+            if len(chosen) < self.per_feed and used < self.per_host:
+                chosen.append(entry)
+                self.used_by_host[host] = used + 1
+            else:
+                deferred.append(entry)
+        return chosen, deferred
 
 
 async def handle_outcome(
@@ -108,7 +163,14 @@ async def handle_outcome(
     now: dt.datetime,
     settings: Settings,
     rng: random.Random,
+    budget: PageBudget | None = None,
 ) -> SourcePoll:
+    """Record one source's fetch outcome: parse, fetch item pages within ``budget``, ingest.
+
+    When the budget leaves item pages unfetched, those items are not ingested, the
+    validators are not kept (the next poll must read the whole feed again, not a 304)
+    and the next poll comes after ``min_interval``: the feed's backlog is pending work.
+    """
     state = feed_state(source)
     if isinstance(outcome, FetchError):
         return record_failure(store, source, state, outcome, now=now, rng=rng)
@@ -129,11 +191,19 @@ async def handle_outcome(
         )
     except FeedParseError as exc:
         return record_failure(store, source, state, exc, now=now, rng=rng)
-    entries = await with_full_text(
+    budget = budget or PageBudget(
+        per_feed=settings.fetch.max_item_pages, per_host=settings.fetch.max_item_pages_per_host
+    )
+    fetched = state.fetched_pages
+    full = await with_full_text(
         entries_from_feed(feed, source=source.name),
         fetcher,
         snippet_chars=settings.fetch.snippet_chars,
+        budget=budget,
+        stored=lambda urls: store.stored_urls(urls) | set(fetched),
     )
+    entries, deferred = full.entries, full.deferred
+    state = remember_pages(state, full.fetched)
     report = ingest_entries(
         store, entries, now=now, settings=settings, source_ids={source.name: source.id}
     )
@@ -144,13 +214,18 @@ async def handle_outcome(
         item_times=[e.published_at for e in entries if e.published_at is not None],
         ttl=feed_ttl(feed),
         cache_control_max_age=max_age,
-        etag=outcome.etag,
-        last_modified=outcome.last_modified,
+        etag=None if deferred else outcome.etag,
+        last_modified=None if deferred else outcome.last_modified,
         status=outcome.status,
     )
+    if deferred:
+        soon = now + DEFAULT_POLICY.min_interval
+        state = dataclasses.replace(state, next_poll_at=min(state.next_poll_at or soon, soon))
     # insert_articles already counted the new items on the source.
     store.save_poll_state(source.id, poll_state(state), new_items=0)
     detail = f"{len(feed.items)} items via {feed.parser}"
+    if deferred:
+        detail += f"; {deferred} item pages left for the next poll"
     return SourcePoll(source.url, "new items", report.stored, detail)
 
 
@@ -158,7 +233,7 @@ def record_failure(
     store: SqlStore,
     source: SourceRecord,
     state: FeedState,
-    error: FetchError | FeedParseError,
+    error: NewsPulseError,
     *,
     now: dt.datetime,
     rng: random.Random,
@@ -183,20 +258,41 @@ def feed_ttl(feed: ParsedFeed) -> dt.timedelta | None:
     return bounded_delay(feed.ttl_minutes, unit=dt.timedelta(minutes=1))
 
 
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """``with_full_text``'s result: the entries to ingest now, the item pages it fetched
+    and how many items were deferred to the next poll by the page budget."""
+
+    entries: list[Entry]
+    fetched: tuple[str, ...]
+    deferred: int
+
+
 async def with_full_text(
-    entries: Sequence[Entry], fetcher: Fetcher, *, snippet_chars: int
-) -> list[Entry]:
+    entries: Sequence[Entry],
+    fetcher: Fetcher,
+    *,
+    snippet_chars: int,
+    budget: PageBudget,
+    stored: Callable[[Sequence[str]], set[str]] = lambda urls: set(),
+) -> FullText:
     """Entries whose feed text is only a snippet get the extracted text of their page.
 
     The feed's summary is kept in ``summary`` and stays the text when the page cannot
-    be fetched or yields nothing.
+    be fetched or yields nothing.  Items already ``stored`` (or fetched) are not fetched
+    again; the others are fetched newest first within ``budget``, and those over it are
+    left out of the entries to ingest now.
     """
-    snippets = [e for e in entries if len(e.text) < snippet_chars]
-    if not snippets:
-        return list(entries)
-    pages = await fetcher.fetch_many([e.url for e in snippets])
+    known = stored([e.url for e in entries])
+    snippets = sorted(
+        (e for e in entries if len(e.text) < snippet_chars and e.url not in known),
+        key=newest_first,
+    )
+    chosen, deferred = budget.take(snippets)
+    left_out = {e.url for e in deferred} - {e.url for e in chosen}
+    pages = await fetcher.fetch_many([e.url for e in chosen]) if chosen else []
     full: dict[str, Entry] = {}
-    for entry, page in zip(snippets, pages, strict=True):
+    for entry, page in zip(chosen, pages, strict=True):
         if isinstance(page, FetchResult) and page.body:
             try:
                 extracted = extract_page(page.body, url=page.final_url)
@@ -211,7 +307,17 @@ async def with_full_text(
                     language=entry.language or extracted.language,
                     canonical=extracted.canonical_url or page.final_url,
                 )
-    return [full.get(e.url, e) for e in entries]
+    return FullText(
+        entries=[full.get(e.url, e) for e in entries if e.url not in left_out],
+        fetched=tuple(e.url for e in chosen),
+        deferred=len(left_out),
+    )
+
+
+def newest_first(entry: Entry) -> tuple[bool, float, str]:
+    """Dated items newest first, then undated ones; the URL breaks ties (no set order)."""
+    moment = entry.published_at
+    return (moment is None, -moment.timestamp() if moment else 0.0, entry.url)
 
 
 # --- the scheduler's state as the store keeps it ----------------------------------------
@@ -234,6 +340,9 @@ def feed_state(source: SourceRecord) -> FeedState:
         item_times=tuple(t for t in map(parse_time, schedule.get("item_times", [])) if t),
         publish_interval=seconds(schedule.get("publish_interval")),
         publisher_min_interval=seconds(schedule.get("publisher_min_interval")),
+        fetched_pages=tuple(
+            url for url in schedule.get("fetched_pages", []) if isinstance(url, str)
+        )[-PAGES_REMEMBERED:],
     )
 
 
@@ -244,6 +353,7 @@ def poll_state(state: FeedState) -> SourcePollState:
         "item_times": [moment.isoformat() for moment in state.item_times],
         "publish_interval": total_seconds(state.publish_interval),
         "publisher_min_interval": total_seconds(state.publisher_min_interval),
+        "fetched_pages": list(state.fetched_pages),
     }
     return SourcePollState(
         etag=state.etag,

@@ -66,6 +66,18 @@ class FetchSettings(BaseModel):
         description="A feed item with less text than this is a snippet: its page is fetched "
         "and the main text extracted (the feed summary stays the fallback).",
     )
+    max_item_pages: int = Field(
+        30,
+        ge=0,
+        description="Item pages one feed may have fetched per poll; the rest wait for the "
+        "next poll (a feed of 100,000 snippets cannot starve the others).",
+    )
+    max_item_pages_per_host: int = Field(
+        20,
+        ge=0,
+        description="Item pages fetched from one host per poll, across all feeds (item "
+        "links can name any host).",
+    )
 
 
 class EmbedSettings(BaseModel):
@@ -80,20 +92,26 @@ class EmbedSettings(BaseModel):
 
 
 class RouteSettings(BaseModel):
-    """Scoring articles against topics."""
+    """Scoring articles against topics (route.py; measured in bench/bench_routing.py)."""
 
+    phrase_profiles: bool = Field(
+        True,
+        description="Represent a topic by one vector per phrase of its title, tagline, "
+        "description and facets (similarity = the closest phrase); false = one vector of "
+        "the whole profile text and include terms (the routing before issue 11).",
+    )
     threshold: float = Field(
-        0.32,
+        0.35,
         ge=-1,
         le=2,
-        description="Default minimum routing score for topic membership "
-        "(tuned on the three demo corpora: vertical accuracy vs spill-over).",
+        description="Default minimum routing score for topic membership (chosen on the "
+        "ai-infra and sports corpora without include terms; crypto held out).",
     )
     term_bonus: float = Field(
-        0.06, ge=0, description="Score added per matched include term, at most three terms."
+        0.03, ge=0, description="Score added per matched include term, at most three terms."
     )
     label_margin: float = Field(
-        0.15,
+        0.05,
         ge=0,
         description="An article also joins other topics of its best topic's vertical that "
         "score within this margin of the best one.",

@@ -84,6 +84,9 @@ class FeedState:
     publish_interval: dt.timedelta | None = None
     # The publisher's freshness hint (<ttl> or Cache-Control max-age): never poll sooner.
     publisher_min_interval: dt.timedelta | None = None
+    # Item pages already fetched (newest last, at most PAGES_REMEMBERED): a page whose
+    # article was a duplicate is stored under no URL, and must not be fetched every poll.
+    fetched_pages: tuple[str, ...] = ()
 
     @property
     def paused(self) -> bool:
@@ -110,6 +113,17 @@ class HostPoliteness:
             raise ValueError("max_concurrency must be at least 1")
         if self.min_delay < 0:
             raise ValueError("min_delay must not be negative")
+
+
+PAGES_REMEMBERED = 2000
+
+
+def remember_pages(state: FeedState, urls: Sequence[str]) -> FeedState:
+    """``state`` that remembers ``urls`` as fetched, forgetting the oldest beyond the limit."""
+    if not urls:
+        return state
+    kept = [url for url in state.fetched_pages if url not in set(urls)]
+    return replace(state, fetched_pages=tuple([*kept, *urls][-PAGES_REMEMBERED:]))
 
 
 def is_due(state: FeedState, *, now: dt.datetime) -> bool:

@@ -56,6 +56,23 @@ class ArticleRows(StoreRows):
                     ).inserted_primary_key[0]  # type: ignore[index]
         return found
 
+    def stored_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of ``urls`` already stored as an article's URL or canonical URL.
+
+        A poll skips their pages: the item is known whatever canonical its page declared.
+        """
+        wanted = sorted(set(urls))
+        if not wanted:
+            return set()
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for column in (t.articles.c.url, t.articles.c.canonical_url):
+                    rows = connection.execute(select(column).where(column.in_(chunk)))
+                    found.update(row[0] for row in rows)
+        return found & set(wanted)
+
     def find_exact(
         self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
     ) -> tuple[dict[str, int], dict[str, int]]:

@@ -116,6 +116,7 @@ articles = Table(
     Column("clustered_at", utc_datetime(), nullable=True),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_published_at", "published_at"),
+    Index("ix_articles_url", "url"),
 )
 
 # Partial indexes over each stage's pending work, so `pending_*` queries read only the
