@@ -20,6 +20,7 @@ from newspulse.domain import Entry
 from newspulse.errors import CorpusError
 
 REQUIRED_FIELDS = ("url", "text")
+OPTIONAL_TEXT = ("title", "source", "author", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class CorpusRead:
 
 
 def read_corpus(path: Path) -> CorpusRead:
+    """Every valid record of ``path``; bad lines are problems, a file with no valid record
+    at all (binary garbage, the wrong file) is a ``CorpusError``."""
     entries: list[Entry] = []
     problems: list[CorpusProblem] = []
     for number, record in iter_records(path):
@@ -45,43 +48,71 @@ def read_corpus(path: Path) -> CorpusRead:
             entries.append(entry_from_record(record))
         except ValueError as exc:
             problems.append(CorpusProblem(number, str(exc)))
+    if problems and not entries:
+        first = problems[0]
+        raise CorpusError(
+            f"no valid record in {len(problems)} lines (line {first.line}: {first.reason})",
+            str(path),
+        )
     return CorpusRead(tuple(entries), tuple(problems))
 
 
 def iter_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | CorpusProblem]]:
+    """Records by line number; a line that is not UTF-8 JSON of an object is a problem.
+
+    Bytes are decoded strictly (a replaced byte would be stored as if the source had
+    written U+FFFD); a UTF-8 byte order mark before line 1 is allowed.
+    """
     try:
-        handle = path.open(encoding="utf-8", errors="replace")
+        handle = path.open("rb")
     except OSError as exc:
         raise CorpusError("cannot open corpus", str(path)) from exc
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, CorpusProblem(number, f"invalid JSON: {exc.msg}")
-                continue
-            if not isinstance(record, dict):
-                yield number, CorpusProblem(number, "line is not a JSON object")
-                continue
-            yield number, record
+        for number, raw in enumerate(handle, start=1):
+            line = raw.removeprefix(BOM) if number == 1 else raw
+            if line.strip():
+                yield number, parse_line(line, number)
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def parse_line(raw: bytes, number: int) -> dict[str, Any] | CorpusProblem:
+    """One line's JSON object, or the problem that keeps it out (never an exception)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return CorpusProblem(number, f"not UTF-8 (byte {exc.start + 1})")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return CorpusProblem(number, f"invalid JSON: {exc.msg}")
+    except RecursionError:
+        return CorpusProblem(number, "invalid JSON: nested too deeply")
+    if not isinstance(record, dict):
+        return CorpusProblem(number, "line is not a JSON object")
+    return record
 
 
 def entry_from_record(record: dict[str, Any]) -> Entry:
+    """The entry of one record; a field of the wrong type is refused (ValueError), never
+    stored as a Python repr."""
     missing = [name for name in REQUIRED_FIELDS if not isinstance(record.get(name), str)]
     if missing:
         raise ValueError(f"missing or non-text fields {missing}")
+    wrong = [n for n in OPTIONAL_TEXT if not isinstance(record.get(n), str | None)]
+    if wrong:
+        raise ValueError(f"fields that must be text or null: {wrong}")
     url = record["url"].strip()
-    title = str(record.get("title") or "").strip()
+    title = (record.get("title") or "").strip()
     return Entry(
         url=url,
-        source=str(record.get("source") or host_of(url)),
+        source=(record.get("source") or "").strip() or host_of(url),
         title=title,
         text=record["text"].strip(),
         published_at=parse_published(record.get("published")),
-        author=record.get("author") if isinstance(record.get("author"), str) else None,
-        language=record.get("language") if isinstance(record.get("language"), str) else None,
+        author=record.get("author") or None,
+        language=record.get("language") or None,
         title_derived=bool(record.get("title_from")) or not title,
     )
 
