@@ -229,7 +229,9 @@ def serve(
     bind_host = host or context.settings.serve.host
     bind_port = port or context.settings.serve.port
     say(f"serving NewsPulse at http://{bind_host}:{bind_port}/")
-    uvicorn.run(create_app(context.store), host=bind_host, port=bind_port, log_level="warning")
+    public = context.settings.serve.base_url or f"http://{bind_host}:{bind_port}"
+    app = create_app(context.store, base_url=public)
+    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
 
 
 def main() -> None:

@@ -273,6 +273,13 @@ class ServeSettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="Address `newspulse serve` binds to.")
     port: int = Field(8000, gt=0, le=65535, description="Port `newspulse serve` listens on.")
+    base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^/?#@\s]+/?$",
+        description="Public address of the site (https://news.example.org) for absolute "
+        "links in the API and Atom feeds; unset: the bound address. The request's Host "
+        "header is never used.",
+    )
 
 
 class Settings(BaseSettings):

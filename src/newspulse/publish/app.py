@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from typing import Annotated, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi import Path as FastApiPath
@@ -68,32 +68,82 @@ def utc_now() -> dt.datetime:
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``SECURITY_HEADERS`` to every HTTP response, static files and errors included."""
+    """Adds ``SECURITY_HEADERS`` to every HTTP response, static files and errors included.
 
-    def __init__(self, app: ASGIApp) -> None:
+    An unexpected exception becomes the site's own 500 here, inside this middleware:
+    Starlette's outermost error handler would answer without these headers.
+    """
+
+    def __init__(self, app: ASGIApp, clock: Clock = utc_now) -> None:
         self.app = app
+        self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS:
                     headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            logger.exception("request failed: %s", scope.get("path", ""))
+            response = error_response(Request(scope), 500, "internal error", self.clock)
+            await response(scope, receive, send_with_headers)
+
+
+class PublicAddressMiddleware:
+    """Every request is seen at the site's public address, whatever Host header it names.
+
+    Absolute links (API pagination, Atom ``rel="self"``) are built from the request and
+    cached publicly; taken from a client's Host header, one request could poison them
+    for everyone.  ``newspulse serve`` always gives an address (``serve.base_url``, else
+    the bound one).
+    """
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        parts = urlsplit(base_url)
+        self.scheme = parts.scheme
+        self.netloc = parts.netloc.encode("ascii")
+        default = 443 if parts.scheme == "https" else 80
+        self.server = (parts.hostname or "", parts.port or default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k not in (b"host", b"forwarded")]
+            scope = {
+                **scope,
+                "scheme": self.scheme,
+                "server": self.server,
+                "headers": [*headers, (b"host", self.netloc)],
+            }
+        await self.app(scope, receive, send)
 
 
 class AppStore(ApiStore, site.PageStore, Protocol):
     """Everything the app reads: the API's seam and the pages' seam."""
 
 
-def create_app(store: AppStore, *, now_fn: Clock | None = None) -> FastAPI:
-    """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``."""
+def create_app(
+    store: AppStore, *, now_fn: Clock | None = None, base_url: str | None = None
+) -> FastAPI:
+    """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``.
+
+    ``base_url`` (``https://news.example.org``) is the public address absolute links use;
+    without it they follow the request (tests, and nothing that is served publicly).
+    """
     clock = now_fn or utc_now
     app = FastAPI(
         title="NewsPulse",
@@ -102,7 +152,9 @@ def create_app(store: AppStore, *, now_fn: Clock | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, clock=clock)
+    if base_url is not None:
+        app.add_middleware(PublicAddressMiddleware, base_url=base_url)
     add_error_handlers(app, clock)
 
     @app.get("/healthz")

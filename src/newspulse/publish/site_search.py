@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from newspulse.bounds import bounded_int
 from newspulse.domain import iso_utc
 from newspulse.publish import views, views_pages
 from newspulse.publish.site import SITE_NAME, PageStore, page_root, render_page
@@ -51,7 +52,7 @@ def read_form(params: Mapping[str, str]) -> tuple[SearchForm, str]:
     """The form from query parameters, and an error message ("" when all are valid)."""
     values = {name: params.get(name, "").strip()[:200] for name in ("q", *FILTERS)}
     raw_page = params.get("page", "1").strip() or "1"
-    page = int(raw_page) if raw_page.isdigit() else 0
+    page = bounded_int(raw_page, low=0, high=MAX_PAGE + 1) or 0  # "²", 5,000 digits
     form = SearchForm(page=min(max(page, 1), MAX_PAGE), **values)
     if not 1 <= page <= MAX_PAGE:
         return form, f"page must be a number from 1 to {MAX_PAGE}"
