@@ -268,5 +268,10 @@ def build_vectors(
 
 
 def top_facts(counts: Counter[str]) -> frozenset[str]:
-    """The event's most frequent keys; ties go to the key first seen."""
-    return frozenset(key for key, _ in counts.most_common(MAX_EVENT_FACTS))
+    """The event's most frequent keys; ties go to the smaller key.
+
+    Not ``Counter.most_common``: its ties follow insertion order, which comes from
+    iterating sets of keys and so from the string-hash seed (PYTHONHASHSEED).
+    """
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return frozenset(key for key, _ in ranked[:MAX_EVENT_FACTS])
