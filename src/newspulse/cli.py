@@ -209,7 +209,13 @@ def export(
     context = Context.ready(db, config)
     serve = context.settings.serve
     address = base_url or f"http://{serve.host}:{serve.port}/"
-    report = export_site(context.store, directory, now=parse_now(now), base_url=address)
+    report = export_site(
+        context.store,
+        directory,
+        now=parse_now(now),
+        base_url=address,
+        operator_pages=context.settings.admin_token is not None,
+    )
     say(f"exported to {directory}: {json.dumps(asdict(report))}")
 
 
@@ -230,7 +236,12 @@ def serve(
     bind_port = port or context.settings.serve.port
     say(f"serving NewsPulse at http://{bind_host}:{bind_port}/")
     public = context.settings.serve.base_url or f"http://{bind_host}:{bind_port}"
-    app = create_app(context.store, base_url=public)
+    token = context.settings.admin_token
+    app = create_app(
+        context.store,
+        base_url=public,
+        admin_token=token.get_secret_value() if token is not None else None,
+    )
     uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
 
 

@@ -32,6 +32,7 @@ from newspulse.ingest.extract import ExtractionError, extract_page
 from newspulse.ingest.feeds import FeedParseError, ParsedFeed, entries_from_feed, parse_feed
 from newspulse.ingest.fetch import Fetcher, FetchError, FetchJob, FetchResult, HttpStatusError
 from newspulse.pipeline import ingest_entries
+from newspulse.redact import public_url
 from newspulse.settings import Settings
 from newspulse.sources.schedule import (
     DEFAULT_POLICY,
@@ -444,7 +445,8 @@ def add_source(
     found = asyncio.run(discover())
     return store.add_source(
         found.url,
-        name=found.title or found.url,
+        # The name is shown on every article's page: never the URL's credentials.
+        name=found.title or public_url(found.url),
         now=now,
         homepage=found.site_url,
         vertical_hints=hints,

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from newspulse.errors import ConfigError
@@ -295,6 +295,11 @@ class Settings(BaseSettings):
     )
     allow_private_hosts: bool = Field(
         False, description="Allow fetching loopback/private addresses (tests only)."
+    )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Token that opens the operators' pages (feed health, errors, schedules) "
+        "as a bearer token or Basic-auth password; unset: they are not served or exported.",
     )
     ingest: IngestSettings = IngestSettings()
     fetch: FetchSettings = FetchSettings()

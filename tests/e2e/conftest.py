@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
 
 from newspulse.publish.app import create_app
+from tests.admin import ADMIN_TOKEN
 from tests.e2e.demo_store import DEMO_NOW, demo_store
 from tests.e2e.live_server import serve
 
@@ -86,7 +87,10 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("e2e-store")
-    with demo_store(folder) as store, serve(create_app(store, now_fn=lambda: DEMO_NOW)) as url:
+    with (
+        demo_store(folder) as store,
+        serve(create_app(store, now_fn=lambda: DEMO_NOW, admin_token=ADMIN_TOKEN)) as url,
+    ):
         yield url
 
 
@@ -117,6 +121,7 @@ def guarded_page(browser: Browser, base_url: str, viewport: dict[str, int]) -> G
         locale="en-GB",
         timezone_id="UTC",
         reduced_motion="reduce",
+        http_credentials={"username": "operator", "password": ADMIN_TOKEN},
     )
     context.add_init_script(CSP_LISTENER)
     guard = Guard()

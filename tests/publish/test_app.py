@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newspulse.publish.app import create_app
+from tests.admin import ADMIN_TOKEN, OPERATOR
 
 from .conftest import INFRA, NOW, FakeSiteStore
 
@@ -18,7 +19,8 @@ TOPIC_URL = "/ai/ai-infrastructure-funding/"
 
 @pytest.fixture
 def client(store: FakeSiteStore) -> TestClient:
-    return TestClient(create_app(store, now_fn=lambda: NOW), follow_redirects=False)
+    app = create_app(store, now_fn=lambda: NOW, admin_token=ADMIN_TOKEN)
+    return TestClient(app, follow_redirects=False, headers=OPERATOR)
 
 
 def assert_error_shape(response: Any, status: int) -> None:

@@ -57,7 +57,7 @@ EXPECTED_FILES = {
 
 @pytest.fixture
 def exported(store: FakeSiteStore, tmp_path: Path) -> tuple[Path, ExportReport]:
-    return tmp_path, export_site(store, tmp_path, now=NOW)
+    return tmp_path, export_site(store, tmp_path, now=NOW, operator_pages=True)
 
 
 def test_export_writes_the_site_layout(exported: tuple[Path, ExportReport]) -> None:
@@ -117,7 +117,7 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     """The real briefings of the bundled corpora (two versions per topic) exported."""
     folder = tmp_path_factory.mktemp("demo-export")
     with demo_store(folder) as store:
-        export_site(store, folder / "site", now=DEMO_NOW)
+        export_site(store, folder / "site", now=DEMO_NOW, operator_pages=True)
         yield folder / "site", store
 
 

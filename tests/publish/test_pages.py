@@ -19,6 +19,7 @@ from newspulse.publish.app import create_app
 from newspulse.publish.page_cache import PageCache
 from newspulse.store.base import SourcePollState
 from newspulse.store.sql import SqlStore
+from tests.admin import ADMIN_TOKEN, OPERATOR
 from tests.store.sample import DAY, HOSTILE, Sample, fill_sample
 
 from .conftest import make_briefing
@@ -86,7 +87,9 @@ def sample_site(tmp_path: Path) -> Iterator[SampleSite]:
         created_at=DAY + dt.timedelta(hours=13),
         article_id=ids.hostile,
     )
-    client = TestClient(create_app(store, now_fn=lambda: NOW))
+    client = TestClient(
+        create_app(store, now_fn=lambda: NOW, admin_token=ADMIN_TOKEN), headers=OPERATOR
+    )
     yield SampleSite(store, client, ids)
     store.close()
 

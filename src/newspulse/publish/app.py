@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Protocol
 from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi import Path as FastApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -34,6 +34,7 @@ from newspulse.publish.api import (
     json_response,
 )
 from newspulse.publish.api_feeds import create_feed_router
+from newspulse.publish.operator import PRIVATE, OperatorGuard
 from newspulse.publish.page_cache import PageCache
 
 logger = logging.getLogger(__name__)
@@ -137,12 +138,17 @@ class AppStore(ApiStore, site.PageStore, Protocol):
 
 
 def create_app(
-    store: AppStore, *, now_fn: Clock | None = None, base_url: str | None = None
+    store: AppStore,
+    *,
+    now_fn: Clock | None = None,
+    base_url: str | None = None,
+    admin_token: str | None = None,
 ) -> FastAPI:
     """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``.
 
     ``base_url`` (``https://news.example.org``) is the public address absolute links use;
     without it they follow the request (tests, and nothing that is served publicly).
+    ``admin_token`` opens the operators' pages (``publish.operator``); None keeps them off.
     """
     clock = now_fn or utc_now
     app = FastAPI(
@@ -165,11 +171,13 @@ def create_app(
     # Before the pages: "/ai/feed.atom" would otherwise match the "/{vertical}/{topic}" redirect.
     app.include_router(create_feed_router(store))
     app.mount("/static", StaticFiles(packages=[("newspulse.publish", "static")]), name="static")
-    add_page_routes(app, store, clock)
+    add_page_routes(app, store, clock, OperatorGuard(admin_token))
     return app
 
 
-def add_page_routes(app: FastAPI, store: site.PageStore, clock: Clock) -> None:
+def add_page_routes(
+    app: FastAPI, store: site.PageStore, clock: Clock, guard: OperatorGuard
+) -> None:
     """The HTML pages, each also reachable without its trailing slash through a redirect.
 
     The briefing pages (home, vertical, topic, its sources, history, versions) come from a
@@ -185,9 +193,11 @@ def add_page_routes(app: FastAPI, store: site.PageStore, clock: Clock) -> None:
         outcome = site_search.render_search(store, params, now=clock())
         return HTMLResponse(outcome.html, status_code=outcome.status)
 
-    @app.api_route("/sources/", methods=PAGE_METHODS, include_in_schema=False)
+    @app.api_route(
+        "/sources/", methods=PAGE_METHODS, include_in_schema=False, dependencies=[Depends(guard)]
+    )
     def health_page() -> HTMLResponse:
-        return HTMLResponse(site_search.render_health(store, now=clock()))
+        return HTMLResponse(site_search.render_health(store, now=clock()), headers=PRIVATE)
 
     @app.api_route("/events/{event_id}/", methods=PAGE_METHODS, include_in_schema=False)
     def event_page(event_id: Annotated[int, FastApiPath(ge=1, le=2**62)]) -> Response:

@@ -140,12 +140,21 @@ class SnapshotStore:
 
 
 def export_site(
-    store: ExportStore, out_dir: Path, *, now: dt.datetime, base_url: str = atom.DEFAULT_BASE_URL
+    store: ExportStore,
+    out_dir: Path,
+    *,
+    now: dt.datetime,
+    base_url: str = atom.DEFAULT_BASE_URL,
+    operator_pages: bool = False,
 ) -> ExportReport:
     """Write the site to ``out_dir`` (created if missing; files already there are replaced);
-    the Atom feeds' links are absolute under ``base_url``, the site's public address."""
+    the Atom feeds' links are absolute under ``base_url``, the site's public address.
+
+    The operators' sources page is written only with ``operator_pages`` (an admin token
+    is configured): a static export has no way to ask for the token.
+    """
     snapshot = SnapshotStore(store)
-    files = render_site_files(snapshot, now=now)
+    files = render_site_files(snapshot, now=now, operator_pages=operator_pages)
     files.update(
         atom.feed_files(snapshot, snapshot.list_verticals(), topics_of(snapshot), base_url=base_url)
     )
@@ -155,7 +164,9 @@ def export_site(
     return ExportReport(pages=pages, files=len(files))
 
 
-def render_site_files(store: SnapshotStore, *, now: dt.datetime) -> dict[str, bytes]:
+def render_site_files(
+    store: SnapshotStore, *, now: dt.datetime, operator_pages: bool = False
+) -> dict[str, bytes]:
     """Every file of the export by its path relative to the export folder."""
     verticals = store.list_verticals()
     known = {vertical.slug for vertical in verticals}
@@ -168,7 +179,8 @@ def render_site_files(store: SnapshotStore, *, now: dt.datetime) -> dict[str, by
     for topic in topics:
         files.update(topic_files(store, topic, now=now))
     files[f"search/{PAGE_FILE}"] = site_search.render_static_search(store, now=now).encode()
-    files[f"sources/{PAGE_FILE}"] = site_search.render_health(store, now=now).encode()
+    if operator_pages:
+        files[f"sources/{PAGE_FILE}"] = site_search.render_health(store, now=now).encode()
     exported, present = event_files(store, files, now=now)
     files.update(exported)
     index = site_search.search_index(store, root_events=present)

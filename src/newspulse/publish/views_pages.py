@@ -26,6 +26,7 @@ from newspulse.publish.views import (
     read_timestamp,
     text_of,
 )
+from newspulse.redact import public_text, public_url
 from newspulse.store.base import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
 
 
@@ -354,17 +355,17 @@ def build_health(records: Sequence[SourceRecord], now: dt.datetime) -> tuple[Hea
     order = {"paused": 0, "failing": 1, "new": 2, "ok": 3}
     rows = [
         HealthRow(
-            name=record.name,
-            url=record.url,
-            homepage=record.homepage or "",
+            name=public_text(record.name),
+            url=public_url(record.url),
+            homepage=public_url(record.homepage) if record.homepage else "",
             kind=record.kind,
             state=health_state(record),
             last_status=record.last_status,
             last_success=moment_of(record.last_success_at) if record.last_success_at else None,
             last_success_age=relative_age(record.last_success_at, now),
             errors=record.consecutive_errors,
-            last_error=record.last_error or "",
-            paused_reason=record.paused_reason or "",
+            last_error=public_text(record.last_error or ""),
+            paused_reason=public_text(record.paused_reason or ""),
             next_poll=moment_of(record.next_poll_at) if record.next_poll_at else None,
             items=record.items_seen,
         )
