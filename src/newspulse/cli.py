@@ -445,7 +445,18 @@ def run(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Poll due sources, process and update briefings in a loop (Ctrl-C stops)."""
+    """Poll due sources, process and update briefings in a loop (Ctrl-C stops).
+
+    One ``run`` per store: a second one is refused (``store.run_lock``).
+    """
+    from newspulse.store.run_lock import run_lock
+
+    with run_lock(Context.ready(db, config).store):
+        run_loop(interval, ticks, db, config)
+
+
+def run_loop(interval: float, ticks: int | None, db: str | None, config: Path | None) -> None:
+    """The loop of ``newspulse run``, under the run lock."""
     from newspulse.pipeline import update_briefings
     from newspulse.poller import poll_and_process
 
