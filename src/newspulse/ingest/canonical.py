@@ -12,9 +12,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
 
+from newspulse.errors import NewsPulseError
 
-class InvalidURLError(ValueError):
-    """The text is not an absolute http(s) URL."""
+
+class InvalidURLError(NewsPulseError, ValueError):
+    """The text is not an absolute http(s) URL (a ValueError too, for callers that
+    treat it as one bad value)."""
 
 
 def canonical_url(url: str) -> str:
