@@ -152,15 +152,17 @@ def test_volume_chart_counts_sources_per_day(document: dict[str, Any]) -> None:
 
     chart = build_volume_chart(document)
     assert chart is not None
+    # a103's date is estimated: unknown dates are not drawn as that day's coverage.
     assert [(bar.day, bar.count) for bar in chart.bars] == [
         ("2026-02-24", 2),
-        ("2026-02-25", 1),
+        ("2026-02-25", 0),
         ("2026-02-26", 1),
     ]
     tallest = max(chart.bars, key=lambda bar: bar.height)
     assert tallest.y == 0
     assert tallest.height == chart.baseline
-    assert chart.description.startswith("4 sources over 3 days")
+    assert chart.description.startswith("3 sources over 3 days")
+    assert chart.description.endswith("1 without a known publication date are not counted.")
     assert build_volume_chart({"sources": [{"published_at": None}]}) is None
 
 

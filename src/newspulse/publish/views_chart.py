@@ -46,12 +46,19 @@ class VolumeChart:
 def build_volume_chart(
     document: Mapping[str, Any], *, days: int = CHART_DAYS
 ) -> VolumeChart | None:
-    """Daily source counts for the ``days`` up to the newest source; None with no dates."""
+    """Daily source counts for the ``days`` up to the newest source; None with no dates.
+
+    Only publisher-given dates count: an estimated one is often the day the article was
+    fetched, and undated articles would make the run day look like the busiest one.
+    """
     dates = []
+    undated = 0
     for source in list_of(document.get("sources")):
         moment = read_timestamp(source.get("published_at"))
-        if moment is not None:
-            dates.append(dt.date.fromisoformat(moment.iso[:10]))
+        if moment is None or source.get("date_estimated") is True:
+            undated += 1
+            continue
+        dates.append(dt.date.fromisoformat(moment.iso[:10]))
     if not dates:
         return None
     last = max(dates)
@@ -82,6 +89,8 @@ def build_volume_chart(
         f"from {first.isoformat()} to {last.isoformat()}; the busiest day was {busiest.day} "
         f"with {peak}."
     )
+    if undated:
+        description += f" {undated} without a known publication date are not counted."
     return VolumeChart(
         bars=bars,
         width=CHART_WIDTH,
