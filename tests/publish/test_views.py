@@ -222,3 +222,22 @@ def test_timeline_reads_dates_citations_and_event_links(document: dict[str, Any]
     assert briefing.timeline[1].href == ""
     assert [c.number for c in briefing.timeline[1].citations] == [4, None]
     assert build_briefing({"headline": "x"}, sources_href="sources/").timeline == ()
+
+
+def test_a_section_is_never_newer_than_its_publisher_dated_sources() -> None:
+    from newspulse.publish.views import BulletItem, Citation, CitedText, read_date, section_newest
+
+    def cite(day: str, *, dated: bool) -> Citation:
+        return Citation(number=1, href="#", title="t", published=read_date(day), dated=dated)
+
+    run_day = read_date("2026-02-27")
+    undated = CitedText("Only fetch-time dates.", (cite("2026-02-27", dated=False),))
+    assert section_newest(run_day, [undated], []) is None
+    child = BulletItem("Child.", (cite("2026-02-20", dated=True),), (), None)
+    bullet = BulletItem("Parent.", (cite("2026-02-27", dated=False),), (child,), None)
+    newest = section_newest(run_day, [], [bullet])
+    assert newest is not None
+    assert newest.iso == "2026-02-20"
+    stated = read_date("2026-02-19")
+    assert section_newest(stated, [], [bullet]) == stated  # the writer's older day stands
+    assert section_newest(run_day, [], []) == run_day  # nothing cited: the writer's value

@@ -43,6 +43,8 @@ class Citation:
     passage: str = ""
     event_href: str = ""
     tip_id: str = ""
+    # False when the date was estimated (often the fetch time): not a known publication date.
+    dated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +234,7 @@ def build_citation_index(
             outlet=text_of(source.get("source")),
             published=published,
             event_href=event_href,
+            dated=source.get("date_estimated") is not True,
         )
         index.setdefault(source_id, citation)
     return index
@@ -297,16 +300,51 @@ def build_bullets(
 def build_sections(
     raw: object, index: Mapping[str, Citation] | CiteContext
 ) -> tuple[SectionItem, ...]:
-    return tuple(
-        SectionItem(
-            title=text_of(item.get("title")),
-            intro=build_statements(item.get("intro"), index, f"sections.{number}.intro"),
-            bullets=build_bullets(item.get("bullets"), index, f"sections.{number}.bullets"),
-            publisher_count=int_of(item.get("publisher_count")),
-            newest=read_date(item.get("newest")),
+    sections = []
+    for number, item in enumerate(list_of(raw)):
+        intro = build_statements(item.get("intro"), index, f"sections.{number}.intro")
+        bullets = build_bullets(item.get("bullets"), index, f"sections.{number}.bullets")
+        sections.append(
+            SectionItem(
+                title=text_of(item.get("title")),
+                intro=intro,
+                bullets=bullets,
+                publisher_count=int_of(item.get("publisher_count")),
+                newest=section_newest(read_date(item.get("newest")), intro, bullets),
+            )
         )
-        for number, item in enumerate(list_of(raw))
-    )
+    return tuple(sections)
+
+
+def section_newest(
+    stated: Moment | None, intro: Sequence[CitedText], bullets: Sequence[BulletItem]
+) -> Moment | None:
+    """The section's "newest" day, never one only an estimated (unknown) date supports.
+
+    An undated article carries its fetch time; 229 of the demo's 537 articles do, and a
+    section built on them read "newest 27 Feb 2026 (just now)".  With no cited source
+    whose publisher gave a date, the section has no newest day.
+    """
+    cited = [c for c in cited_in(intro, bullets) if c.number is not None]
+    if not cited:
+        return stated
+    days = [c.published.iso[:10] for c in cited if c.dated and c.published is not None]
+    if not days:
+        return None
+    newest = max(days)
+    if stated is not None and stated.iso[:10] <= newest:
+        return stated
+    return read_date(newest)
+
+
+def cited_in(intro: Sequence[CitedText], bullets: Sequence[BulletItem]) -> list[Citation]:
+    found = [c for statement in intro for c in statement.citations]
+    pending = list(bullets)
+    while pending:
+        bullet = pending.pop()
+        found.extend(bullet.citations)
+        pending.extend(bullet.children)
+    return found
 
 
 def build_timeline(
