@@ -33,7 +33,7 @@ def test_python_dash_m_lists_the_commands() -> None:
 def test_full_cycle_with_db_flag_and_env(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {"NEWSPULSE_EMBED__MODEL": "hashing"}
-    assert "7 topics" in invoke("init", "--db", db, env=env)
+    assert "11 topics" in invoke("init", "--db", db, env=env)
     corpus = corpus_slice("sports", 25, tmp_path)
     output = invoke("replay", str(corpus), "--now", "2025-11-30T00:00:00Z", "--db", db, env=env)
     assert "25 new" in output

@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
+import pytest
 
 from newspulse.domain import Article, Topic
-from newspulse.route import build_profile, route_article, term_pattern
+from newspulse.enrich.embed import HashingEmbedder
+from newspulse.pipeline import topic_profiles
+from newspulse.route import (
+    build_profile,
+    profile_texts,
+    route_article,
+    split_phrases,
+    term_pattern,
+    topic_phrases,
+)
 from newspulse.settings import RouteSettings
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
@@ -90,3 +105,67 @@ def test_only_near_ties_are_multi_labelled() -> None:
         "rules",
         "chips",
     ]
+
+
+def test_description_phrases_keep_parenthesised_lists_together() -> None:
+    phrases = split_phrases(
+        "AI chips and accelerators (GPUs, TPUs, custom silicon), data centers; and "
+        "funding rounds. Export controls"
+    )
+    assert phrases == [
+        "AI chips and accelerators (GPUs, TPUs, custom silicon)",
+        "data centers",
+        "funding rounds",
+        "Export controls",
+    ]
+
+
+def test_topic_phrases_put_every_phrase_in_the_topics_context() -> None:
+    plain = Topic("f1", "sports", "Formula 1", "Grands Prix", "race results, penalties")
+    assert topic_phrases(plain) == [
+        "Formula 1",
+        "Formula 1: Grands Prix",
+        "Formula 1: race results",
+        "Formula 1: penalties",
+    ]
+    # Read like the catalog's optional `facets` attribute (a stand-in while Topic lacks it).
+    fields = {field.name: getattr(plain, field.name) for field in dataclasses.fields(plain)}
+    faceted = cast(Topic, SimpleNamespace(**fields, facets=("pit stops", "Grands Prix")))
+    assert topic_phrases(faceted)[-1] == "Formula 1: pit stops"  # repeats are dropped
+    assert profile_texts(plain, phrases=False) == [plain.profile_text]
+
+
+def test_similarity_is_the_closest_phrase_not_a_blurred_profile() -> None:
+    phrases = np.stack([unit(1, 0, 0), unit(0, 1, 0)])
+    profile = build_profile(topic("sport"), phrases)
+    (match,) = route_article(
+        article("t", "x"), unit(0, 0.9, 0.44), [profile], RouteSettings(threshold=0.8)
+    )
+    assert match.similarity == pytest.approx(0.9, abs=0.01)
+    # The mean of the two phrases would score 0.64 and miss the threshold.
+    blurred = build_profile(topic("sport"), unit(1, 1, 0))
+    assert (
+        route_article(
+            article("t", "x"), unit(0, 0.9, 0.44), [blurred], RouteSettings(threshold=0.8)
+        )
+        == []
+    )
+
+
+def test_topic_profiles_embed_each_topics_phrases_in_one_call() -> None:
+    calls: list[int] = []
+
+    class Counting(HashingEmbedder):
+        def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+            calls.append(len(texts))
+            return super().embed(texts)
+
+    topics = [
+        Topic("a", "ai", "Chips", "Silicon", "GPUs, memory"),
+        Topic("b", "ai", "Models", "Labs", "releases"),
+    ]
+    profiles = topic_profiles(topics, Counting())
+    assert calls == [7]
+    assert [p.vectors.shape[0] for p in profiles] == [4, 3]
+    (single,) = topic_profiles(topics[:1], HashingEmbedder(), phrases=False)
+    assert single.vectors.shape[0] == 1

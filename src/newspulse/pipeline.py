@@ -34,7 +34,7 @@ from newspulse.ingest.corpus import CorpusProblem, read_corpus
 from newspulse.ingest.dating import date_entry
 from newspulse.ingest.normalize import normalise_entry
 from newspulse.rank import rank_events
-from newspulse.route import TopicProfile, build_profile, route_article
+from newspulse.route import TopicProfile, build_profile, profile_texts, route_article
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
 from newspulse.write.briefing import (
@@ -162,9 +162,17 @@ def enrich_pending(store: SqlStore, embedder: Embedder) -> int:
     return done
 
 
-def topic_profiles(topics: list[Topic], embedder: Embedder) -> list[TopicProfile]:
-    vectors = embedder.embed([topic.profile_text for topic in topics])
-    return [build_profile(topic, vector) for topic, vector in zip(topics, vectors, strict=True)]
+def topic_profiles(
+    topics: Sequence[Topic], embedder: Embedder, *, phrases: bool = True
+) -> list[TopicProfile]:
+    """Every topic's phrase vectors from one embedding call."""
+    texts = [profile_texts(topic, phrases=phrases) for topic in topics]
+    vectors = embedder.embed([text for group in texts for text in group])
+    bounds = np.cumsum([0, *(len(group) for group in texts)])
+    return [
+        build_profile(topic, vectors[start:end])
+        for topic, start, end in zip(topics, bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def route_pending(
@@ -173,7 +181,7 @@ def route_pending(
     batch = store.pending_routing(BATCH_SIZE)
     if not batch:
         return 0  # a quiet poll cycle embeds nothing, not even the topic profiles
-    profiles = topic_profiles(store.list_topics(), embedder)
+    profiles = topic_profiles(store.list_topics(), embedder, phrases=settings.route.phrase_profiles)
     done = 0
     while batch:
         matches = [

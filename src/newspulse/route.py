@@ -1,9 +1,18 @@
 """Stage 5, route: which topics an article belongs to, with the reasons kept.
 
-Score = cosine(article, topic profile) + a bonus per matched include term (at
-most three).  An exclude term vetoes the topic.  Topics outside the best
+A topic is represented by its phrases, not by one blurred profile: its title, its
+tagline, each phrase of its description (split at top-level commas, semicolons and
+sentence ends) and each of its ``facets``, every one prefixed with the title so a bare
+"valuations" stays about this topic.  Similarity = the best cosine between the
+article and any phrase, so a topic defined by its description alone gathers the
+articles of each thing it names (issue 11, item 1).  Score = similarity + a bonus per
+matched include term (at most three); an exclude term vetoes the topic; ``include``
+and ``exclude`` are operator overrides, not needed for routing.  Topics outside the best
 match's vertical must score within a small margin of it.  An article may belong to
 several topics; one that clears no threshold stays unrouted and is kept.
+
+``route.phrase_profiles = false`` restores the single-profile routing (one vector of
+title + tagline + description + include terms) for comparison.
 """
 
 from __future__ import annotations
@@ -13,19 +22,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from newspulse.domain import Article, Topic, TopicMatch, Vector
 from newspulse.settings import RouteSettings
 
 MAX_TERM_BONUSES = 3
+MIN_PHRASE_CHARS = 3
+PHRASE_BREAKS = frozenset(",;:.")
+LEADING_CONJUNCTION = re.compile(r"^(?:and|or|as well as)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class TopicProfile:
     topic: Topic
-    vector: Vector
+    vectors: npt.NDArray[np.float32]  # one L2-normalised row per phrase
     include: tuple[tuple[str, re.Pattern[str]], ...]
     exclude: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def similarity(self, vector: Vector) -> float:
+        """Cosine to the closest phrase of the topic."""
+        return float(np.max(self.vectors @ vector))
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -34,10 +51,48 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}{suffix}(?!\w)", re.IGNORECASE)
 
 
-def build_profile(topic: Topic, vector: Vector) -> TopicProfile:
+def split_phrases(text: str) -> list[str]:
+    """Top-level phrases of a description: parenthesised lists stay with their phrase."""
+    phrases: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if depth <= 0 and char in PHRASE_BREAKS:
+            phrases.append("".join(current))
+            current = []
+            depth = 0
+        else:
+            current.append(char)
+    phrases.append("".join(current))
+    cleaned = (LEADING_CONJUNCTION.sub("", " ".join(p.split())) for p in phrases)
+    return [phrase for phrase in cleaned if len(phrase) >= MIN_PHRASE_CHARS]
+
+
+def topic_facets(topic: Topic) -> tuple[str, ...]:
+    """The operator's optional ``facets`` (read defensively: older catalogs lack them)."""
+    facets = getattr(topic, "facets", ())
+    return tuple(str(facet) for facet in facets if str(facet).strip())
+
+
+def topic_phrases(topic: Topic) -> list[str]:
+    """The texts embedded to represent a topic, each in the topic's context, deduplicated."""
+    parts = [topic.tagline, *split_phrases(topic.description), *topic_facets(topic)]
+    phrases = [topic.title, *(f"{topic.title}: {part}" for part in parts)]
+    return list(dict.fromkeys(phrases))
+
+
+def profile_texts(topic: Topic, *, phrases: bool) -> list[str]:
+    """What to embed for ``topic``: its phrases, or the single whole-profile text."""
+    return topic_phrases(topic) if phrases else [topic.profile_text]
+
+
+def build_profile(topic: Topic, vectors: npt.NDArray[np.float32]) -> TopicProfile:
+    """``vectors``: one per phrase (2-D), or a single profile vector (1-D)."""
+    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
     return TopicProfile(
         topic=topic,
-        vector=vector,
+        vectors=matrix,
         include=tuple((term, term_pattern(term)) for term in topic.include),
         exclude=tuple((term, term_pattern(term)) for term in topic.exclude),
     )
@@ -54,7 +109,7 @@ def route_article(
     for profile in profiles:
         if any(pattern.search(text) for _, pattern in profile.exclude):
             continue
-        similarity = float(np.dot(vector, profile.vector))
+        similarity = profile.similarity(vector)
         terms = tuple(term for term, pattern in profile.include if pattern.search(text))
         score = similarity + settings.term_bonus * min(len(terms), MAX_TERM_BONUSES)
         threshold = profile.topic.threshold

@@ -92,20 +92,26 @@ class EmbedSettings(BaseModel):
 
 
 class RouteSettings(BaseModel):
-    """Scoring articles against topics."""
+    """Scoring articles against topics (route.py; measured in bench/bench_routing.py)."""
 
+    phrase_profiles: bool = Field(
+        True,
+        description="Represent a topic by one vector per phrase of its title, tagline, "
+        "description and facets (similarity = the closest phrase); false = one vector of "
+        "the whole profile text and include terms (the routing before issue 11).",
+    )
     threshold: float = Field(
-        0.32,
+        0.35,
         ge=-1,
         le=2,
-        description="Default minimum routing score for topic membership "
-        "(tuned on the three demo corpora: vertical accuracy vs spill-over).",
+        description="Default minimum routing score for topic membership (chosen on the "
+        "ai-infra and sports corpora without include terms; crypto held out).",
     )
     term_bonus: float = Field(
-        0.06, ge=0, description="Score added per matched include term, at most three terms."
+        0.03, ge=0, description="Score added per matched include term, at most three terms."
     )
     label_margin: float = Field(
-        0.15,
+        0.05,
         ge=0,
         description="An article also joins other topics of its best topic's vertical that "
         "score within this margin of the best one.",

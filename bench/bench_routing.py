@@ -1,0 +1,162 @@
+"""Routing from a description (issue 11, item 1): recall and precision per topic, in one run.
+
+The three bundled corpora are ingested and embedded once; their articles are then routed
+in memory four ways: today's single-profile routing and the phrase routing, each with
+the starter topics' include lists and without them.  Gold: examples/corpus/topic_gold.toml
+(query group -> topics).  Crypto was held out of every tuning choice of the phrase
+routing (threshold, margins, term bonus), so it is also reported on its own.  Last, an
+operator's description-only topic ("The Big Games", from the issue) is added to the
+catalog without include lists, and its articles are counted.
+    python bench/bench_routing.py [--model all-MiniLM-L6-v2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from common import CORPUS, report, timed
+from newspulse.domain import Topic
+from newspulse.enrich.embed import create_embedder
+from newspulse.evaluation.topic_routing import (
+    SINGLE_PROFILE,
+    GroupGold,
+    Routes,
+    coverage,
+    read_gold,
+    read_query_groups,
+    route_all,
+    score_routing,
+    without_include,
+)
+from newspulse.pipeline import enrich_pending, ingest_corpus
+from newspulse.settings import RouteSettings, Settings
+from newspulse.sources.catalog import load_catalog
+from newspulse.store.sql import SqlStore
+
+CORPORA = ("ai-infra", "crypto", "sports")
+HELD_OUT = "crypto"
+NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
+TODAY = SINGLE_PROFILE
+RECALL_SHARE_FLOOR = 0.90
+BIG_GAMES = Topic(
+    slug="the-big-games",
+    vertical="sports",
+    title="The Big Games",
+    tagline="Results and storylines of the season's major events",
+    description="Results and storylines of major events: NFL playoffs and the Super Bowl, "
+    "college football, tennis majors, football leagues and continental cups, the NBA trade "
+    "deadline, the Winter Olympics. What happened, who won, and what it sets up next.",
+)
+
+
+def subset(routes: Routes, urls: set[str]) -> dict[str, frozenset[str]]:
+    return {url: topics for url, topics in routes.items() if url in urls}
+
+
+def print_scores(
+    name: str,
+    routes: Routes,
+    reference: Routes,
+    groups: Mapping[str, str],
+    gold: Mapping[str, GroupGold],
+    slugs: Sequence[str],
+) -> tuple[float, float]:
+    scores = score_routing(routes, groups, gold, slugs)
+    print(f"\n{name}")
+    print(f"  {'topic':<28} {'gold':>5} {'routed':>6} {'recall':>7} {'precision':>9} coverage")
+    for score in scores.per_topic:
+        caught, of = coverage(routes, reference, groups, gold, score.topic)
+        print(
+            f"  {score.topic:<28} {score.gold:>5} {score.routed:>6} {score.recall:>7.3f} "
+            f"{score.precision:>9.3f} {caught}/{of}"
+        )
+    print(
+        f"  all topics: recall {scores.recall:.3f}, precision {scores.precision:.3f}; "
+        f"{scores.articles - scores.unrouted} of {scores.articles} articles routed"
+    )
+    return scores.recall, scores.precision
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=Settings().embed.model)
+    model = parser.parse_args().model
+    gold = read_gold(CORPUS / "topic_gold.toml")
+    groups = read_query_groups(CORPUS / name / "query_groups.jsonl" for name in CORPORA)
+    corpus_urls = {
+        name: set(read_query_groups([CORPUS / name / "query_groups.jsonl"])) for name in CORPORA
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(db=f"sqlite:///{Path(folder) / 'routing.db'}")
+        store = SqlStore.open(settings.db)
+        store.migrate()
+        catalog = load_catalog()
+        store.save_catalog(catalog)
+        embedder = create_embedder(model)
+        for name in CORPORA:
+            ingest_corpus(store, CORPUS / name / "articles.jsonl", now=NOW, settings=settings)
+        with timed() as enrich:
+            enriched = enrich_pending(store, embedder)
+        report(f"embed ({embedder.name})", enriched, enrich.seconds, "articles")
+        rows = store.pending_routing(100_000)
+        store.close()
+    topics = list(catalog.topics)
+    slugs = [topic.slug for topic in topics]
+    phrases = RouteSettings()
+    with timed() as routing:
+        runs = {
+            "today, include lists": route_all(rows, topics, embedder, TODAY),
+            "today, no include lists": route_all(rows, without_include(topics), embedder, TODAY),
+            "phrases, include lists": route_all(rows, topics, embedder, phrases),
+            "phrases, no include lists": route_all(
+                rows, without_include(topics), embedder, phrases
+            ),
+        }
+    report("route: 4 configurations", 4 * len(rows), routing.seconds, "articles")
+    reference = runs["today, include lists"]
+    totals: dict[tuple[str, str], tuple[float, float]] = {}
+    for part, urls in (
+        ("tuned on ai-infra + sports", corpus_urls["ai-infra"] | corpus_urls["sports"]),
+        (f"held out: {HELD_OUT}", corpus_urls[HELD_OUT]),
+        ("all three corpora", set(groups)),
+    ):
+        print(f"\n==== {part}")
+        for name, routes in runs.items():
+            totals[part, name] = print_scores(
+                name, subset(routes, urls), subset(reference, urls), groups, gold, slugs
+            )
+        (ref_recall, ref_precision) = totals[part, "today, include lists"]
+        (recall, precision) = totals[part, "phrases, no include lists"]
+        verdict = (
+            "meets"
+            if recall >= RECALL_SHARE_FLOOR * ref_recall and precision >= ref_precision
+            else "MISSES"
+        )
+        print(
+            f"  floor ({part}): no include lists recall {recall:.3f} = "
+            f"{recall / ref_recall:.3f} of the include-list routing's {ref_recall:.3f} "
+            f"(floor {RECALL_SHARE_FLOOR}), precision {precision:.3f} vs {ref_precision:.3f}: "
+            f"{verdict}"
+        )
+    big = route_all(rows, [*without_include(topics), BIG_GAMES], embedder, phrases)
+    sports = corpus_urls["sports"]
+    caught = sorted(url for url in sports if BIG_GAMES.slug in big.get(url, frozenset()))
+    by_group: dict[str, int] = {}
+    for url in caught:
+        by_group[groups[url]] = by_group.get(groups[url], 0) + 1
+    print(
+        f"\n'The Big Games' (description only, beside the starter topics): "
+        f"{len(caught)} of {len(sports)} sports articles, {len(by_group)} query groups; "
+        f"{sum(1 for url in big if BIG_GAMES.slug in big[url] and url not in sports)} "
+        "from other corpora"
+    )
+    for group, count in sorted(by_group.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  {count:>3} {group}")
+
+
+if __name__ == "__main__":
+    main()
