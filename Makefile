@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch first; a bare `torch` requirement would pull a CUDA build of several GB.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,multilingual]'
 	touch $(STAMP)
 
 # Set up, build the demo site from the bundled corpora (each replayed at the end of its period),

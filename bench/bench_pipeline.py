@@ -3,7 +3,7 @@
 Stages are timed one at a time on a fresh SQLite store, in pipeline order:
 ingest (read + date + canonical URL + exact dedup + insert), enrich (MiniLM on
 title + lead, names, figures), route, cluster, write (all topics), export.
-    python bench/bench_pipeline.py [--now 2026-02-27T00:00:00Z]
+    python bench/bench_pipeline.py [--now 2026-02-27T00:00:00Z] [--model use-multilingual-v3]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from common import CORPUS, report, timed
-from newspulse.enrich.embed import MiniLMEmbedder
+from newspulse.enrich.embed import create_embedder
 from newspulse.evaluation.routing import corpus_verticals, vertical_routing
 from newspulse.pipeline import (
     cluster_pending,
@@ -47,14 +47,16 @@ def print_routing_accuracy(store: SqlStore) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--now", default="2026-02-27T00:00:00Z")
-    now = dt.datetime.fromisoformat(parser.parse_args().now.replace("Z", "+00:00"))
+    parser.add_argument("--model", default=None, help="embedding model (default: settings)")
+    args = parser.parse_args()
+    now = dt.datetime.fromisoformat(args.now.replace("Z", "+00:00"))
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(db=f"sqlite:///{Path(folder) / 'bench.db'}")
         store = SqlStore.open(settings.db)
         store.migrate()
         store.save_catalog(load_catalog())
         with timed() as load:
-            embedder = MiniLMEmbedder()
+            embedder = create_embedder(args.model or settings.embed.model)
         print(f"model load: {load.seconds:.2f} s")
 
         with timed() as ingest:
@@ -69,10 +71,12 @@ def main() -> None:
         )
         with timed() as enrich:
             enriched = enrich_pending(store, embedder)
-        report("enrich: MiniLM (title+lead), names, figures", enriched, enrich.seconds, "articles")
+        name = f"enrich: {embedder.name} (title+lead), names, figures"
+        report(name, enriched, enrich.seconds, "articles")
         with timed() as route:
             routed = route_pending(store, embedder, now=now, settings=settings)
-        report("route: 7 topics", routed, route.seconds, "articles")
+        topics = len(store.list_topics())
+        report(f"route: {topics} topics", routed, route.seconds, "articles")
         print_routing_accuracy(store)
         with timed() as cluster:
             clustered = cluster_pending(store, now=now, settings=settings)

@@ -85,10 +85,17 @@ class EmbedSettings(BaseModel):
 
     model: str = Field(
         "all-MiniLM-L6-v2",
-        description="Embedding model: 'all-MiniLM-L6-v2' (bundled weights) or 'hashing' (tests).",
+        description="Embedding model: 'all-MiniLM-L6-v2' (bundled weights), "
+        "'use-multilingual-v3' (extra 'multilingual'), 'multilingual-e5-small-q4' (extra "
+        "'e5') or 'hashing' (tests); `newspulse reembed` after a change.",
     )
     batch_size: int = Field(64, gt=0, description="Texts per encoder batch.")
-    threads: int = Field(0, ge=0, description="Torch CPU threads; 0 keeps torch's default.")
+    threads: int = Field(
+        0,
+        ge=0,
+        description="Encoder CPU threads; 0 keeps torch's default (MiniLM) or uses every "
+        "core (USE, e5).",
+    )
 
 
 class RouteSettings(BaseModel):

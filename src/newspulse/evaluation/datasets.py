@@ -92,6 +92,28 @@ def load_neus(
     return GoldSet(f"neus-allsides {'+'.join(wanted)}", tuple(records), gold)
 
 
+def load_corpus(folder: Path) -> GoldSet:
+    """A bundled corpus (``examples/corpus/<name>``) with its query groups as rough gold events.
+
+    Records carry the corpus's date where it has one (undated ones stream after the dated
+    record before them, as ``newspulse cluster`` orders them) and its source.
+    """
+    groups = {
+        row["url"]: str(row["query_group"]) for row in read_jsonl(folder / "query_groups.jsonl")
+    }
+    records: list[ClusterRecord] = []
+    gold: dict[RecordId, str] = {}
+    for row in read_jsonl(folder / "articles.jsonl"):
+        if row["url"] not in groups:
+            continue
+        published = parse_time(row["published"]) if row.get("published") else None
+        records.append(
+            ClusterRecord(row["url"], row["title"], row["text"], published, row.get("source", ""))
+        )
+        gold[row["url"]] = groups[row["url"]]
+    return GoldSet(f"corpus {folder.name}", tuple(records), gold)
+
+
 def load_slice(path: Path, name: str | None = None) -> GoldSet:
     """A gold slice: cluster-command records with a ``gold`` label each, in file order."""
     records: list[ClusterRecord] = []
