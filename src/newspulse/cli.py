@@ -235,7 +235,8 @@ def serve(
     bind_host = host or context.settings.serve.host
     bind_port = port or context.settings.serve.port
     say(f"serving NewsPulse at http://{bind_host}:{bind_port}/")
-    public = context.settings.serve.base_url or f"http://{bind_host}:{bind_port}"
+    shown_host = f"[{bind_host}]" if ":" in bind_host else bind_host  # an IPv6 literal
+    public = context.settings.serve.base_url or f"http://{shown_host}:{bind_port}"
     token = context.settings.admin_token
     app = create_app(
         context.store,
