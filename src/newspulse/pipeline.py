@@ -21,7 +21,14 @@ import numpy as np
 from newspulse.bounds import window_start
 from newspulse.cluster.assign import cluster_batch
 from newspulse.cluster.index import EventIndex
-from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
+from newspulse.cluster.maintain import (
+    EventMembers,
+    MaintenancePlan,
+    Member,
+    Regroup,
+    StoredEvent,
+    plan_maintenance,
+)
 from newspulse.corrections import apply_corrections, corrected_fingerprint, corrections_json
 from newspulse.dedup.decide import dedup_batch
 from newspulse.dedup.exact import content_hash
@@ -238,18 +245,31 @@ def maintain_events(
 ) -> MaintenancePlan:
     """The merge/split pass of cluster/maintain.py after one batch, as `newspulse cluster`
     runs it: only events the batch touched can split or have converged with another, so
-    events of other stories (and other verticals) in the window keep their members."""
-    members = store.window_members(since)
+    events of other stories (and other verticals) in the window keep their members.
+
+    Only the touched events' member vectors are loaded; the window's other events take
+    part in merges through their stored size and centroid (issue 11, item 4)."""
+    members = store.window_members(since, events=focus)
     events = [
         EventMembers(event_id, tuple(Member(a, vector, published) for a, vector, published in rows))
         for event_id, rows in members.items()
     ]
-    plan = plan_maintenance(events, settings.cluster, focus=focus)
+    stored = [
+        StoredEvent(event_id, size, centroid)
+        for event_id, size, centroid in store.window_summaries(since, exclude=members)
+    ]
+    plan = plan_maintenance(events, settings.cluster, focus=focus, summaries=stored)
     if plan.changed:
         vectors = {a: vector for rows in members.values() for a, vector, _ in rows}
+        summary = {event.event_id: event for event in stored}
+        whole = store.event_member_ids([e for r in plan.regroups for e in r.whole_events])
         store.apply_regroups(
             [
-                (regroup.event_id, regroup.article_ids, mean_vector(regroup.article_ids, vectors))
+                (
+                    regroup.event_id,
+                    [*regroup.article_ids, *(a for e in regroup.whole_events for a in whole[e])],
+                    regroup_centroid(regroup, vectors, summary),
+                )
                 for regroup in plan.regroups
             ],
             plan.retired,
@@ -258,9 +278,14 @@ def maintain_events(
     return plan
 
 
-def mean_vector(article_ids: Sequence[int], vectors: Mapping[int, Vector]) -> Vector:
-    stacked = np.stack([vectors[a] for a in article_ids])
-    mean: Vector = stacked.mean(axis=0).astype(np.float32)
+def regroup_centroid(
+    regroup: Regroup, vectors: Mapping[int, Vector], stored: Mapping[int, StoredEvent]
+) -> Vector:
+    """Mean member vector of a regrouped event: loaded members plus whole stored events."""
+    parts = [vectors[a] for a in regroup.article_ids]
+    parts += [stored[e].centroid * stored[e].size for e in regroup.whole_events]
+    size = len(regroup.article_ids) + sum(stored[e].size for e in regroup.whole_events)
+    mean: Vector = (np.sum(parts, axis=0) / size).astype(np.float32)
     return mean
 
 

@@ -10,6 +10,7 @@ from newspulse.cluster.maintain import (
     EventMembers,
     Member,
     Regroup,
+    StoredEvent,
     average_linkage,
     plan_maintenance,
 )
@@ -106,3 +107,48 @@ def test_a_crowded_window_raises_the_merge_threshold() -> None:
     assert plan_maintenance(pair, settings).merges == 1
     # 1,001 live events raise the merge threshold to about 0.84.
     assert plan_maintenance(pair + others, settings, focus={1, 2}).merges == 0
+
+
+def summarised(full: EventMembers) -> StoredEvent:
+    vectors = np.stack([member.vector for member in full.members])
+    return StoredEvent(full.event_id, len(full.members), vectors.mean(axis=0))
+
+
+def expand(
+    plan_regroups: tuple[Regroup, ...], events: list[EventMembers]
+) -> set[tuple[int | None, frozenset[int]]]:
+    """Regroups with whole stored events spelled out as their member ids, order-free."""
+    members = {e.event_id: [m.article_id for m in e.members] for e in events}
+    return {
+        (r.event_id, frozenset(r.article_ids) | {a for e in r.whole_events for a in members[e]})
+        for r in plan_regroups
+    }
+
+
+def test_stored_centroids_stand_in_for_untouched_events() -> None:
+    rng = np.random.default_rng(7)
+    centres = [unit(*rng.normal(size=4)) for _ in range(6)]
+    events = []
+    for event_id in range(1, 13):
+        centre = centres[event_id % 6]
+        members = [
+            (100 * event_id + k, (centre + 0.15 * rng.normal(size=4)).astype(np.float32))
+            for k in range(1 + event_id % 3)
+        ]
+        events.append(event(event_id, *((a, v / np.linalg.norm(v)) for a, v in members)))
+    focus = {1, 2, 5}
+    full = plan_maintenance(events, SETTINGS, focus=focus)
+    touched = [e for e in events if e.event_id in focus]
+    stored = [summarised(e) for e in events if e.event_id not in focus]
+    light = plan_maintenance(touched, SETTINGS, focus=focus, summaries=stored)
+    assert full.merges > 0  # the case exercises merges with untouched events
+    assert (light.merges, light.splits, light.retired) == (full.merges, full.splits, full.retired)
+    assert expand(light.regroups, events) == expand(full.regroups, events)
+
+
+def test_a_stored_event_absorbing_a_touched_one_keeps_its_id_and_members() -> None:
+    big = event(1, (10, unit(1, 0.1)), (11, unit(1, 0.12)), (12, unit(1, 0.11)))
+    small = event(2, (13, unit(1, 0.1)))
+    plan = plan_maintenance([small], SETTINGS, focus={2}, summaries=[summarised(big)])
+    assert plan.retired == (2,)
+    assert plan.regroups == (Regroup(1, (13,), (1,)),)

@@ -21,13 +21,17 @@ Both thresholds rise with the live events in the window as the join threshold do
 
 Pure functions over the members of the events in one window; the caller loads them,
 applies the returned plan and persists it.  Nothing outside the window is touched.
+Events outside ``focus`` can come as ``StoredEvent`` (stored size and centroid) instead
+of their members: they never split, and a merge needs only their mean vector, so the
+live pipeline does not reload every member vector of the window per batch (issue 11,
+item 4).  A regroup that absorbs one names it in ``whole_events``: all its members move.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -61,11 +65,25 @@ class EventMembers:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event outside the focus as stored: its member count and mean member vector."""
+
+    event_id: int
+    size: int
+    centroid: Vector
+
+
+@dataclass(frozen=True, slots=True)
 class Regroup:
-    """One event after maintenance: keeps ``event_id``, or is new when it is None."""
+    """One event after maintenance: keeps ``event_id``, or is new when it is None.
+
+    Its members are ``article_ids`` plus every member of the summarised events in
+    ``whole_events``.
+    """
 
     event_id: int | None
     article_ids: tuple[int, ...]
+    whole_events: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +108,12 @@ class Group:
     members: list[Member]
     total: Vector
     changed: bool = False
+    size: int = 0  # members, summarised events' included
+    whole_events: list[int] = field(default_factory=list)
 
     @property
     def mean(self) -> Vector:
-        return (self.total / len(self.members)).astype(np.float32)
+        return (self.total / self.size).astype(np.float32)
 
 
 def plan_maintenance(
@@ -101,10 +121,13 @@ def plan_maintenance(
     settings: ClusterSettings,
     *,
     focus: Collection[int] | None = None,
+    summaries: Sequence[StoredEvent] = (),
 ) -> MaintenancePlan:
-    """Steps 1-2 of the module docstring over ``events`` (all of them when no ``focus``)."""
+    """Steps 1-2 of the module docstring over ``events`` (all of them when no ``focus``)
+    and the summarised events beside them, which can only merge."""
     focused = {event.event_id for event in events} if focus is None else set(focus)
-    live = sum(1 for event in events if event.members)
+    summaries = [summary for summary in summaries if summary.size > 0]
+    live = sum(1 for event in events if event.members) + len(summaries)
     split_threshold = crowded_threshold(settings.split_threshold, live, settings)
     merge_threshold = crowded_threshold(settings.merge_threshold, live, settings)
     groups: list[Group] = []
@@ -118,6 +141,7 @@ def plan_maintenance(
             groups += parts
         else:
             groups.append(make_group(event.event_id, list(event.members)))
+    groups += [summary_group(summary) for summary in summaries]
     focus_positions = [
         position
         for position, group in enumerate(groups)
@@ -126,9 +150,14 @@ def plan_maintenance(
     groups, merges = merge_groups(groups, focus_positions, merge_threshold)
     changed = [group for group in groups if group.changed]
     surviving = {group.event_id for group in groups}
-    retired = tuple(sorted(event.event_id for event in events if event.event_id not in surviving))
+    known = [event.event_id for event in events] + [summary.event_id for summary in summaries]
+    retired = tuple(sorted(event_id for event_id in known if event_id not in surviving))
     regroups = tuple(
-        Regroup(group.event_id, tuple(member.article_id for member in group.members))
+        Regroup(
+            group.event_id,
+            tuple(member.article_id for member in group.members),
+            tuple(group.whole_events),
+        )
         for group in changed
     )
     return MaintenancePlan(regroups, retired, splits, merges)
@@ -136,7 +165,12 @@ def plan_maintenance(
 
 def make_group(event_id: int | None, members: list[Member], *, changed: bool = False) -> Group:
     total = np.stack([member.vector for member in members]).sum(axis=0, dtype=np.float32)
-    return Group(event_id, members, total, changed)
+    return Group(event_id, members, total, changed, len(members))
+
+
+def summary_group(summary: StoredEvent) -> Group:
+    total = (summary.centroid * summary.size).astype(np.float32)
+    return Group(summary.event_id, [], total, size=summary.size, whole_events=[summary.event_id])
 
 
 def split_event(event: EventMembers, threshold: float) -> list[Group]:
@@ -185,6 +219,8 @@ def merge_groups(
         kept = groups[keeper]
         kept.members += groups[absorbed].members
         kept.total = kept.total + groups[absorbed].total
+        kept.size += groups[absorbed].size
+        kept.whole_events += groups[absorbed].whole_events
         kept.changed = True
         parent[absorbed] = keeper
         merges += 1
@@ -214,8 +250,8 @@ def survives(left: Group, right: Group) -> bool:
     """Whether ``left`` keeps its id when merged with ``right``."""
     if (left.event_id is None) != (right.event_id is None):
         return left.event_id is not None
-    if len(left.members) != len(right.members):
-        return len(left.members) > len(right.members)
+    if left.size != right.size:
+        return left.size > right.size
     return (left.event_id or 0) <= (right.event_id or 0)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Unpack
 
 from sqlalchemy import Select, and_, func, insert, literal, select, update
@@ -50,9 +50,10 @@ class EventRows(StoreRows):
             ]
 
     def window_members(
-        self, since: dt.datetime
+        self, since: dt.datetime, events: Collection[int] | None = None
     ) -> dict[int, list[tuple[int, Vector, dt.datetime]]]:
-        """(article id, vector, published) of every member of the events in the window."""
+        """(article id, vector, published) of every member of the events in the window
+        (only of ``events`` among them when given)."""
         query = (
             select(
                 t.event_articles.c.event_id,
@@ -65,12 +66,44 @@ class EventRows(StoreRows):
             .where(t.events.c.last_seen >= since, t.articles.c.embedding.is_not(None))
             .order_by(t.event_articles.c.event_id, t.articles.c.published_at, t.articles.c.id)
         )
+        if events is not None:
+            query = query.where(t.event_articles.c.event_id.in_(sorted(events)))
         members: dict[int, list[tuple[int, Vector, dt.datetime]]] = {}
         with self.engine.connect() as connection:
             for row in connection.execute(query):
                 members.setdefault(row.event_id, []).append(
                     (row.id, blob_to_vector(row.embedding), as_utc(row.published_at))
                 )
+        return members
+
+    def window_summaries(
+        self, since: dt.datetime, exclude: Collection[int] = ()
+    ) -> list[tuple[int, int, Vector]]:
+        """(event id, size, centroid) of the events in the window, ``exclude`` left out."""
+        query = (
+            select(t.events.c.id, t.events.c.size, t.events.c.centroid)
+            .where(t.events.c.last_seen >= since)
+            .order_by(t.events.c.id)
+        )
+        skipped = set(exclude)
+        with self.engine.connect() as connection:
+            return [
+                (row.id, row.size, blob_to_vector(row.centroid))
+                for row in connection.execute(query)
+                if row.id not in skipped
+            ]
+
+    def event_member_ids(self, event_ids: Collection[int]) -> dict[int, list[int]]:
+        """Article ids of each event's members, in id order."""
+        query = (
+            select(t.event_articles.c.event_id, t.event_articles.c.article_id)
+            .where(t.event_articles.c.event_id.in_(sorted(event_ids)))
+            .order_by(t.event_articles.c.event_id, t.event_articles.c.article_id)
+        )
+        members: dict[int, list[int]] = {event_id: [] for event_id in event_ids}
+        with self.engine.connect() as connection:
+            for event_id, article_id in connection.execute(query):
+                members[event_id].append(article_id)
         return members
 
     def apply_regroups(
