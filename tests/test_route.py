@@ -130,8 +130,12 @@ def test_topic_phrases_put_every_phrase_in_the_topics_context() -> None:
     ]
     # Read like the catalog's optional `facets` attribute (a stand-in while Topic lacks it).
     fields = {field.name: getattr(plain, field.name) for field in dataclasses.fields(plain)}
-    faceted = cast(Topic, SimpleNamespace(**fields, facets=("pit stops", "Grands Prix")))
-    assert topic_phrases(faceted)[-1] == "Formula 1: pit stops"  # repeats are dropped
+    fields["facets"] = ("pit stops", "Grands Prix")
+    faceted = cast(Topic, SimpleNamespace(**fields))
+    assert topic_phrases(faceted) == topic_phrases(plain)  # facets only when asked for
+    with_facets = topic_phrases(faceted, facets=True)
+    assert with_facets[-1] == "Formula 1: pit stops"  # repeats are dropped
+    assert len(with_facets) == len(topic_phrases(plain)) + 1
     assert profile_texts(plain, phrases=False) == [plain.profile_text]
 
 

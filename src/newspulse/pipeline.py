@@ -170,10 +170,10 @@ def enrich_pending(store: SqlStore, embedder: Embedder) -> int:
 
 
 def topic_profiles(
-    topics: Sequence[Topic], embedder: Embedder, *, phrases: bool = True
+    topics: Sequence[Topic], embedder: Embedder, *, phrases: bool = True, facets: bool = False
 ) -> list[TopicProfile]:
     """Every topic's phrase vectors from one embedding call."""
-    texts = [profile_texts(topic, phrases=phrases) for topic in topics]
+    texts = [profile_texts(topic, phrases=phrases, facets=facets) for topic in topics]
     vectors = embedder.embed([text for group in texts for text in group])
     bounds = np.cumsum([0, *(len(group) for group in texts)])
     return [
@@ -188,7 +188,12 @@ def route_pending(
     batch = store.pending_routing(BATCH_SIZE)
     if not batch:
         return 0  # a quiet poll cycle embeds nothing, not even the topic profiles
-    profiles = topic_profiles(store.list_topics(), embedder, phrases=settings.route.phrase_profiles)
+    profiles = topic_profiles(
+        store.list_topics(),
+        embedder,
+        phrases=settings.route.phrase_profiles,
+        facets=settings.route.facet_phrases,
+    )
     done = 0
     while batch:
         matches = [

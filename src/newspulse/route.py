@@ -1,9 +1,11 @@
 """Stage 5, route: which topics an article belongs to, with the reasons kept.
 
 A topic is represented by its phrases, not by one blurred profile: its title, its
-tagline, each phrase of its description (split at top-level commas, semicolons and
-sentence ends) and each of its ``facets``, every one prefixed with the title so a bare
-"valuations" stays about this topic.  Similarity = the best cosine between the
+tagline and each phrase of its description (split at top-level commas, semicolons and
+sentence ends), every one prefixed with the title so a bare "valuations" stays about
+this topic; its ``facets`` too when ``route.facet_phrases`` is on (off by default: the
+page's themes reach into neighbouring topics, and on the tuning corpora they cost
+routing precision, bench/bench_routing.py).  Similarity = the best cosine between the
 article and any phrase, so a topic defined by its description alone gathers the
 articles of each thing it names (issue 11, item 1).  Score = similarity + a bonus per
 matched include term (at most three); an exclude term vetoes the topic; ``include``
@@ -75,16 +77,18 @@ def topic_facets(topic: Topic) -> tuple[str, ...]:
     return tuple(str(facet) for facet in facets if str(facet).strip())
 
 
-def topic_phrases(topic: Topic) -> list[str]:
+def topic_phrases(topic: Topic, *, facets: bool = False) -> list[str]:
     """The texts embedded to represent a topic, each in the topic's context, deduplicated."""
-    parts = [topic.tagline, *split_phrases(topic.description), *topic_facets(topic)]
+    parts = [topic.tagline, *split_phrases(topic.description)]
+    if facets:
+        parts += topic_facets(topic)
     phrases = [topic.title, *(f"{topic.title}: {part}" for part in parts)]
     return list(dict.fromkeys(phrases))
 
 
-def profile_texts(topic: Topic, *, phrases: bool) -> list[str]:
+def profile_texts(topic: Topic, *, phrases: bool, facets: bool = False) -> list[str]:
     """What to embed for ``topic``: its phrases, or the single whole-profile text."""
-    return topic_phrases(topic) if phrases else [topic.profile_text]
+    return topic_phrases(topic, facets=facets) if phrases else [topic.profile_text]
 
 
 def build_profile(topic: Topic, vectors: npt.NDArray[np.float32]) -> TopicProfile:

@@ -103,9 +103,14 @@ class RouteSettings(BaseModel):
 
     phrase_profiles: bool = Field(
         True,
-        description="Represent a topic by one vector per phrase of its title, tagline, "
-        "description and facets (similarity = the closest phrase); false = one vector of "
+        description="Represent a topic by one vector per phrase of its title, tagline and "
+        "description (similarity = the closest phrase); false = one vector of "
         "the whole profile text and include terms (the routing before issue 11).",
+    )
+    facet_phrases: bool = Field(
+        False,
+        description="Also route by the topic's facets (the page's themes). Off: on the "
+        "tuning corpora they cost precision (bench/bench_routing.py).",
     )
     threshold: float = Field(
         0.35,

@@ -142,7 +142,9 @@ def route_all(
     settings: RouteSettings,
 ) -> dict[str, frozenset[str]]:
     """Route embedded articles in memory (nothing stored): article URL -> topics."""
-    profiles = topic_profiles(topics, embedder, phrases=settings.phrase_profiles)
+    profiles = topic_profiles(
+        topics, embedder, phrases=settings.phrase_profiles, facets=settings.facet_phrases
+    )
     return {
         article.url: frozenset(m.topic for m in route_article(article, vector, profiles, settings))
         for article, vector in rows
