@@ -27,7 +27,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from newspulse.enrich.embed import E5_NAME, MINILM_NAME, USE_NAME, create_embedd
 from newspulse.evaluation.datasets import GoldSet, load_corpus, load_mmds, load_neus
 from newspulse.evaluation.embeddings import CachedEmbedder
 from newspulse.evaluation.metrics import score_clustering
+from newspulse.evaluation.records import RecordId
 from newspulse.evaluation.reference import cut_tree, linkage_tree, threshold_grid
 from newspulse.evaluation.run import cluster_records, records_to_articles
 from newspulse.settings import Settings
@@ -105,6 +106,11 @@ def speed(model: str) -> dict[str, float]:
     }
 
 
+def keyed(labels: Mapping[RecordId, Hashable]) -> dict[str, Hashable]:
+    """Labels keyed by the record id as text (the metrics' key type)."""
+    return {str(record): label for record, label in labels.items()}
+
+
 def quality(model: str, cache: Path, sweep: bool) -> dict[str, dict[str, float]]:
     settings = Settings()
     inner = create_embedder(model, batch_size=settings.embed.batch_size)
@@ -118,24 +124,28 @@ def quality(model: str, cache: Path, sweep: bool) -> dict[str, dict[str, float]]
             ids = [record.id for record in gold.records]
             offline = {
                 threshold: score_clustering(
-                    dict(zip(ids, cut_tree(tree, len(ids), threshold), strict=True)), gold.gold
+                    keyed(dict(zip(ids, cut_tree(tree, len(ids), threshold), strict=True))),
+                    keyed(gold.gold),
                 ).bcubed.f1
                 for threshold in threshold_grid()
             }
             best = max(offline, key=lambda t: (offline[t], -t))
             stream = score_clustering(
-                cluster_records(gold.records, embedder, settings.cluster).events, gold.gold
+                keyed(cluster_records(gold.records, embedder, settings.cluster).events),
+                keyed(gold.gold),
             ).bcubed.f1
             row = {"offline_best": offline[best], "offline_thr": best, "stream": stream}
             if sweep and name in SWEEP_SETS:
                 swept = {
                     threshold: score_clustering(
-                        cluster_records(
-                            gold.records,
-                            embedder,
-                            settings.cluster.model_copy(update={"threshold": threshold}),
-                        ).events,
-                        gold.gold,
+                        keyed(
+                            cluster_records(
+                                gold.records,
+                                embedder,
+                                settings.cluster.model_copy(update={"threshold": threshold}),
+                            ).events
+                        ),
+                        keyed(gold.gold),
                     ).bcubed.f1
                     for threshold in STREAM_SWEEP
                 }
@@ -149,10 +159,11 @@ def quality(model: str, cache: Path, sweep: bool) -> dict[str, dict[str, float]]
     return results
 
 
-def one(model: str, cache: Path, sweep: bool) -> None:
+def one(model: str, cache: Path, sweep: bool, speed_only: bool) -> None:
     """Child process: speed first (cold), then quality; one JSON object on stdout."""
     measured = speed(model)
-    print(json.dumps({"model": model, "speed": measured, "sets": quality(model, cache, sweep)}))
+    sets = {} if speed_only else quality(model, cache, sweep)
+    print(json.dumps({"model": model, "speed": measured, "sets": sets}))
 
 
 def print_tables(results: list[dict[str, object]]) -> None:
@@ -167,6 +178,8 @@ def print_tables(results: list[dict[str, object]]) -> None:
             f"  {result['model']!s:<26} {s['texts_per_s']:>8.1f} {s['load_s']:>7.1f}"
             f" {s['peak_rss_mib']:>13,.0f} {s['installed_mib']:>14,.0f}"
         )
+    if not all(result["sets"] for result in results):
+        return
     print("\nB-cubed F1: offline best (its threshold) | streaming default | streaming best (thr)")
     for name in SETS:
         print(f"  {name}")
@@ -190,17 +203,17 @@ def main() -> None:
     parser.add_argument("--models", default=",".join((MINILM_NAME, USE_NAME, E5_NAME)))
     parser.add_argument("--cache", default="/tmp/newspulse-encoders")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--speed-only", action="store_true", help="skip the quality sets")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     cache = Path(args.cache)
     if args.one:
-        one(args.one, cache, not args.no_sweep)
+        one(args.one, cache, not args.no_sweep, args.speed_only)
         return
     results = []
     for model in args.models.split(","):
         command = [sys.executable, __file__, "--one", model, "--cache", str(cache)]
-        if args.no_sweep:
-            command.append("--no-sweep")
+        command += ["--no-sweep"] * args.no_sweep + ["--speed-only"] * args.speed_only
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode != 0:
             print(f"{model}: failed with exit status {done.returncode}")
