@@ -15,6 +15,7 @@ BENCHMARKS = (
     ["bench_embed.py"],
     ["bench_cluster.py", "--sizes", "10000,100000"],
     ["bench_pipeline.py"],
+    ["bench_routing.py"],
     ["bench_write.py"],
     ["bench_rouge.py"],
     ["bench_publish.py", "--requests", "300"],
