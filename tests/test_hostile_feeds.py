@@ -165,3 +165,14 @@ def test_item_pages_are_fetched_within_the_budget_and_the_rest_wait(
     queries = [hit.query for hit in http_server.hits("/files/site/article.html")[before:]]
     assert len(queries) == 24
     assert len(set(queries)) == 24
+
+
+def test_a_billion_laughs_is_refused_not_parsed_leniently(
+    http_server: HttpServer, store: SqlStore, hostile_settings: Settings
+) -> None:
+    measured = poll_with_good_feed(store, hostile_settings, http_server, "hostile/billion-laughs")
+    assert check_isolated(measured, store) == "error"
+    (hostile,) = [s for s in store.list_sources() if s.name == "hostile"]
+    assert hostile.last_error is not None
+    assert "entity declarations" in hostile.last_error
+    assert measured.peak_mib < 20  # the lenient fallback parser used to take 50+ MiB

@@ -21,10 +21,16 @@ class InvalidURLError(NewsPulseError, ValueError):
 
 
 def canonical_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
-    normalised = urlsplit(normalize_url(url.strip()))
+    """The one spelling of ``url``; InvalidURLError when it is no absolute http(s) URL."""
+    try:
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise InvalidURLError(f"not an absolute http(s) URL: {url!r}")
+        normalised = urlsplit(normalize_url(url.strip()))
+    except InvalidURLError:
+        raise
+    except ValueError as exc:  # "Invalid IPv6 URL", a port out of range, ...
+        raise InvalidURLError(f"not a valid URL: {url!r}") from exc
     netloc = normalised.netloc.rpartition("@")[2].lower()
     for scheme, port in (("http", ":80"), ("https", ":443")):
         if normalised.scheme == scheme and netloc.endswith(port):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -72,6 +73,9 @@ SAFE_PARSER_OPTIONS = {
     "dtd_validation": False,
     "collect_ids": False,
 }
+# An internal DTD subset declaring entities, looked for in the document's prolog only.
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s", re.IGNORECASE)
+_PROLOG_BYTES = 64 * 1024
 ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_03 = "{http://purl.org/atom/ns#}"
 RSS_10 = "{http://purl.org/rss/1.0/}"
@@ -107,6 +111,10 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     try:
         tree = lxml.etree.parse(io.BytesIO(content), _safe_xml_parser())
     except (lxml.etree.XMLSyntaxError, ValueError) as exc:
+        if _ENTITY_DECLARATION.search(content[:_PROLOG_BYTES]):
+            # Billion laughs and kin: the lenient parser would spend seconds and 100+ MB
+            # on what the strict one refused.  No real feed needs its own entities.
+            raise FeedParseError(url, f"entity declarations in a broken document: {exc}") from exc
         problem = f"not well-formed XML: {exc}"
         return parse_with_feedparser(content, url=url, content_type=content_type, problem=problem)
     root = tree.getroot()
