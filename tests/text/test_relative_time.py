@@ -59,3 +59,30 @@ def test_phrases_that_still_mean_the_same_are_kept() -> None:
 def test_words_containing_the_phrases_are_untouched() -> None:
     text = "Todays and yesterdays are not phrases; neither is thisweek."
     assert resolve_relative_time(text, said_on=SAID, read_on=LATER) == text
+
+
+def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
+    from newspulse.text.relative_time import anchor_relative_time
+
+    said_on = dt.date(2026, 2, 25)  # a Wednesday
+    cases = {
+        "The companies said in a statement Monday that talks ended.": (
+            "The companies said in a statement on 23 Feb 2026 that talks ended."
+        ),
+        "On Wednesday, PJM announced the results.": "On 25 Feb 2026, PJM announced the results.",
+        "Nvidia announced the plan last year.": "Nvidia announced the plan in 2025.",
+        "The exchange was hacked three days ago.": "The exchange was hacked on 22 Feb 2026.",
+        "They plan $650 billion of spending over the next year.": (
+            "They plan $650 billion of spending over the year from Feb 2026."
+        ),
+        "The administration only recently approved the exports.": (
+            "The administration approved the exports."
+        ),
+        "It tripled from $8.1 billion just six months prior.": "It tripled from $8.1 billion.",
+        "The deal closed on Monday, February 23.": "The deal closed on Monday, February 23.",
+        "At its launch last June, it had one gigawatt-hour.": (
+            "At its launch in June 2025, it had one gigawatt-hour."
+        ),
+    }
+    for text, expected in cases.items():
+        assert anchor_relative_time(text, said_on=said_on) == expected

@@ -30,8 +30,17 @@ RELATIVE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 PREVIOUS_WORD = re.compile(r"(\w+)\s*$")
+DURATION_BEFORE = re.compile(r"\b(?:the|a|one|each|per|every)\s*$", re.IGNORECASE)
 DAY_PHRASES = frozenset({"today", "tonight", "yesterday", "tomorrow", "last night"})
 UNITS = ("week", "month", "year")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "on Monday", "last Friday", "Monday" — unless a date follows ("Monday, 23 February").
+WEEKDAY_PHRASE = re.compile(
+    r"\b(?P<which>on |last |this |next |)(?P<day>"
+    + "|".join(WEEKDAY_NAMES)
+    + r")\b(?!,?\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))",
+    re.IGNORECASE,
+)
 
 
 def format_day(day: dt.date) -> str:
@@ -73,13 +82,16 @@ def means_the_same(phrase: str, said_on: dt.date, read_on: dt.date) -> bool:
     return said_on == read_on
 
 
-def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date) -> str:
-    """``text`` with each relative phrase that would now read differently made explicit."""
+def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | None) -> str:
+    """``text`` with each relative phrase that would read differently on ``read_on`` made
+    explicit (every one when ``read_on`` is None)."""
 
     def replace(match: re.Match[str]) -> str:
         phrase = match["phrase"].lower()
-        if means_the_same(phrase, said_on, read_on):
+        if read_on is not None and means_the_same(phrase, said_on, read_on):
             return match.group(0)
+        if DURATION_BEFORE.search(text, 0, match.start()):
+            return match.group(0)  # "over the next year" is a span, not a date
         preposition, period = anchored(phrase, said_on)
         if match["possessive"]:
             return f"{match['earlier'] or ''}{period}{match['possessive']}"
@@ -95,6 +107,121 @@ def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date) -> s
     return RELATIVE_PHRASE.sub(replace, text)
 
 
+def weekday_date(day: str, which: str, said_on: dt.date) -> dt.date:
+    """The date a weekday name meant in an article of ``said_on``: the latest such day on or
+    before it ("on Monday", "last Monday"), or the next one after it ("next Monday")."""
+    target = WEEKDAY_NAMES.index(day.lower())
+    if which.strip().lower() == "next":
+        return said_on + dt.timedelta(days=(target - said_on.weekday() - 1) % 7 + 1)
+    back = (said_on.weekday() - target) % 7
+    if which.strip().lower() == "last" and back == 0:
+        back = 7
+    return said_on - dt.timedelta(days=back)
+
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+COUNT = r"(?P<count>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
+AGO = re.compile(
+    rf"\b{COUNT} (?P<unit>day|week|month|year)s? ago\b",
+    re.IGNORECASE,
+)
+# "over the next year", "in the coming months", "in the past few weeks": spans from the
+# article's date, written as spans from that date.
+SPAN = re.compile(
+    r"\b(?P<prep>over|in|during|within) the (?P<which>next|coming|past|last) "
+    r"(?:(?:few|several|twelve|12) )?(?P<unit>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+# "only recently", "just six months prior": time words with no date to anchor, left out.
+VAGUE = re.compile(
+    rf",?\s*\b(?:(?:only|just|very|until) )?(?:recently|lately)\b,?|"
+    rf",?\s*\b(?:just |only )?{COUNT.replace('?P<count>', '?:')} (?:days?|weeks?|months?|years?) "
+    r"(?:prior|earlier)\b(?!\s+(?:than|to|in))",
+    re.IGNORECASE,
+)
+
+
+# "last June", "this March", "next January": a month named relative to the article's date.
+RELATIVE_MONTH = re.compile(
+    r"\b(?P<which>last|this|next|past) (?P<month>" + "|".join(MONTH_NAMES) + r")\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+
+
+def month_year(month: int, which: str, said_on: dt.date) -> int:
+    """The year of "last June" (the latest June before the article's month), "this June"
+    (the article's year) or "next June" (the first June after it)."""
+    if which in ("last", "past"):
+        return said_on.year if month < said_on.month else said_on.year - 1
+    if which == "next":
+        return said_on.year if month > said_on.month else said_on.year + 1
+    return said_on.year
+
+
+def count_of(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+
+def anchor_spans(text: str, said_on: dt.date) -> str:
+    """ "three days ago" -> "on 9 Feb 2026", "over the next year" -> "in the year from
+    Feb 2026"; vague "recently" and "six months prior" are dropped."""
+
+    def ago(match: re.Match[str]) -> str:
+        count, unit = count_of(match["count"]), match["unit"].lower()
+        if unit == "day":
+            return f"on {format_day(said_on - dt.timedelta(days=count))}"
+        if unit == "week":
+            return f"in the week of {format_day(said_on - dt.timedelta(weeks=count))}"
+        if unit == "month":
+            year, month = shift_month(said_on, -count)
+            return f"in {MONTH_NAMES[month - 1]} {year}"
+        return f"in {said_on.year - count}"
+
+    def span(match: re.Match[str]) -> str:
+        unit = match["unit"].lower()
+        direction = "from" if match["which"].lower() in ("next", "coming") else "to"
+        if unit == "year":
+            month = f"{SHORT_MONTHS[said_on.month - 1]} {said_on.year}"
+            return f"{match['prep']} the year {direction} {month}"
+        after = "after" if direction == "from" else "before"
+        return f"{match['prep']} the {unit}s {after} {format_day(said_on)}"
+
+    text = SPAN.sub(span, AGO.sub(ago, text))
+
+    def named_month(match: re.Match[str]) -> str:
+        month = [m.lower() for m in MONTH_NAMES].index(match["month"].lower()) + 1
+        year = month_year(month, match["which"].lower(), said_on)
+        previous = PREVIOUS_WORD.search(text, 0, match.start())
+        bare = previous is not None and previous.group(1).lower() in {*BARE_AFTER, "in"}
+        return f"{'' if bare else 'in '}{MONTH_NAMES[month - 1]} {year}"
+
+    text = RELATIVE_MONTH.sub(named_month, text)
+    return " ".join(VAGUE.sub("", text).split())
+
+
+def anchor_relative_time(text: str, *, said_on: dt.date) -> str:
+    """``text`` with every relative day, week, month, year and weekday phrase written as the
+    date it meant on ``said_on``, the article's date ("on Monday" -> "on 23 Feb 2026",
+    "last year" -> "in 2025"), whatever day the page is read on."""
+    anchored_text = resolve_relative_time(
+        anchor_spans(text, said_on), said_on=said_on, read_on=None
+    )
+
+    def replace(match: re.Match[str]) -> str:
+        day = weekday_date(match["day"], match["which"], said_on)
+        previous = PREVIOUS_WORD.search(anchored_text, 0, match.start())
+        bare = previous is not None and previous.group(1).lower() in BARE_AFTER
+        resolved = format_day(day) if bare else f"on {format_day(day)}"
+        if match.start() == 0:
+            resolved = resolved[0].upper() + resolved[1:]
+        return resolved
+
+    return WEEKDAY_PHRASE.sub(replace, anchored_text)
+
+
 def shifted_relative_phrases(text: str, *, said_on: dt.date, read_on: dt.date) -> list[str]:
     """The relative phrases of ``text`` that name another period on ``read_on`` (stale)."""
     return [
@@ -104,8 +231,10 @@ def shifted_relative_phrases(text: str, *, said_on: dt.date, read_on: dt.date) -
     ]
 
 
-def anchored_periods(said_on: dt.date) -> list[str]:
-    """Every explicit period ``resolve_relative_time`` may write for an article of that date
-    (lets a support check accept "on 12 Sep 2025" from the article's own metadata)."""
+def anchored_periods(said_on: dt.date, text: str = "") -> list[str]:
+    """Every explicit period ``anchor_relative_time`` may write for an article of that date
+    and ``text`` (lets a support check accept "on 12 Sep 2025" from the article's own
+    metadata; a weekday's date only when the text names that weekday)."""
     phrases = [*DAY_PHRASES, *(f"{w} {u}" for w in ("this", "last", "next") for u in UNITS)]
-    return [anchored(phrase, said_on)[1] for phrase in phrases]
+    periods = [anchored(phrase, said_on)[1] for phrase in phrases]
+    return [*periods, anchor_relative_time(text, said_on=said_on)] if text else periods

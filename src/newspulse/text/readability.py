@@ -1,0 +1,246 @@
+"""Does a statement read on its own?  The faults a reader meets on a page of quoted sentences.
+
+Each detector names one fault of a statement taken out of its article, returning the offending
+phrase (or None):
+
+- ``dangling_opener``: it opens on a pronoun, a determiner with a common noun ("The deals",
+  "This move"), or a connective ("However"), or uses "its"/"their"/"he" before it has named
+  anyone: the referent was in a sentence the reader never saw.
+- ``article_relative_time``: time told relative to the article ("on Monday", "recently",
+  "last year", "two days ago", "over the next year") rather than as a date.
+- ``page_scrap``: furniture of the source page: bylines, "min read", view counters, image
+  paths, a trailing outlet tag (", News."), a section label run into the text.
+- ``headline_fragment``: a headline or teaser used as prose: no verb, or title case.
+
+The writer refuses sentences with any of these; ``evaluation.readability`` counts them on
+published pages, so a writer path that forgets the check shows up there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newspulse.text.names import find_names
+from newspulse.text.sentences import (
+    OPENING_QUOTES,
+    STOPWORDS,
+    VERB_CONTRACTION,
+    VERBISH_WORDS,
+    looks_verbish,
+    word_set,
+)
+
+PRONOUNS = word_set("it its they them their theirs he him his she her hers this that these those")
+"""Words whose referent must come earlier in the same statement."""
+
+CONNECTIVES = word_set(
+    """
+    however but and or also meanwhile still yet instead moreover furthermore additionally
+    besides nonetheless nevertheless therefore thus hence consequently likewise similarly
+    separately then so otherwise accordingly indeed notably anyway regardless
+    """
+)
+"""Openers that link to the previous sentence."""
+
+CONNECTIVE_PHRASES = re.compile(
+    r"^(?:in addition|as a result|on the other hand|at the same time|in turn|by contrast|"
+    r"in other words|in the midst of|to be sure|even then|after all|in fact|of course|"
+    r"in contrast|even so|for (?:its|their|his|her) part|that said|to that end|"
+    r"the (?:former|latter)|such (?:a|an)\b|the same\b|both (?:companies|firms|sides))",
+    re.IGNORECASE,
+)
+# "The deals", "The collapse of the talks", "The two companies": a definite description whose
+# head noun is common (lowercase) points back at something named earlier.
+DEFINITE_DESCRIPTION = re.compile(r"^the\s+(?:[a-z][\w'\u2019-]*|\d+)\b")
+# "The Japanese conglomerate": a nationality adjective before a common noun points back too.
+DEMONYM_DESCRIPTION = re.compile(r"^[Tt]he\s+[A-Z][a-z]+(?:ese|an|ian|ish|i)\s+[a-z]")
+# Definite descriptions that name something the reader knows without an antecedent.
+SELF_CONTAINED_THE = word_set(
+    """
+    world world's us u.s. uk eu european global federal white supreme pentagon
+    """
+)
+LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
+
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+MONTH_WORDS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a"
+RELATIVE_TIME = re.compile(
+    rf"\b(?:(?:on|last|this|next|since|by|until|from|before|after)\s+)?(?:{WEEKDAYS})\b"
+    rf"(?!,?\s+(?:\d{{1,2}}\s+)?(?:{MONTH_WORDS})\b)(?!,?\s+\d)|"
+    r"\b(?:today|tonight|yesterday|tomorrow|last night|this (?:morning|afternoon|evening)|"
+    r"(?:earlier|later) (?:today|this (?:week|month|year))|"
+    r"(?:this|last|next|past|coming) (?:week|month|year|quarter|weekend|few (?:days|weeks|months))|"
+    rf"(?:last|next|past) (?:{MONTH_WORDS})(?!\s+\d)|"
+    r"(?:recently|lately|in recent (?:days|weeks|months))|"
+    r"(?:in|over|during) the (?:coming|next|past|last) (?:few )?(?:days?|weeks?|months?|years?)|"
+    rf"(?:\d+|{NUMBER_WORDS}) (?:days?|weeks?|months?|years?) (?:ago|prior|later|before)|"
+    rf"(?<!from )(?:\d+|{NUMBER_WORDS}) (?:days?|weeks?|months?) earlier)\b",
+    re.IGNORECASE,
+)
+
+BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]", re.IGNORECASE)
+SCRAP = re.compile(
+    r"\b\d+\s*min(?:ute)?s?\s+read\b|\b\d[\d.,]*\s*[kKmM]?\s+(?:views|shares|comments|likes)\b|"
+    r"\.(?:jpe?g|png|gif|webp|svg)\b|\b(?:posted|updated|published)\s+\d+\s+"
+    r"(?:minutes?|hours?|days?)\s+ago\b|^post\s+\d+\s+(?:minutes?|hours?)\s+ago\b|"
+    r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
+    r"\b(?:getty images|shutterstock|ap photo|reuters/|afp via)\b|"
+    r"\ball rights reserved\b|\bshare this (?:article|story)\b",
+    re.IGNORECASE,
+)
+# ", News." / " - Reuters." / " | TechCrunch": an outlet name glued to the end of the sentence.
+TRAILING_TAG = re.compile(
+    r"(?:,|\s[-\u2013\u2014|])\s*(?:[A-Z][\w&.'\u2019-]*)(?:\s+[A-Z][\w&.'\u2019-]*){0,2}\s*[.!]?$"
+)
+# "Company news $425 million, Series E the fundraising ...": a page's section label run into
+# the sentence (a label, then a figure or a capitalised phrase, with no verb between).
+# "Record Revenue and Growth: Fiscal Q1 ...", "Core Viewpoint - TSMC ...": a heading run into
+# the sentence.
+HEADING_PREFIX = re.compile(
+    r"^(?:(?:[A-Z][\w'\u2019&-]*|and|of|&)\s+){0,4}[A-Z][\w'\u2019&-]*\s*(?::|\s[-\u2013\u2014])\s"
+)
+SECTION_LABEL = re.compile(
+    r"^(?i:company news|breaking(?: news)?|exclusive|analysis|opinion|update[ds]?|related|"
+    r"sponsored|advertisement|editor'?s? (?:note|pick)|top stories|latest news|key takeaways?|"
+    r"market news|tech news|news)\b[\s:|\u2013\u2014-]+(?=[$€£\d]|[A-Z])"
+)
+TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019.&-]*")
+MIN_TITLE_CASE_WORDS = 5
+TITLE_CASE_SHARE = 0.7
+
+
+def opening_words(text: str, count: int = 3) -> list[str]:
+    return text.lstrip(OPENING_QUOTES + "( ").split()[:count]
+
+
+def dangling_opener(text: str) -> str | None:
+    """The opening (or early pronoun) that leans on a sentence the reader never saw."""
+    stripped = text.lstrip(OPENING_QUOTES + "( ")
+    words = opening_words(stripped)
+    if not words:
+        return None
+    first = words[0].strip(",;:").lower().replace("\u2019", "'")
+    if first in PRONOUNS or first.removesuffix("'s") in PRONOUNS:
+        return words[0]
+    if first in CONNECTIVES:
+        return words[0]
+    phrase = CONNECTIVE_PHRASES.match(stripped)
+    if phrase:
+        return phrase.group(0)
+    description = DEFINITE_DESCRIPTION.match(stripped.lower())
+    if description and words[0] == "The" and len(words) > 1 and words[1][:1].islower():
+        head = words[1].strip(",").lower()
+        if head not in SELF_CONTAINED_THE:
+            return " ".join(words[:2])
+    demonym = DEMONYM_DESCRIPTION.match(stripped)
+    if demonym:
+        return " ".join(words[:3])
+    return early_pronoun(stripped)
+
+
+def early_pronoun(text: str) -> str | None:
+    """A third-person pronoun before the statement names anyone ("its CEO, Irving Tan")."""
+    pronoun = LATE_PRONOUN.search(text)
+    if pronoun is None:
+        return None
+    # "Proof of this growth ...": a lone capitalised word before "of" opens the sentence as
+    # a common noun, not a name.
+    names = [n for n in find_names(text) if not text.startswith(f"{n} of ") or " " in n]
+    positions = [text.find(name) for name in names if text.find(name) >= 0]
+    if positions and min(positions) < pronoun.start():
+        return None
+    # "It is expected that ..." style expletives open the sentence and are caught above.
+    return pronoun.group(0)
+
+
+def article_relative_time(text: str) -> str | None:
+    """A time phrase read relative to the article's date rather than as a date."""
+    match = RELATIVE_TIME.search(text)
+    return match.group(0) if match else None
+
+
+def page_scrap(text: str) -> str | None:
+    """A byline, counter, image path, outlet tag or section label left in the sentence."""
+    stripped = text.strip()
+    for pattern in (BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX):
+        match = pattern.search(stripped)
+        if match:
+            return match.group(0).strip()
+    tag = trailing_tag(stripped)
+    return tag
+
+
+def trailing_tag(text: str) -> str | None:
+    """ ", News." at the end: capitalised words after the last comma/dash with no verb."""
+    match = TRAILING_TAG.search(text)
+    if match is None:
+        return None
+    tail = match.group(0)
+    words = [w.lower() for w in TITLE_WORD.findall(tail)]
+    if any(looks_verbish(w) for w in words) or any(w in STOPWORDS for w in words):
+        return None
+    # "..., Nvidia and AMD." ends on a list of names, "in Milpitas, California." on a place:
+    # an outlet tag follows a lowercase word.
+    before = text[: match.start()].rstrip().split()
+    if not before or not before[-1][:1].islower() or before[-1] in ("and", "or"):
+        return None
+    if len(words) == 1 or tail.rstrip(".! ").split()[-1].lower() in {"news", "reports", "times"}:
+        return tail.strip()
+    return None
+
+
+def headline_fragment(text: str) -> str | None:
+    """Why the statement reads as a headline or teaser rather than a sentence, or None."""
+    words = TITLE_WORD.findall(text)
+    lowercase = [w for w in words if w.islower()]
+    if not (any(looks_verbish(w) for w in lowercase) or VERB_CONTRACTION.search(text)):
+        return "no verb"
+    if words and words[0].lower().endswith("ing") and not has_finite_verb(lowercase):
+        return "no verb"  # "Building chips to reduce reliance on Nvidia."
+    if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
+        return "headline style"
+    content = [w for w in words[1:] if w.lower() not in STOPWORDS]
+    if len(content) >= MIN_TITLE_CASE_WORDS:
+        capitalised = sum(1 for w in content if w[:1].isupper())
+        if capitalised / len(content) >= TITLE_CASE_SHARE:
+            return "title case"
+    return None
+
+
+ARTICLES = frozenset({"the", "a", "an"})
+# "$1.25T", "$250M", "$4B": how headlines, not sentences, write amounts.
+COMPACT_FIGURE = re.compile(r"[$€£]\d+(?:\.\d+)?[BMTK]\b")
+PRESENT_AUXILIARIES = frozenset({"is", "has", "was", "does", "says"})
+
+
+def headline_tense(words: list[str], lowercase: list[str]) -> bool:
+    """A headline or dek: no article anywhere, and the first verb in the present tense
+    ("SpaceX acquires xAI in $1.25T merger to build ...", "Axelera AI secures $250M");
+    ``headline_fragment`` asks it only of text with a headline's compact amounts."""
+    if any(w.lower() in ARTICLES for w in words):
+        return False
+    verbs = [w for w in lowercase if looks_verbish(w) or w in VERBISH_WORDS]
+    if not verbs:
+        return False
+    first = verbs[0]
+    return first.endswith("s") and not first.endswith("ss") and first not in PRESENT_AUXILIARIES
+
+
+def has_finite_verb(words: list[str]) -> bool:
+    """A known verb form or an -ed word not right after "to" (an infinitive is no clause)."""
+    return any(
+        (word in VERBISH_WORDS or word.endswith("ed")) and (i == 0 or words[i - 1] != "to")
+        for i, word in enumerate(words)
+    )
+
+
+def strip_trailing_tag(text: str) -> str:
+    """The sentence without a trailing outlet tag (", News." → ".")."""
+    tag = trailing_tag(text)
+    if tag is None:
+        return text
+    return text[: len(text) - len(tag)].rstrip(" ,;-\u2013\u2014|") + "."

@@ -1,0 +1,110 @@
+"""The standalone-sentence detectors, on the faults issue 10 found on a published page."""
+
+from __future__ import annotations
+
+import pytest
+
+from newspulse.text.readability import (
+    article_relative_time,
+    dangling_opener,
+    headline_fragment,
+    page_scrap,
+    strip_trailing_tag,
+)
+
+CLEAN = [
+    "Meta signed deals with Vistra, Oklo and TerraPower for 6.6 gigawatts of nuclear power.",
+    "The Adani Group plans to invest $100 billion in data centres in India by 2035.",
+    "Nvidia said its quarterly revenue rose 73% to $68.13 billion.",
+    "The U.S. government approved the sale of H200 chips to China.",
+    "Western Digital sold out its hard drives for 2026, backed by orders from seven clients.",
+    "Meta's deal closed on Monday, 23 February 2026, after regulators approved it.",
+    "Revenue rose 20% from a year earlier to $5 billion, the company said.",
+    "SanDisk opened the event at its headquarters in Milpitas, California.",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "opener"),
+    [
+        ("The deals are with Vistra, Oklo, and TerraPower, reflecting demand.", "The deals"),
+        ("During the results call, its CEO, Irving Tan, said drives sold out.", "its"),
+        ("The collapse of the talks marks a setback for both sides.", "The collapse"),
+        ("However, Nvidia said demand remains strong across regions.", "However,"),
+        ("It plans to ship its first chip in 2027 with a foundry partner.", "It"),
+        ("The Japanese conglomerate will pay $16 per share in cash.", "The Japanese conglomerate"),
+        ("The two companies held the launch event in Milpitas.", "The two"),
+        (
+            "In the midst of this context, Western Digital said its drives sold out.",
+            "In the midst of",
+        ),
+    ],
+)
+def test_dangling_openers_are_found(text: str, opener: str) -> None:
+    assert dangling_opener(text) == opener
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The companies said in a statement Monday that the deal would close.", "Monday"),
+        ("The administration only recently approved exports of H200 chips.", "recently"),
+        ("Nvidia announced a $100 billion investment in OpenAI last year.", "last year"),
+        ("They plan $650 billion of capital spending over the next year.", "over the next year"),
+        ("Its valuation tripled from $8.1 billion just six months prior.", "six months prior"),
+        ("On Wednesday, PJM announced the results of its auction.", "On Wednesday"),
+        ("The chip will ship next month to its first customers.", "next month"),
+        ("The exchange was hacked three days ago by a known group.", "three days ago"),
+    ],
+)
+def test_article_relative_time_is_found(text: str, phrase: str) -> None:
+    assert article_relative_time(text) == phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing restricts access to boost domestic chipmakers in trade talks, News.",
+        "Company news $425 million, Series E the fundraising will provide the capital needed.",
+        "By John Smith The company raised money from several investors this spring.",
+        "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",
+        "Core Viewpoint - TSMC is accelerating construction of advanced factories.",
+        "The chart shows prices rising, as seen in hero-image.jpg from the report.",
+        "Markets rallied strongly after the decision, 5 min read for subscribers.",
+    ],
+)
+def test_page_scraps_are_found(text: str) -> None:
+    assert page_scrap(text) is not None
+
+
+def test_headlines_and_teasers_used_as_prose_are_found() -> None:
+    assert headline_fragment("Snail-speed superbrain, big-time drama.") == "no verb"
+    assert headline_fragment("SpaceX Acquires xAI In $1.25T Merger To Build Data Centers.")
+    assert headline_fragment("Building energy-efficient AI chips to reduce reliance on Nvidia.")
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_sentences_that_stand_alone_pass_every_detector(text: str) -> None:
+    found = [d(text) for d in (dangling_opener, article_relative_time, page_scrap)]
+    assert found == [None, None, None]
+    assert headline_fragment(text) is None
+
+
+def test_a_trailing_outlet_tag_is_cut_and_a_place_is_not() -> None:
+    assert strip_trailing_tag("Beijing restricts access in trade talks, News.") == (
+        "Beijing restricts access in trade talks."
+    )
+    assert strip_trailing_tag(CLEAN[-1]) == CLEAN[-1]
+
+
+def test_a_dek_in_the_present_tense_with_compact_amounts_is_a_headline() -> None:
+    dek = "SpaceX acquires xAI in $1.25T merger to build space-based data centers."
+    assert headline_fragment(dek) == "headline style"
+    assert headline_fragment("Alphabet plans $175 billion of capital spending in 2026.") is None
+    assert headline_fragment("Amazon guided about $200B in 2026 capex across the company.") is None
+
+
+def test_a_capitalised_common_noun_at_the_start_is_no_antecedent() -> None:
+    text = "Proof of this growth can be found at its laboratory in San Francisco."
+    assert dangling_opener(text) == "this"
+    assert dangling_opener("Bank of America said its profit rose 10% in 2025.") is None
