@@ -25,6 +25,10 @@ REPORT_KEYS = {
     "corpus", "topic", "version", "version_date", "headline", "sections", "statements", "cited",
     "cited_pct", "supported", "supported_pct", "redundant_pairs", "stale_references",
     "top_events", "covered_events", "coverage_pct", "unsupported",
+    "dangling_openers", "dangling_pct", "relative_time", "scraps", "headline_fragments",
+    "repeated_facts", "copied_headline", "bad_section_titles", "markers_max", "markers_mean",
+    "visible_markers_max", "key_facts_total", "key_facts_covered", "key_facts_missed",
+    "key_facts_pct",
 }  # fmt: skip
 
 

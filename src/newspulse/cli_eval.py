@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from newspulse.evaluation.briefing import BriefingReport
+from newspulse.evaluation.readability import read_fact_files
 
 eval_app = typer.Typer(help="Measure briefing quality and summaries.", no_args_is_help=True)
 
@@ -29,6 +30,15 @@ COLUMNS = (
     ("top20cov%", 12),
     ("headline", 8),
     ("sections", 8),
+    ("dangl%", 6),
+    ("reltime", 7),
+    ("scraps", 6),
+    ("frags", 5),
+    ("repeats", 7),
+    ("copiedHL", 8),
+    ("badTitle", 8),
+    ("mk/vis", 6),
+    ("facts%", 12),
 )
 
 
@@ -56,21 +66,39 @@ def eval_briefing(
         typer.Option("--keep", help="Keep the throwaway stores in this folder.", file_okay=False),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    facts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--facts",
+            help="Key facts (TSV: id, description, pattern): a file named <topic-slug>.tsv, "
+            "or a folder of them (repeatable).",
+            exists=True,
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when a topic misses a quality floor.")
+    ] = False,
+    min_sections: Annotated[
+        int, typer.Option("--min-sections", min=0, help="Floor on sections per page (--check).")
+    ] = 1,
     db: Annotated[str | None, typer.Option("--db", help="Store to measure.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file.")] = None,
 ) -> None:
     """Per topic: statements, cited %, supported %, redundant pairs, stale time references,
-    top-20 event coverage, headline and sections of the latest version."""
+    top-20 event coverage, headline and sections of the latest version, and what a reader
+    sees: dangling openers, article-relative time, page scraps, headline fragments, repeated
+    facts, a copied headline, bad section titles, citation markers and key facts."""
     from newspulse.cli import Context, parse_now
+    from newspulse.enrich.embed import create_embedder
     from newspulse.evaluation.briefing_run import CorpusRun, build_and_evaluate, evaluate_store
+    from newspulse.evaluation.floors import Floors, missed_floors
     from newspulse.settings import load_settings
 
+    key_facts = read_fact_files(facts or [])
     rows: list[tuple[str, BriefingReport]] = []
     if corpus:
         if len(now or []) != len(corpus):
             raise typer.BadParameter("give one --now per --corpus", param_hint="--now")
-        from newspulse.enrich.embed import create_embedder
-
         settings = load_settings(config, db=db)
         embed = settings.embed
         embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
@@ -80,19 +108,38 @@ def eval_briefing(
             for path, moment in zip(corpus, now or [], strict=True):
                 run = CorpusRun(path, parse_now(moment))
                 label = path.parent.name or path.stem
-                for report in build_and_evaluate(run, directory, embedder, settings):
+                for report in build_and_evaluate(
+                    run, directory, embedder, settings, facts=key_facts
+                ):
                     if not topic or report.topic in topic:
                         rows.append((label, report))
     else:
         context = Context.ready(db, config)
-        for report in evaluate_store(context.store, context.settings, topics=topic):
+        embed = context.settings.embed
+        store_embedder = create_embedder(
+            embed.model, batch_size=embed.batch_size, threads=embed.threads
+        )
+        for report in evaluate_store(
+            context.store,
+            context.settings,
+            topics=topic,
+            facts=key_facts,
+            embed=store_embedder.embed,
+        ):
             rows.append(("store", report))
     if not rows:
         raise typer.BadParameter("no topic has a briefing version to measure")
+    floors = Floors(min_sections=min_sections)
+    missed = [(c, r.topic, line) for c, r in rows for line in missed_floors(r, floors)]
     if as_json:
         typer.echo(json.dumps([{"corpus": c, **r.to_json()} for c, r in rows], indent=2))
-        return
-    print_table(rows)
+    else:
+        print_table(rows)
+    if check:
+        for label, slug, line in missed:
+            typer.echo(f"{label}/{slug} misses a floor: {line}", err=True)
+        if missed:
+            raise typer.Exit(1)
 
 
 def print_table(rows: list[tuple[str, BriefingReport]]) -> None:
@@ -111,6 +158,7 @@ def print_table(rows: list[tuple[str, BriefingReport]]) -> None:
             f"{r.coverage_pct:.0f} ({r.covered_events}/{r.top_events})",
             "yes" if r.headline else "NO",
             str(r.sections),
+            *readability_cells(r),
         ]
         cells = [label[:10].ljust(10)] + [
             v if i == 0 else v.rjust(width)
@@ -124,6 +172,50 @@ def print_table(rows: list[tuple[str, BriefingReport]]) -> None:
             typer.echo(f"{label}/{r.topic} redundant: {a[:80]!r} ~ {b[:80]!r}", err=True)
         for path, phrase in r.stale_references:
             typer.echo(f"{label}/{r.topic} stale {path}: {phrase!r}", err=True)
+        print_readability(label, r)
+
+
+def readability_cells(r: BriefingReport) -> list[str]:
+    page = r.readability
+    if page is None:
+        return ["-"] * 9
+    dangling = 100.0 * len(page.dangling) / r.statements if r.statements else 0.0
+    facts = "-"
+    if page.facts_pct is not None:
+        facts = f"{page.facts_pct:.0f} ({len(page.facts_covered)}/{page.facts_total})"
+    return [
+        f"{dangling:.1f}",
+        str(len(page.relative_time)),
+        str(len(page.scraps)),
+        str(len(page.fragments)),
+        str(len(page.repeated)),
+        "YES" if page.copied_headline else "no",
+        str(len(page.bad_titles)),
+        f"{page.markers_max}/{page.visible_markers_max}",
+        facts,
+    ]
+
+
+def print_readability(label: str, r: BriefingReport) -> None:
+    page = r.readability
+    if page is None:
+        return
+    where = f"{label}/{r.topic}"
+    found = (
+        ("dangling opener", page.dangling),
+        ("article-relative time", page.relative_time),
+        ("page scrap", page.scraps),
+        ("headline fragment", page.fragments),
+        ("repeated fact", page.repeated),
+        ("section title", page.bad_titles),
+    )
+    for kind, items in found:
+        for first, second in items:
+            typer.echo(f"{where} {kind} {first}: {second!r}", err=True)
+    if page.copied_headline:
+        typer.echo(f"{where} headline copies the title {page.copied_headline!r}", err=True)
+    for fact in page.facts_missed:
+        typer.echo(f"{where} key fact missed: {fact}", err=True)
 
 
 @eval_app.command("summaries")

@@ -34,6 +34,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newspulse.evaluation.readability import (
+    EmbedTexts,
+    KeyFact,
+    ReadabilityReport,
+    evaluate_readability,
+)
 from newspulse.text.figures import figure_keys, number_tokens
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.relative_time import anchored_periods
@@ -103,6 +109,7 @@ class BriefingReport:
     top_events: int
     covered_events: int
     unsupported: tuple[tuple[str, str], ...] = field(default=())
+    readability: ReadabilityReport | None = None
 
     @property
     def cited_pct(self) -> float:
@@ -134,6 +141,7 @@ class BriefingReport:
             "covered_events": self.covered_events,
             "coverage_pct": round(self.coverage_pct, 1),
             "unsupported": [list(pair) for pair in self.unsupported],
+            **(self.readability.to_json(self.statements) if self.readability else {}),
         }
 
 
@@ -149,8 +157,11 @@ def evaluate_briefing(
     *,
     support_scores: Mapping[str, Sequence[float]] | None = None,
     config: EvalConfig = DEFAULT_CONFIG,
+    facts: Sequence[KeyFact] = (),
+    embed: EmbedTexts | None = None,
 ) -> BriefingReport:
-    """Every measure of the module docstring for one stored document."""
+    """Every measure of the module docstring for one stored document, and what a reader
+    sees (``readability``)."""
     version_date = parse_date(document["updated_at"])
     known = {source["id"] for source in document.get("sources", [])}
     statements = list(iter_statements(document))
@@ -179,6 +190,7 @@ def evaluate_briefing(
         top_events=len(top),
         covered_events=sum(1 for event in top if event.article_uids & cited_uids),
         unsupported=tuple(unsupported),
+        readability=evaluate_readability(document, facts=facts, embed=embed),
     )
 
 
@@ -238,7 +250,7 @@ def unsupported_reason(
         return "cited articles not found"
     corpus = " ".join(f"{a.title}. {a.text}" for a in cited)
     missing = sorted(figure_keys(statement.text) - figure_keys(corpus))
-    dates = " ".join(p for a in cited if a.published for p in anchored_periods(a.published))
+    dates = " ".join(p for a in cited if a.published for p in anchored_periods(a.published, a.text))
     missing += sorted(
         number_tokens(statement.text)
         - number_tokens(corpus)

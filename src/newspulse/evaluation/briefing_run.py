@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from newspulse.evaluation.briefing import (
     SourceText,
     evaluate_briefing,
 )
+from newspulse.evaluation.readability import EmbedTexts, KeyFact
 from newspulse.pipeline import replay, update_briefings
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
@@ -53,20 +54,32 @@ def evaluate_store(
     *,
     topics: Sequence[str] | None = None,
     config: EvalConfig = DEFAULT_CONFIG,
+    facts: Mapping[str, Sequence[KeyFact]] | None = None,
+    embed: EmbedTexts | None = None,
 ) -> list[BriefingReport]:
-    """The latest version of every topic that has one (or of ``topics``)."""
+    """The latest version of every topic that has one (or of ``topics``); ``facts`` holds
+    each topic's key facts by slug."""
     reports = []
     for topic in store.list_topics():
         if topics and topic.slug not in topics:
             continue
         version = store.latest_version(topic.slug)
         if version is not None:
-            reports.append(evaluate_version(store, version, settings, config))
+            key_facts = (facts or {}).get(topic.slug, ())
+            reports.append(
+                evaluate_version(store, version, settings, config, facts=key_facts, embed=embed)
+            )
     return reports
 
 
 def evaluate_version(
-    store: SqlStore, version: StoredVersion, settings: Settings, config: EvalConfig
+    store: SqlStore,
+    version: StoredVersion,
+    settings: Settings,
+    config: EvalConfig,
+    *,
+    facts: Sequence[KeyFact] = (),
+    embed: EmbedTexts | None = None,
 ) -> BriefingReport:
     input_ids, scores = stored_citations(store, version.id)
     topic = next(t for t in store.list_topics() if t.slug == version.topic)
@@ -95,7 +108,15 @@ def evaluate_version(
         )
         for e in events
     ]
-    return evaluate_briefing(version.document, texts, refs, support_scores=scores, config=config)
+    return evaluate_briefing(
+        version.document,
+        texts,
+        refs,
+        support_scores=scores,
+        config=config,
+        facts=facts,
+        embed=embed,
+    )
 
 
 def stored_citations(store: SqlStore, version_id: int) -> tuple[list[int], dict[str, list[float]]]:
@@ -121,6 +142,7 @@ def build_and_evaluate(
     settings: Settings,
     *,
     config: EvalConfig = DEFAULT_CONFIG,
+    facts: Mapping[str, Sequence[KeyFact]] | None = None,
 ) -> list[BriefingReport]:
     """Replay one corpus into a fresh store under ``directory``, write, and measure."""
     path = directory / f"{run.path.parent.name or 'corpus'}-{run.path.stem}.db"
@@ -131,7 +153,7 @@ def build_and_evaluate(
         store.migrate()
         store.save_catalog(load_catalog(Path(built.topics_file) if built.topics_file else None))
         replay(store, run.path, embedder, now=run.now, settings=built)
-        update_briefings(store, now=run.now, settings=built)
-        return evaluate_store(store, built, config=config)
+        update_briefings(store, now=run.now, settings=built, embedder=embedder)
+        return evaluate_store(store, built, config=config, facts=facts, embed=embedder.embed)
     finally:
         store.close()

@@ -10,7 +10,8 @@ For each story of a NeuS/AllSides-style file (``derived_probe_clusters.jsonl``:
    bullet, sub-bullets) rather than as a one-line "notable" item.
 2. The summary is every published statement of that version in page order
    (``evaluation.briefing.iter_statements``); the headline is left out because the
-   reference is the summary text, not its title.
+   reference is the summary text, not its title, and so is "In summary", which restates
+   the page's main facts in short (scoring it would count those words twice).
 3. Baselines in the same run: ``lead-1`` (first sentence of the first article in file
    order, which the data set shuffled) and ``lead-3`` (first sentence of each article).
 4. ROUGE-1/2/L F1 (``rouge-score``, Porter stemming) against the reference text,
@@ -123,7 +124,8 @@ def extractive_summary(story: Story, embedder: Embedder, settings: Settings) -> 
     now = max(times) + AGE
     ranked = rank_events([event], now=now, settings=settings.rank)
     written = write_version(STORY_TOPIC, ranked, articles, now=now, settings=settings.write)
-    return " ".join(s.text for s in iter_statements(written.briefing.to_json()))
+    statements = iter_statements(written.briefing.to_json())
+    return " ".join(s.text for s in statements if not s.path.startswith("summary."))
 
 
 def lead_sentences(story: Story, count: int) -> str:
