@@ -200,7 +200,7 @@ def main() -> None:
         print(f"store: {counts}")
 
         with timed() as scratch_write:
-            first = update_briefings(store, now=NOW, settings=settings)
+            first = update_briefings(store, now=NOW, settings=settings, embedder=embedder)
         written = [r for r in first if r.status == "written"]
         report("write from scratch: all topics", len(written), scratch_write.seconds, "topics")
         for r in first:
@@ -260,7 +260,7 @@ def incremental(
     with timed() as pipeline:
         stored = process(store, arrivals, embedder, now=now, settings=settings)
     with timed() as update:
-        results = update_briefings(store, now=now, settings=settings)
+        results = update_briefings(store, now=now, settings=settings, embedder=embedder)
     return stored, pipeline.seconds, update.seconds, results
 
 

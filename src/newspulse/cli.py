@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +26,9 @@ from newspulse.errors import NewsPulseError
 from newspulse.settings import Settings, load_settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
+
+if TYPE_CHECKING:
+    from newspulse.enrich.embed import Embedder
 
 app = typer.Typer(
     name="newspulse",
@@ -155,6 +158,16 @@ def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = N
     say(f"re-embedded {enriched} of {reset} articles with {embedder.name}")
 
 
+def facet_embedder(context: Context) -> Embedder | None:
+    """The embedding model, loaded only when some topic has facets to place events in."""
+    if not any(topic.facets for topic in context.store.list_topics()):
+        return None
+    from newspulse.enrich.embed import create_embedder
+
+    embed = context.settings.embed
+    return create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
+
+
 @app.command()
 def update(
     now: NowOption = None,
@@ -173,6 +186,7 @@ def update(
         settings=context.settings,
         vertical=vertical,
         topic=topic,
+        embedder=facet_embedder(context),
     )
     if not results:
         raise typer.BadParameter("no topic matches --vertical/--topic")
@@ -462,13 +476,16 @@ def run_loop(interval: float, ticks: int | None, db: str | None, config: Path | 
     from newspulse.poller import poll_and_process
 
     context = Context.ready(db, config)
+    embedder = facet_embedder(context)
     done = 0
     while ticks is None or done < ticks:
         moment = parse_now(None)
         report = poll_and_process(context.store, settings=context.settings, now=moment)
         written = [
             r.topic
-            for r in update_briefings(context.store, now=moment, settings=context.settings)
+            for r in update_briefings(
+                context.store, now=moment, settings=context.settings, embedder=embedder
+            )
             if r.status == "written"
         ]
         say(

@@ -39,6 +39,8 @@ class Topic:
     # Minimum routing score for an article to belong to the topic; None = settings default.
     threshold: float | None = None
     window_days: int | None = None
+    # Themes a reader expects on the page ("memory and storage"): section titles, in order.
+    facets: tuple[str, ...] = ()
 
     @property
     def profile_text(self) -> str:
@@ -188,6 +190,9 @@ class EventSummary:
 
 
 # --- the briefing document (JSON contract v1) -------------------------------------------
+
+# Citation markers a page shows per statement; the rest open behind "+N" (all stay in the JSON).
+VISIBLE_CITATIONS = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,18 +321,36 @@ def update_briefings(
     settings: Settings,
     vertical: str | None = None,
     topic: str | None = None,
+    embedder: Embedder | None = None,
 ) -> list[TopicUpdate]:
-    """Write a new version for each topic whose events changed since its last version."""
+    """Write a new version for each topic whose events changed since its last version.
+
+    ``embedder`` places events in a topic's facets by meaning; without it, by shared words.
+    """
     chosen = [
         t
         for t in store.list_topics()
         if (vertical is None or t.vertical == vertical) and (topic is None or t.slug == topic)
     ]
-    return [update_topic(store, t, now=now, settings=settings) for t in chosen]
+    return [update_topic(store, t, now=now, settings=settings, embedder=embedder) for t in chosen]
+
+
+def facet_vectors(topic: Topic, store: SqlStore, embedder: Embedder | None) -> list[Vector] | None:
+    """The topic's facets embedded by the model the store's events were built with."""
+    if not topic.facets or embedder is None:
+        return None
+    if store.embedding_models() - {embedder.name}:
+        return None
+    return list(embedder.embed(list(topic.facets)))
 
 
 def update_topic(
-    store: SqlStore, topic: Topic, *, now: dt.datetime, settings: Settings
+    store: SqlStore,
+    topic: Topic,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    embedder: Embedder | None = None,
 ) -> TopicUpdate:
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
     corrections = store.list_corrections(topic.slug)
@@ -365,6 +383,7 @@ def update_topic(
         settings=settings.write,
         llm=settings.llm,
         previous=previous.document if previous else None,
+        facet_vectors=facet_vectors(topic, store, embedder),
     )
     if not written.briefing.sections and not written.briefing.notable:
         # Everything was withheld: keep the previous version rather than publish nothing.

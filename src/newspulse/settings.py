@@ -238,7 +238,7 @@ class WriteSettings(BaseModel):
     recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")
     max_themes: int = Field(7, ge=1, description="Most themed sections.")
-    max_bullets_per_section: int = Field(6, gt=0, description="Bullets per themed section.")
+    max_bullets_per_section: int = Field(8, gt=0, description="Bullets per themed section.")
     max_notable: int = Field(4, ge=0, description="Bullets under 'Notable recent developments'.")
     max_implications: int = Field(3, ge=0, description="Bullets under 'Implications'.")
     redundancy_threshold: float = Field(

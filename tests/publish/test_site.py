@@ -196,3 +196,27 @@ def test_topic_page_shows_the_timeline_escaped(
     assert 'href="sources/#s-a101"' in timeline
     del document["timeline"]
     assert 'class="timeline"' not in site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)
+
+
+def test_every_statement_renders_its_markers_three_then_the_rest_behind_plus_n(
+    store: FakeSiteStore, document: dict[str, Any]
+) -> None:
+    """Each statement path shows as many markers as it has citations: the first three in
+    order, then "+N" opening the others (none dropped, none left unrendered)."""
+    from newspulse.evaluation.readability import page_statements
+
+    ids = [source["id"] for source in document["sources"]]
+    document["sections"][0]["bullets"][0]["children"][0]["citations"] = ids[:5]
+    document["lead"][0]["citations"] = ids[:4]
+    html = site.render_topic(store, INFRA.vertical, INFRA.slug, now=NOW)
+    statements = list(page_statements(document))
+    assert any(s.citations > 3 for s in statements)
+    for statement in statements:
+        prefix = f"tip-{statement.path.replace('.', '-')}-"
+        shown = re.findall(rf'aria-describedby="{prefix}(\d+)"', html)
+        assert [int(n) for n in shown] == list(range(statement.citations)), statement.path
+        if statement.citations > 3:
+            after_third = html.split(f'id="{prefix}2"', 1)[1]
+            more = after_third.split('<span class="cite-rest">', 1)
+            assert f">+{statement.citations - 3}</label>" in more[0]
+            assert f'aria-describedby="{prefix}3"' in more[1]

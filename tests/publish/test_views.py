@@ -241,3 +241,11 @@ def test_a_section_is_never_newer_than_its_publisher_dated_sources() -> None:
     stated = read_date("2026-02-19")
     assert section_newest(stated, [], [bullet]) == stated  # the writer's older day stands
     assert section_newest(run_day, [], []) == run_day  # nothing cited: the writer's value
+
+
+def test_name_chips_are_one_per_name_spelled_as_headlines_spell_them() -> None:
+    from newspulse.publish.views_pages import name_chips
+
+    keys = ["ai", "breakdown", "huang", "jensen huang", "jen-sen", "deal.at", "nvidia", "tsmc"]
+    titles = ["Nvidia CEO Jensen Huang says the deal is on", "TSMC lifts spending"]
+    assert name_chips(keys, titles) == ("Jensen Huang", "Nvidia", "TSMC")

@@ -43,7 +43,21 @@ def test_issue_format_parses_exactly(tmp_path: Path) -> None:
     (topic,) = catalog.topics
     assert topic.include == ("data center", "GPU", "HBM")
     assert topic.exclude == ()
+    assert topic.facets == ()
     assert catalog.verticals[0].name == "AI"
+
+
+def test_every_starter_topic_has_facets_a_reader_would_write() -> None:
+    from newspulse.evaluation.readability import bad_section_title
+    from newspulse.write.facets import facet_title
+
+    described = [t for t in load_catalog().topics if t.facets]
+    assert {t.slug for t in described} >= {"ai-infrastructure-funding", "crypto-markets"}
+    for topic in described:
+        assert 3 <= len(topic.facets) <= 7, topic.slug
+        assert [bad_section_title(facet_title(f)) for f in topic.facets] == [None] * len(
+            topic.facets
+        ), topic.slug
 
 
 @pytest.mark.parametrize(
@@ -53,6 +67,7 @@ def test_issue_format_parses_exactly(tmp_path: Path) -> None:
         (('slug = "ai-infrastructure-funding"', 'slug = "Bad Slug"'), "invalid slug"),
         (('include = ["data center", "GPU", "HBM"]', "include = 3"), "list of strings"),
         (('title = "AI Infrastructure & Funding"', 'titel = "x"'), "unknown topic keys"),
+        (("exclude = []", 'exclude = []\nfacets = "chips"'), "list of strings"),
     ],
 )
 def test_invalid_topics_are_clear_errors(

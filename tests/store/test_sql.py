@@ -81,6 +81,7 @@ def test_catalog_upsert_deactivates_removed_topics(store: SqlStore) -> None:
     assert [v.slug for v in store.list_verticals()] == ["ai"]
     store.save_catalog(catalog)
     assert len(store.list_topics()) == len(catalog.topics)
+    assert [t.facets for t in store.list_topics()] == [t.facets for t in catalog.topics]
 
 
 def test_copies_link_to_the_original_in_one_transaction(store: SqlStore) -> None:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from newspulse.domain import VISIBLE_CITATIONS
+
 LINKABLE_SCHEMES = frozenset({"http", "https"})
 
 
@@ -50,6 +52,7 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["safe_url"] = safe_url
+    environment.globals["visible_citations"] = VISIBLE_CITATIONS
     return environment
 
 

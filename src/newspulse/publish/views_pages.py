@@ -204,6 +204,35 @@ def split_facts(facts: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(dict.fromkeys(figures)), tuple(names)
 
 
+def name_chips(keys: Sequence[str], titles: Sequence[str]) -> tuple[str, ...]:
+    """An event's names as chips: one per person or company, spelled as its headlines
+    spell them, junk left out.
+
+    The stored keys are lowercase ("huang", "jensen huang", "jen-sen", "ai", "deal.at"):
+    a key that is part of a longer one ("huang") or the same once spaces and hyphens go
+    ("jen-sen" / "jensen") folds into it; keys no headline names are dropped, which leaves
+    out the words a sentence start capitalised ("breakdown", "doubts", "links").
+    """
+    spelled = {}
+    for key in keys:
+        if len(key) < 2 or any(mark in key for mark in "./@:#"):
+            continue
+        match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", " \n ".join(titles), re.IGNORECASE)
+        if match and match.group(0)[:1].isupper():
+            spelled[key] = match.group(0)
+    kept: list[str] = []
+    for key in sorted(spelled, key=lambda k: (-len(k.split()), -len(k), k)):
+        compact = key.replace("-", "").replace(" ", "")
+        if any(
+            set(key.split()) <= set(other.split())
+            or compact in other.replace("-", "").replace(" ", "")
+            for other in kept
+        ):
+            continue
+        kept.append(key)
+    return tuple(spelled[key] for key in keys if key in kept)
+
+
 @dataclass(frozen=True, slots=True)
 class EventView:
     id: int
@@ -244,7 +273,7 @@ def build_event(event: EventDetail, topics: Sequence[TopicLink]) -> EventView:
         id=event.id,
         label=event.label,
         figures=figures,
-        facts=names,
+        facts=name_chips(names, [a.title for a in event.articles]),
         first_seen=moment_of(event.first_seen),
         last_seen=moment_of(event.last_seen),
         outlets=event.source_count,

@@ -27,6 +27,7 @@ TOPIC_KEYS = frozenset(
         "exclude",
         "threshold",
         "window_days",
+        "facets",
     }
 )
 REQUIRED_TOPIC_KEYS = ("slug", "vertical", "title", "tagline", "description")
@@ -95,6 +96,7 @@ def parse_topic(raw: dict[str, Any], resource: str) -> Topic:
         exclude=as_terms(raw.get("exclude", []), "exclude", resource),
         threshold=threshold,
         window_days=int(window) if window is not None else None,
+        facets=as_terms(raw.get("facets", []), "facets", resource),
     )
 
 

@@ -40,6 +40,7 @@ class CatalogRows(StoreRows):
                     "exclude_terms": list(topic.exclude),
                     "threshold": topic.threshold,
                     "window_days": topic.window_days,
+                    "facets": list(topic.facets),
                     "position": position,
                     "active": True,
                 }
@@ -82,4 +83,5 @@ def topic_from_row(row: RowMapping) -> Topic:
         exclude=tuple(row["exclude_terms"]),
         threshold=row["threshold"],
         window_days=row["window_days"],
+        facets=tuple(row["facets"] or ()),
     )

@@ -23,6 +23,7 @@ from newspulse.store.base import EventDetail, EventFilters, as_utc
 from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
+from newspulse.text.headlines import best_headline
 
 
 class EventRows(StoreRows):
@@ -420,8 +421,16 @@ def save_redirects(
 
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:
-    """Recount members and distinct sources of the touched events only."""
+    """Recount members and distinct sources of the touched events only, and label each by
+    its best member headline (``text.headlines``)."""
     for event_id in event_ids:
+        titles = connection.execute(
+            select(t.articles.c.title, t.articles.c.title_derived)
+            .select_from(t.event_articles)
+            .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
+            .where(t.event_articles.c.event_id == event_id)
+            .order_by(t.articles.c.id)
+        ).all()
         row = connection.execute(
             select(
                 func.count(),
@@ -436,8 +445,20 @@ def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> Non
         connection.execute(
             update(t.events)
             .where(t.events.c.id == event_id)
-            .values(size=row[0], source_count=row[1], first_seen=row[2], last_seen=row[3])
+            .values(
+                size=row[0],
+                source_count=row[1],
+                first_seen=row[2],
+                last_seen=row[3],
+                **label_values([(title, bool(derived)) for title, derived in titles]),
+            )
         )
+
+
+def label_values(titles: list[tuple[str, bool]]) -> dict[str, str]:
+    """The ``label`` column's new value, or nothing when no member has a title."""
+    label = best_headline(titles)
+    return {"label": label} if label else {}
 
 
 def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:

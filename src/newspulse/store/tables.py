@@ -59,6 +59,7 @@ topics = Table(
     Column("exclude_terms", JSON, nullable=False),
     Column("threshold", Float, nullable=True),
     Column("window_days", Integer, nullable=True),
+    Column("facets", JSON, nullable=True),
     Column("position", Integer, nullable=False, default=0),
     Column("active", Boolean, nullable=False, default=True),
 )

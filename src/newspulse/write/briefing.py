@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from newspulse.domain import Article, Briefing, EventSummary, Topic
+from newspulse.domain import Article, Briefing, EventSummary, Topic, Vector
 from newspulse.settings import LLMSettings, RankSettings, WriteSettings
+from newspulse.write.compose import compose_headline
 from newspulse.write.extractive import write_extractive
 from newspulse.write.incremental import kept_sections, stamp_sections
 from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, write_llm
@@ -34,7 +35,7 @@ class WrittenVersion:
 
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-3"
+WRITER_VERSION = "extractive-4"
 
 
 def events_fingerprint(
@@ -68,13 +69,16 @@ def write_version(
     settings: WriteSettings,
     llm: LLMSettings | None = None,
     previous: Mapping[str, Any] | None = None,
+    facet_vectors: Sequence[Vector] | None = None,
 ) -> WrittenVersion:
     """Plan, word (LLM when enabled, else extractive) and verify one version.
 
     ``previous`` is the topic's last published document: sections whose events did not
     change keep its wording (``incremental``).
     """
-    plan = plan_briefing(topic, ranked_events, articles, now=now, settings=settings)
+    plan = plan_briefing(
+        topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
+    )
     result = None
     if llm is not None and llm.enabled:
         config = LLMConfig(**llm.model_dump(exclude={"enabled"}))
@@ -93,6 +97,7 @@ def write_version(
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
     )
+    briefing = dataclasses.replace(briefing, headline=compose_headline(briefing, articles))
     inputs = tuple(sorted({a for e in plan.planned_events for a in e.article_ids}))
     if result is None:
         return WrittenVersion(briefing, tuple(citations), inputs)

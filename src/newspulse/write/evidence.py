@@ -9,6 +9,7 @@ event, not only the one it was taken from.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,16 @@ from functools import cached_property
 from newspulse.domain import Article
 from newspulse.text.figures import figure_keys
 from newspulse.text.names import mentions, name_keys, normalise_for_names
+from newspulse.text.readability import (
+    article_relative_time,
+    dangling_opener,
+    headline_fragment,
+    page_scrap,
+    strip_trailing_tag,
+)
+from newspulse.text.relative_time import anchor_relative_time
+from newspulse.text.repeats import FactKeys
+from newspulse.text.repeats import same_fact as same_fact_keys
 from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
 from newspulse.text.similarity import jaccard
 
@@ -46,12 +57,21 @@ INSTRUCTION_LIKE = re.compile(
 )
 # Forward-looking or interpretive wording: the material of "Implications".
 ANALYSIS_CUES = re.compile(
-    r"\b(could|would|will likely|is likely|are likely|expected to|expects|signals?|suggests?|"
-    r"means|implications?|analysts?|risks?|pressure|outlook|forecasts?|projected|poised|"
-    r"shift|bet(?:ting)?)\b",
+    r"\b(could|would|is likely|are likely|expected to|expects?|plans? to|"
+    r"aims? to|intends? to|set to|poised to|on track to|forecasts?|forecast to|projected|"
+    r"outlook|risks?|warns?|anticipates?|predicts?)\b",
     re.IGNORECASE,
 )
 MARKUP = re.compile(r"\*\*|__|\[\d+\]")
+# "According to DCD, Elon Musk's xAI has raised ...": attribution that adds nothing the
+# citation does not say, and connectives that lean on the previous sentence.
+LEADING_BOILERPLATE = re.compile(
+    r"^(?:according to (?:[A-Z][\w&.'\u2019-]*\s?){1,4},|(?:however|meanwhile|additionally|"
+    r"separately|also|moreover|furthermore|in addition|in other news|elsewhere),)\s+(?=[A-Z$])",
+    re.IGNORECASE,
+)
+# A sentence that repeats the article's headline is a headline, whatever its punctuation.
+TITLE_OVERLAP = 0.8
 MIN_CONTENT_WORDS = 6
 # Beyond this many supporting articles, more support no longer outweighs informativeness.
 MAX_BREADTH = 6
@@ -98,6 +118,10 @@ class Fact:
     def names(self) -> frozenset[str]:
         return frozenset(name_keys(self.text))
 
+    @cached_property
+    def keys(self) -> FactKeys:
+        return FactKeys.of(self.text)
+
 
 REPEAT_WORD_OVERLAP = 0.45
 REPEAT_NAMES = 3
@@ -106,14 +130,17 @@ REPEAT_NAMES_WORD_OVERLAP = 0.2
 
 def same_fact(a: Fact, b: Fact) -> bool:
     """Two statements repeat each other: near-identical wording, the same figure about the
-    same name ("Alphabet ... $175 billion"), or the same three names with related wording."""
+    same name ("Alphabet ... $175 billion"), or shared names with related wording
+    (``text.repeats``, the rule the evaluation counts repeats by)."""
     overlap = jaccard(a.words, b.words)
     if a.text == b.text or overlap >= REPEAT_WORD_OVERLAP:
         return True
     shared_names = len(a.names & b.names)
     if a.figures & b.figures and shared_names:
         return True
-    return shared_names >= REPEAT_NAMES and overlap >= REPEAT_NAMES_WORD_OVERLAP
+    if shared_names >= REPEAT_NAMES and overlap >= REPEAT_NAMES_WORD_OVERLAP:
+        return True
+    return same_fact_keys(a.keys, b.keys)
 
 
 @dataclass(frozen=True)
@@ -138,20 +165,51 @@ def is_analysis(candidate: Candidate) -> bool:
 
 
 def article_candidates(article: Article) -> list[Candidate]:
-    """Clean sentences of an article in reading order (the lead matters most)."""
+    """Sentences of an article that stand alone, in reading order (the lead matters most).
+
+    Each is cleaned (markup, a trailing outlet tag, leading attribution or connective
+    dropped), its relative time written as dates from the article's own date, and kept
+    only when it reads on its own (``standalone_problem``).
+    """
+    said_on = None if article.date_estimated else article.published_at.date()
+    title_words = content_words(article.title) if not article.title_derived else set()
     sentences = [
-        " ".join(MARKUP.sub("", s).split())
+        compress(" ".join(MARKUP.sub("", s).split()), said_on)
         for s in split_sentences(article.text)
         if is_clean_sentence(s)
     ]
     return [
         Candidate(article_id=article.id, text=sentence, position=position)
         for position, sentence in enumerate(sentences[:MAX_SENTENCES_PER_ARTICLE])
-        if not FIRST_PERSON.search(sentence)
-        and not INSTRUCTION_LIKE.search(sentence)
-        and not DANGLING_START.match(sentence)
-        and len(content_words(sentence)) >= MIN_CONTENT_WORDS
+        if standalone_problem(sentence, title_words) is None
     ]
+
+
+def compress(sentence: str, said_on: dt.date | None) -> str:
+    """Trailing outlet tag and leading boilerplate dropped, relative time anchored."""
+    text = strip_trailing_tag(sentence)
+    stripped = LEADING_BOILERPLATE.sub("", text)
+    if stripped != text:
+        text = stripped[:1].upper() + stripped[1:]
+    if said_on is not None:
+        text = anchor_relative_time(text, said_on=said_on)
+    return text
+
+
+def standalone_problem(sentence: str, title_words: set[str]) -> str | None:
+    """Why a cleaned sentence cannot stand alone on a page, or None."""
+    if FIRST_PERSON.search(sentence) or INSTRUCTION_LIKE.search(sentence):
+        return "first person or instruction"
+    if DANGLING_START.match(sentence) or dangling_opener(sentence):
+        return "dangling opener"
+    words = content_words(sentence)
+    if len(words) < MIN_CONTENT_WORDS:
+        return "too few content words"
+    if article_relative_time(sentence) or page_scrap(sentence) or headline_fragment(sentence):
+        return "relative time, page scrap or headline fragment"
+    if title_words and len(words & title_words) >= TITLE_OVERLAP * len(words):
+        return "the headline"
+    return None
 
 
 def support_score(candidate: Candidate, facts: ArticleFacts) -> float:

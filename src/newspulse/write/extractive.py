@@ -15,8 +15,8 @@ Nothing is invented; the verifier checks the result before it is stored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -30,11 +30,13 @@ from newspulse.domain import (
     Statement,
 )
 from newspulse.settings import WriteSettings
-from newspulse.text.relative_time import resolve_relative_time
-from newspulse.write.conflicts import find_conflicts, with_conflicts
+from newspulse.text.headlines import clean_headline
+from newspulse.write.compose import summary_statements
+from newspulse.write.conflicts import conflict_note, find_conflicts, with_conflicts
 from newspulse.write.evidence import (
     ArticleFacts,
     Candidate,
+    Fact,
     article_candidates,
     best_candidates,
     is_analysis,
@@ -42,12 +44,15 @@ from newspulse.write.evidence import (
 )
 from newspulse.write.plan import BriefingPlan
 
-# " - Outlet", " | Site", " \u2013 Outlet": a trailing site name in a headline.
-HEADLINE_SUFFIX = re.compile("\\s+[-|\u2013\u2014]\\s+[^-|\u2013\u2014]{2,40}$")
 MAX_HEADLINE_WORDS = 18
 MIN_CHILD_NOVELTY = 2
+MAX_CHILDREN = 3
+OUTLETS_PER_CHILD = 6
 MAX_ARTICLES_PER_EVENT = 20
 INTRO_ARTICLES_PER_EVENT = 5
+LEAD_THEMES = 3
+LEAD_EVENTS_PER_THEME = 2
+LEAD_MIN_EVENTS = 2
 
 
 @dataclass(slots=True)
@@ -61,8 +66,6 @@ class Composer:
     used: list[Candidate] = field(default_factory=list)
     event_of: dict[int, EventSummary] = field(default_factory=dict)
     cited_events: dict[int, EventSummary] = field(default_factory=dict)
-    # The version's date: "today" in a quoted sentence is anchored to its article's date.
-    read_on: dt.date | None = None
 
     def evidence_ids(self, event: EventSummary) -> list[int]:
         """The event's articles the writer reads: one per outlet first, at most a cap.
@@ -115,15 +118,7 @@ class Composer:
             event = self.event_of.get(article_id)
             if event is not None:
                 self.cited_events.setdefault(event.id, event)
-        return Statement(self.anchored(candidate), tuple(self.uid(a) for a, _ in supporters))
-
-    def anchored(self, candidate: Candidate) -> str:
-        """The sentence with relative time phrases fixed to its article's stated date."""
-        article = self.articles.get(candidate.article_id)
-        if self.read_on is None or article is None or article.date_estimated:
-            return candidate.text
-        said_on = article.published_at.date()
-        return resolve_relative_time(candidate.text, said_on=said_on, read_on=self.read_on)
+        return Statement(candidate.text, tuple(self.uid(a) for a, _ in supporters))
 
     def keep(self, section: Section, events: Sequence[EventSummary]) -> Section:
         """Take over a previous version's section: its sentences count as said, and the
@@ -145,32 +140,64 @@ class Composer:
     def uid(self, article_id: int) -> str:
         return self.articles[article_id].uid
 
-    def bullet_for(self, event: EventSummary, *, with_child: bool = True) -> Bullet | None:
+    def notable_bullet(self, event: EventSummary) -> Bullet | None:
+        """A notable development: its main fact and at most one detail."""
+        return self.bullet_for(event, max_children=1)
+
+    def bullet_for(self, event: EventSummary, *, max_children: int | None = None) -> Bullet | None:
         ranked = self.ranked(event)
         if not ranked:
             return None
         main, supporters = ranked[0]
         statement = self.take(main, supporters)
         children: list[Bullet] = []
-        if with_child:
-            for candidate, child_supporters in ranked[1:]:
-                novelty = len(candidate.figures - main.figures) + len(candidate.names - main.names)
-                if novelty >= MIN_CHILD_NOVELTY and self.is_new(candidate):
-                    child = self.take(candidate, child_supporters)
-                    children.append(Bullet(child.text, child.citations, event_id=event.id))
-                    break
+        told = [main]
+        for candidate, child_supporters in ranked[1:]:
+            limit = child_count(event) if max_children is None else max_children
+            if len(children) >= limit:
+                break
+            novelty = min(
+                len(candidate.figures - other.figures) + len(candidate.names - other.names)
+                for other in told
+            )
+            if novelty >= MIN_CHILD_NOVELTY and self.is_new(candidate):
+                child = self.take(candidate, child_supporters)
+                children.append(Bullet(child.text, child.citations, event_id=event.id))
+                told.append(candidate)
         newest = as_of_date([self.articles[a] for a, _ in supporters])
         bullet = Bullet(
             statement.text, statement.citations, tuple(children), event_id=event.id, as_of=newest
         )
         evidence = [self.articles[a] for a in self.evidence_ids(event)]
-        return with_conflicts(bullet, find_conflicts(evidence))
+        return without_restated_conflicts(with_conflicts(bullet, find_conflicts(evidence)))
+
+
+def without_restated_conflicts(bullet: Bullet) -> Bullet:
+    """A bullet whose note lists the sides of a disagreement does not tell one side again
+    in a sub-bullet ("... vs $830 billion (C)." then "OpenAI is valued at $830 billion.")."""
+    if not bullet.conflicts:
+        return bullet
+    note = Fact(conflict_note(bullet.conflicts))
+    children = tuple(c for c in bullet.children if not same_fact(Fact(c.text), note))
+    return dataclasses.replace(bullet, children=children)
+
+
+def child_count(event: EventSummary) -> int:
+    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets
+    beyond the first batch, up to ``MAX_CHILDREN``: a story many outlets cover carries
+    more facts worth telling (amounts, who, what next) than a one-source item."""
+    return min(MAX_CHILDREN, 1 + event.source_count // OUTLETS_PER_CHILD)
 
 
 def section_statements(section: Section) -> list[Statement]:
     """Intro and every bullet and sub-bullet of a section, as statements."""
-    found = list(section.intro)
-    stack = list(section.bullets)
+    return [*section.intro, *bullet_statements(section.bullets)]
+
+
+def bullet_statements(bullets: Sequence[Bullet]) -> list[Statement]:
+    """Every bullet and sub-bullet, as statements."""
+    found = []
+    stack = list(bullets)
     while stack:
         bullet = stack.pop()
         found.append(Statement(bullet.text, bullet.citations))
@@ -191,8 +218,10 @@ def write_extractive(
     kept: Mapping[int, Section] | None = None,
 ) -> Briefing:
     """The briefing of ``plan``; themes in ``kept`` (by index) keep their previous section."""
-    composer = Composer(articles=articles, settings=settings, read_on=plan.now.date())
+    composer = Composer(articles=articles, settings=settings)
     kept = kept or {}
+    # The lead is chosen first, one fact per leading theme; the sections then tell the rest.
+    lead = lead_statements(composer, plan)
     sections = []
     for index, theme in enumerate(plan.themes):
         if index in kept:
@@ -203,12 +232,11 @@ def write_extractive(
             continue
         intro = section_intro(composer, theme.events)
         sections.append(section_with_stats(theme.title, intro, bullets, theme.events, articles))
-    notable = tuple(
-        b for b in (composer.bullet_for(e, with_child=False) for e in plan.notable) if b is not None
-    )
-    lead = lead_statements(composer, plan)
+    notable = tuple(b for b in map(composer.notable_bullet, plan.notable) if b is not None)
     implications = implication_bullets(composer, plan)
-    summary = summary_statements(composer, plan)
+    said = [*lead, *(s for section in sections for s in section_statements(section))]
+    said += [s for bullets in (notable, implications) for s in bullet_statements(bullets)]
+    summary = summary_statements(lead, sections, [s.text for s in said])
     planned_ids = {e.id for e in plan.planned_events}
     extra = [e for e in composer.cited_events.values() if e.id not in planned_ids]
     used_events = (*plan.planned_events, *extra)
@@ -257,13 +285,17 @@ def section_intro(composer: Composer, events: Sequence[EventSummary]) -> tuple[S
 
 
 def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, ...]:
-    """2-4 sentences from the most salient events, each with its decisive numbers."""
-    top = sorted(plan.planned_events, key=lambda e: (-e.salience, e.id))[:3]
+    """One sentence per leading theme of two or more events (up to ``LEAD_THEMES``): the
+    strongest fact with a figure of the theme's most salient events."""
     lead = []
-    for event in top:
-        ranked = [(c, s) for c, s in composer.ranked(event) if c.figures]
-        if ranked:
-            lead.append(composer.take(*ranked[0]))
+    for theme in plan.themes[:LEAD_THEMES]:
+        if len(theme.events) < LEAD_MIN_EVENTS:
+            continue  # the lead would empty a one-story section
+        for event in theme.events[:LEAD_EVENTS_PER_THEME]:
+            ranked = [(c, s) for c, s in composer.ranked(event) if c.figures]
+            if ranked:
+                lead.append(composer.take(*ranked[0]))
+                break
     return tuple(lead)
 
 
@@ -281,18 +313,6 @@ def implication_bullets(composer: Composer, plan: BriefingPlan) -> tuple[Bullet,
     return tuple(bullets)
 
 
-def summary_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, ...]:
-    """Two sentences from the two most salient themes' events not yet quoted."""
-    summary = []
-    for theme in plan.themes[:2]:
-        for event in theme.events:
-            ranked = composer.ranked(event)
-            if ranked:
-                summary.append(composer.take(*ranked[0]))
-                break
-    return tuple(summary)
-
-
 def headline(plan: BriefingPlan, articles: Mapping[int, Article]) -> str:
     """The best real headline among the most salient events (derived titles are skipped)."""
     for event in sorted(plan.planned_events, key=lambda e: (-e.salience, e.id)):
@@ -305,11 +325,6 @@ def headline(plan: BriefingPlan, articles: Mapping[int, Article]) -> str:
         if titles:
             return min(titles, key=lambda t: (abs(len(t.split()) - 10), t))
     return plan.topic.title
-
-
-def clean_headline(title: str) -> str:
-    """Drop a trailing " - Outlet" or " | Site" and surrounding whitespace."""
-    return HEADLINE_SUFFIX.sub("", " ".join(title.split())).strip()
 
 
 def source_refs(

@@ -19,10 +19,11 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from newspulse.domain import Article, EventSummary, Topic
+from newspulse.domain import Article, EventSummary, Topic, Vector
 from newspulse.settings import WriteSettings
 from newspulse.text.sentences import content_words
 from newspulse.write.evidence import article_candidates, is_analysis
+from newspulse.write.facets import assign_facets, facet_title
 from newspulse.write.themes import (
     group_events,
     merge_small_groups,
@@ -68,7 +69,11 @@ def plan_briefing(
     *,
     now: dt.datetime,
     settings: WriteSettings,
+    facet_vectors: Sequence[Vector] | None = None,
 ) -> BriefingPlan:
+    """The plan of one version (module docstring).  With facets, events go to the facet
+    nearest in meaning (``facet_vectors``, one per facet, or shared words without them);
+    events no facet claims are grouped and named from their shared phrases."""
     days = topic.window_days if topic.window_days is not None else settings.window_days
     window = dt.timedelta(days=days)
     in_window = [e for e in ranked_events if now - window <= e.last_seen <= now]
@@ -77,14 +82,15 @@ def plan_briefing(
     notable_ids = {e.id for e in notable}
     capacity = settings.max_themes * settings.max_bullets_per_section
     rest = [e for e in events if e.id not in notable_ids][:capacity]
-    k = theme_count(len(rest), min_themes=settings.min_themes, max_themes=settings.max_themes)
-    groups = merge_small_groups(group_events(rest, k), min_groups=settings.min_themes)
-    texts = [[article_texts(e, articles) for e in group] for group in groups]
-    stop = frozenset(content_words(topic.title)) | frozenset(topic.title.lower().split())
-    titles = name_themes_by_events(texts, stop=stop)
+    faceted: list[tuple[str, list[EventSummary]]] = []
+    if topic.facets:
+        texts_of = {e.id: " ".join(article_texts(e, articles)) for e in rest}
+        by_facet, rest = assign_facets(topic.facets, rest, texts_of, facet_vectors)
+        faceted = [(facet_title(f), group) for f, group in by_facet.items() if group]
+    generated = generated_themes(topic, rest, articles, settings, taken=len(faceted))
     themes = [
         ThemePlan(title, tuple(sorted(group, key=lambda e: (-e.salience, e.id))))
-        for title, group in zip(titles, groups, strict=True)
+        for title, group in [*faceted, *generated]
     ]
     themes.sort(key=lambda theme: (-theme.salience, theme.events[0].id))
     trimmed = tuple(
@@ -98,6 +104,27 @@ def plan_briefing(
         notable=tuple(notable),
         analysis=analysis_events(events, articles),
     )
+
+
+def generated_themes(
+    topic: Topic,
+    events: Sequence[EventSummary],
+    articles: Mapping[int, Article],
+    settings: WriteSettings,
+    *,
+    taken: int = 0,
+) -> list[tuple[str, list[EventSummary]]]:
+    """Events no facet claimed, grouped by meaning and named from their shared phrases."""
+    if not events:
+        return []
+    low = max(settings.min_themes - taken, 1)
+    high = max(settings.max_themes - taken, 1)
+    k = theme_count(len(events), min_themes=min(low, high), max_themes=high)
+    groups = merge_small_groups(group_events(events, k), min_groups=min(low, high))
+    texts = [[article_texts(e, articles) for e in group] for group in groups]
+    stop = frozenset(content_words(topic.title)) | frozenset(topic.title.lower().split())
+    titles = name_themes_by_events(texts, stop=stop)
+    return list(zip(titles, groups, strict=True))
 
 
 def notable_events(

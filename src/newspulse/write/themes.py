@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from newspulse.domain import EventSummary
 from newspulse.text.names import find_names
-from newspulse.text.sentences import STOPWORDS
+from newspulse.text.sentences import STOPWORDS, VERBISH_WORDS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]+")
 GENERIC_PHRASES = frozenset(
@@ -122,20 +122,35 @@ def group_similarity(vector: npt.NDArray[np.float32], group: Sequence[EventSumma
     return float(vector @ centroid / max(float(np.linalg.norm(centroid)), 1e-9))
 
 
-def theme_phrases(texts: Sequence[str], stop: frozenset[str] = frozenset()) -> Counter[str]:
-    """Candidate naming phrases of one theme, counted once per text."""
+def theme_phrases(
+    texts: Sequence[str], stop: frozenset[str] = frozenset(), *, names: bool = True
+) -> Counter[str]:
+    """Candidate naming phrases of one theme, counted once per text: lowercase noun-like
+    bigrams, and names when ``names`` (section titles take none: a title that is a name or
+    a pair of names tells the reader nothing about the theme)."""
     counts: Counter[str] = Counter()
     ignored = GENERIC_PHRASES | stop
-    for text in texts:
-        phrases = {name for name in find_names(text) if name.lower() not in ignored}
+    found = [find_names(text) for text in texts]
+    # "SK hynix": a word that is part of a name is no common noun, whatever its case.
+    name_words = {word.lower() for names_found in found for n in names_found for word in n.split()}
+    for text, text_names in zip(texts, found, strict=True):
+        phrases: set[str] = set()
+        if names:
+            phrases = {name for name in text_names if name.lower() not in ignored}
         words = [w for w in WORD.findall(text)]
-        for first, second in itertools.pairwise(words):
+        for index, (first, second) in enumerate(itertools.pairwise(words)):
             low1, low2 = first.lower(), second.lower()
+            # "SK hynix follows", "BTC reserves shrank": a lowercase word right after a
+            # capitalised one may be the tail of a name or a clause about it.
+            if not names and index and words[index - 1][:1].isupper():
+                continue
             if low1 in STOPWORDS or low2 in STOPWORDS:
                 continue
             if low1 in ignored or low2 in ignored:
                 continue
-            if first[0].islower() and second[0].islower():
+            if not names and (low1 in name_words or low2 in name_words):
+                continue
+            if first[0].islower() and second[0].islower() and noun_like(low1, low2):
                 phrases.add(f"{low1} {low2}")
         counts.update(phrases)
     return counts
@@ -146,13 +161,14 @@ def name_themes(
     *,
     max_phrases: int = 3,
     stop: frozenset[str] = frozenset(),
+    names: bool = True,
 ) -> list[str]:
     """One distinct title per theme from its most distinctive phrases.
 
     ``stop`` holds lowercase words every theme of the topic shares (the topic's own
     title words), which would name nothing.
     """
-    counts = [theme_phrases(texts, stop) for texts in theme_texts]
+    counts = [theme_phrases(texts, stop, names=names) for texts in theme_texts]
     document_frequency: Counter[str] = Counter()
     for theme in counts:
         document_frequency.update(set(theme))
@@ -223,13 +239,15 @@ def name_themes_by_events(
         counts: Counter[str] = Counter()
         articles: Counter[str] = Counter()
         for texts in events:
-            phrases = theme_phrases(texts, stop)
+            phrases = theme_phrases(texts, stop, names=False)
             counts.update(set(phrases))
             articles.update(phrases)
         coverage.append(counts)
         mentions.append(articles)
     fallback = name_themes(
-        [[text for texts in events for text in texts] for events in theme_event_texts], stop=stop
+        [[text for texts in events for text in texts] for events in theme_event_texts],
+        stop=stop,
+        names=False,
     )
     document_frequency: Counter[str] = Counter()
     for counts in coverage:
@@ -265,6 +283,15 @@ def name_themes_by_events(
             title = f"{title} (continued)"
         titles.append(title)
     return titles
+
+
+def noun_like(first: str, second: str) -> bool:
+    """ "data center", "memory prices": not "company announced", "said that", "will build"."""
+    if first in VERBISH_WORDS or second in VERBISH_WORDS:
+        return False
+    if second.endswith(("ed", "ly")) or first.endswith("ly"):
+        return False
+    return not (first.isdigit() or second.isdigit())
 
 
 def abbreviates(a: str, b: str) -> bool:

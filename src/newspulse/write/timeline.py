@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from newspulse.domain import Article, EventSummary, TimelineEntry
+from newspulse.text.headlines import clean_headline
 from newspulse.write.evidence import article_candidates
-from newspulse.write.extractive import MAX_HEADLINE_WORDS, clean_headline
+from newspulse.write.extractive import MAX_HEADLINE_WORDS
 
 MAX_ENTRIES = 8
 MIN_HEADLINE_WORDS = 4

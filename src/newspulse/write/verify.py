@@ -56,12 +56,15 @@ class Verifier:
     cited: int = 0
     supported: int = 0
 
-    def check(self, statement: Statement, note: str = "") -> Statement | None:
+    def check(
+        self, statement: Statement, note: str = "", *, restates: bool = False
+    ) -> Statement | None:
         """The statement as published (explanations its sources lack cut out), or None.
 
         ``note`` is a checked conflict note the bullet ends with: it names outlets, so it
         is kept out of the support check (its sides were checked against their own
-        citations), but not out of the repeat check.
+        citations), but not out of the repeat check.  ``restates`` marks the summary, whose
+        sentences restate the page's main facts by design: everything but the repeat check.
         """
         self.statements += 1
         citations = tuple(c for c in statement.citations if c in self.source_ids)
@@ -79,7 +82,7 @@ class Verifier:
             problem = "stale time reference"
         if problem is None and self.relative_time_shifted(text, cited):
             problem = "relative time reference that reads differently now"
-        if problem is None and self.repeats(published):
+        if problem is None and not restates and self.repeats(published):
             problem = "repeats another statement"
         if problem is not None:
             return self.withhold(statement, problem)
@@ -149,8 +152,11 @@ class Verifier:
             and not find_stale_time_references(entry.text, as_of=self.as_of)
         )
 
-    def statements_of(self, statements: Sequence[Statement]) -> tuple[Statement, ...]:
-        return tuple(s for s in map(self.check, statements) if s is not None)
+    def statements_of(
+        self, statements: Sequence[Statement], *, restates: bool = False
+    ) -> tuple[Statement, ...]:
+        checked = (self.check(s, restates=restates) for s in statements)
+        return tuple(s for s in checked if s is not None)
 
 
 def unsupported_reason(text: str, cited: Sequence[Article]) -> str | None:
@@ -201,7 +207,7 @@ def verify_briefing(
         if bullets
     ]
     lead = verifier.statements_of(briefing.lead)
-    summary = verifier.statements_of(briefing.summary)
+    summary = verifier.statements_of(briefing.summary, restates=True)
     verification = Verification(
         statements=verifier.statements,
         cited=verifier.cited,

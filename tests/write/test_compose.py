@@ -1,0 +1,52 @@
+"""The composed headline and summary: cut from cited statements, never a source's title."""
+
+from __future__ import annotations
+
+from newspulse.domain import Bullet, Section, Statement
+from newspulse.write.compose import headline_clause, summary_statements
+
+
+def test_a_headline_clause_keeps_the_subject_and_its_decisive_figure() -> None:
+    text = (
+        "Artificial intelligence chip startup MatX has raised $500 million in a Series B "
+        "funding round to accelerate development of its MatX One processor."
+    )
+    clause = headline_clause(text)
+    assert clause is not None
+    assert clause.endswith("$500 million in a Series B funding round")
+    opener = (
+        "In a historic move that reset the race, Alphabet (Google's parent) said it would "
+        "spend $185 billion."
+    )
+    assert headline_clause(opener) == "Alphabet said it would spend $185 billion"
+
+
+def test_no_headline_from_a_dangling_or_figureless_sentence() -> None:
+    assert headline_clause("It raised $500 million in a Series B funding round.") is None
+    assert headline_clause("Western Digital sold out of hard drives for the year.") is None
+    assert headline_clause("Western Digital sold out.", need_figure=False) is None  # too short
+
+
+def test_the_summary_restates_each_main_fact_once_and_cites_it() -> None:
+    lead = (
+        Statement("SpaceX acquired xAI on 2 Feb 2026, creating a $1.25 trillion company.", ("a",)),
+        Statement("Western Digital sold out its hard drives for 2026, citing AI demand.", ("b",)),
+    )
+    section = Section(
+        "Memory and storage",
+        (),
+        (Bullet("Samsung posted a record operating profit of 20 trillion won.", ("c",)),),
+    )
+    page = [s.text for s in lead] + [b.text for b in section.bullets]
+    summary = summary_statements(lead, [section], page)
+    assert [s.text for s in summary] == [
+        "SpaceX acquired xAI on 2 Feb 2026.",
+        "Western Digital sold out its hard drives for 2026.",
+    ]
+    assert [s.citations for s in summary] == [("a",), ("b",)]
+    # A clause that would restate two statements of the page is passed over.
+    twice = [*page, "Western Digital sold out its hard drives for 2026 as AI demand grew."]
+    assert len(summary_statements(lead, [section], twice)) == 2
+    assert "Western Digital" not in " ".join(
+        s.text for s in summary_statements(lead, [section], twice)
+    )
