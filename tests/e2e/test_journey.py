@@ -189,6 +189,11 @@ def test_every_link_from_home_resolves(desktop: GuardedPage) -> None:
                 seen.add(target)
                 linked_from[target] = url
                 queue.append(target)
-    assert len(seen) >= 100  # the crawl reached the whole site, not one page
+    # The crawl reached the whole site, not one page: it ran out of links before its limit,
+    # after every topic page and the event and version pages they link (about 90 with the e2e
+    # slices since briefings cite only stories with a sentence that stands alone).
+    assert not queue
+    assert len(seen) >= 60
+    assert sum(1 for url in seen if "/events/" in url) >= 10
     assert outbound > 0
     assert gone < len(seen) // 10
