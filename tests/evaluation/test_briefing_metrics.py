@@ -12,11 +12,11 @@ from newspulse.evaluation.briefing import (
     EventRef,
     SourceText,
     evaluate_briefing,
-    iter_statements,
     period_end,
     stale_phrases,
     top_events,
 )
+from newspulse.evaluation.statements import iter_statements
 
 VERSION = "2026-02-27T00:00:00Z"
 ARTICLES = {

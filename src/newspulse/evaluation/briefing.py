@@ -40,6 +40,7 @@ from newspulse.evaluation.readability import (
     ReadabilityReport,
     evaluate_readability,
 )
+from newspulse.evaluation.statements import StatementRef, bullets, iter_statements
 from newspulse.text.figures import figure_keys, number_tokens
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.relative_time import anchored_periods
@@ -80,18 +81,6 @@ class EvalConfig:
 
 
 DEFAULT_CONFIG = EvalConfig()
-
-
-@dataclass(frozen=True, slots=True)
-class StatementRef:
-    path: str
-    text: str
-    citations: tuple[str, ...]
-    as_of: dt.date | None
-    # Whether the writer stores support scores for it (the timeline is not verified so).
-    scored: bool = True
-    # The date a reader reads it against: a timeline line's own date, else the version's.
-    read_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,37 +185,6 @@ def evaluate_briefing(
 
 def parse_date(value: str) -> dt.date:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-
-
-# --- statements ---------------------------------------------------------------------------
-
-
-def iter_statements(document: Mapping[str, Any]) -> Iterator[StatementRef]:
-    """Every published statement with its path, in the citations table's path scheme."""
-    yield from plain("lead", document.get("lead", []))
-    for number, section in enumerate(document.get("sections", [])):
-        yield from plain(f"sections.{number}.intro", section.get("intro", []))
-        yield from bullets(f"sections.{number}.bullets", section.get("bullets", []))
-    yield from bullets("notable", document.get("notable", []))
-    yield from bullets("implications", document.get("implications", []))
-    yield from plain("summary", document.get("summary", []))
-    for number, entry in enumerate(document.get("timeline", [])):
-        path, date = f"timeline.{number}", dt.date.fromisoformat(entry["date"])
-        citations = tuple(entry["citations"])
-        yield StatementRef(path, entry["text"], citations, None, scored=False, read_on=date)
-
-
-def plain(path: str, items: Sequence[Mapping[str, Any]]) -> Iterator[StatementRef]:
-    for number, item in enumerate(items):
-        yield StatementRef(f"{path}.{number}", item["text"], tuple(item["citations"]), None)
-
-
-def bullets(path: str, items: Sequence[Mapping[str, Any]]) -> Iterator[StatementRef]:
-    for number, item in enumerate(items):
-        as_of = dt.date.fromisoformat(item["as_of"]) if item.get("as_of") else None
-        here = f"{path}.{number}"
-        yield StatementRef(here, item["text"], tuple(item["citations"]), as_of)
-        yield from bullets(f"{here}.children", item.get("children", []))
 
 
 def bullet_texts(document: Mapping[str, Any]) -> list[str]:

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from newspulse.domain import VISIBLE_CITATIONS
 from newspulse.errors import NewsPulseError
+from newspulse.evaluation.statements import iter_statements
 from newspulse.text.names import find_names
 from newspulse.text.readability import (
     article_relative_time,
@@ -144,24 +145,9 @@ def read_fact_files(paths: Sequence[Path]) -> dict[str, list[KeyFact]]:
 
 def page_statements(document: Mapping[str, Any]) -> Iterator[PageStatement]:
     """Every statement a reader reads in the briefing body (the timeline is a list of dates)."""
-
-    def plain(path: str, items: Sequence[Mapping[str, Any]]) -> Iterator[PageStatement]:
-        for number, item in enumerate(items):
-            yield PageStatement(f"{path}.{number}", item["text"], len(item["citations"]))
-
-    def bullets(path: str, items: Sequence[Mapping[str, Any]]) -> Iterator[PageStatement]:
-        for number, item in enumerate(items):
-            here = f"{path}.{number}"
-            yield PageStatement(here, item["text"], len(item["citations"]))
-            yield from bullets(f"{here}.children", item.get("children", []))
-
-    yield from plain("lead", document.get("lead", []))
-    for number, section in enumerate(document.get("sections", [])):
-        yield from plain(f"sections.{number}.intro", section.get("intro", []))
-        yield from bullets(f"sections.{number}.bullets", section.get("bullets", []))
-    yield from bullets("notable", document.get("notable", []))
-    yield from bullets("implications", document.get("implications", []))
-    yield from plain("summary", document.get("summary", []))
+    for statement in iter_statements(document):
+        if not statement.path.startswith("timeline."):
+            yield PageStatement(statement.path, statement.text, len(statement.citations))
 
 
 def evaluate_readability(

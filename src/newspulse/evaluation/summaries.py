@@ -9,7 +9,7 @@ For each story of a NeuS/AllSides-style file (``derived_probe_clusters.jsonl``:
    ``AGE`` after the articles so the event is told in a themed section (intro,
    bullet, sub-bullets) rather than as a one-line "notable" item.
 2. The summary is every published statement of that version in page order
-   (``evaluation.briefing.iter_statements``); the headline is left out because the
+   (``evaluation.statements.iter_statements``); the headline is left out because the
    reference is the summary text, not its title, and so is "In summary", which restates
    the page's main facts in short (scoring it would count those words twice).
 3. Baselines in the same run: ``lead-1`` (first sentence of the first article in file
@@ -33,7 +33,7 @@ from rouge_score import rouge_scorer  # type: ignore[import-untyped]
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.enrich.embed import Embedder
 from newspulse.errors import CorpusError
-from newspulse.evaluation.briefing import iter_statements
+from newspulse.evaluation.statements import iter_statements
 from newspulse.rank import rank_events
 from newspulse.settings import Settings
 from newspulse.text.sentences import split_sentences
