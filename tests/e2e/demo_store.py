@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newspulse.enrich.embed import HashingEmbedder
+from newspulse.evaluation.topic_routing import SINGLE_PROFILE
 from newspulse.pipeline import replay, update_briefings
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
@@ -60,7 +61,10 @@ def build_demo_store(
 ) -> SqlStore:
     """The store on SQLite in ``folder``, or on the empty database ``db_url`` when given."""
     db = db_url or f"sqlite:///{folder / 'demo.db'}"
-    settings = Settings(db=db, embed={"model": "hashing"})
+    # The hashing embedder shares words, not meaning: its fixtures keep the single-profile
+    # routing with include-term bonuses they were built on (issue 11 tuned phrase routing
+    # on the real model; bench/bench_routing.py).
+    settings = Settings(db=db, embed={"model": "hashing"}, route=SINGLE_PROFILE.model_dump())
     store = SqlStore.open(settings.db)
     store.migrate()
     store.save_catalog(load_catalog())

@@ -27,7 +27,9 @@ class PageParser(HTMLParser):
         self.page.tags.append(tag)
         if "id" in values:
             self.page.ids.add(values["id"])
-        if tag in {"input", "select", "textarea"} and values.get("type") != "hidden":
+        field = tag in {"input", "select", "textarea"} and values.get("type") != "hidden"
+        labelled = "aria-label" in values or "aria-labelledby" in values  # needs no <label>
+        if field and not labelled:
             self.page.form_fields.append(values.get("id", ""))
         if "src" in values:
             self.page.srcs.append(values["src"])
