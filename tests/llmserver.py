@@ -3,7 +3,9 @@
 The LLM writer's tests talk to a real socket through the real client, so timeouts,
 retries, 429s and malformed bodies run exactly as they would against Ollama, vLLM or
 OpenAI.  Each test queues its answers (``server.script(...)``); every request body is
-recorded (``server.requests``).  With nothing queued the server answers 503.
+recorded (``server.requests``).  With nothing queued the server asks its responder
+(``server.respond_with(...)``: a function of the request body, as the LLM writer's section
+requests run concurrently and in no fixed order), else answers 503.
 
 Speaks ``POST /v1/chat/completions`` (non-streaming), checks ``model``, ``messages``
 and ``response_format`` (``text``, ``json_object`` or ``json_schema`` with a schema)
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +42,7 @@ class Reply:
     delay: float = 0.0
 
 
-def completion(content: str, *, model: str = "test-model") -> Reply:
+def completion(content: str, *, model: str = "test-model", prompt_tokens: int = 100) -> Reply:
     """A chat.completion whose message content is ``content``."""
     body = {
         "id": "chatcmpl-test",
@@ -53,7 +56,12 @@ def completion(content: str, *, model: str = "test-model") -> Reply:
                 "finish_reason": "stop",
             }
         ],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        # About four characters a token, as in English text.
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": len(content) // 4,
+            "total_tokens": prompt_tokens + len(content) // 4,
+        },
     }
     return Reply(body=json.dumps(body))
 
@@ -73,11 +81,58 @@ def hang(seconds: float) -> Reply:
     return Reply(delay=seconds, body=completion("{}").body)
 
 
+Responder = Callable[[dict[str, Any]], Reply]
+FACT = re.compile(r'<fact n="(\d+)">(.*?)</fact>')
+# The writer's escaping of article text, undone.
+PLAIN = str.maketrans({"\u2039": "<", "\u203a": ">", "\u201d": '"', "\u2018": "`"})
+
+
+def facts_of(body: dict[str, Any]) -> dict[int, str]:
+    """Fact number → text of a section request, as the writer quoted it (unescaped)."""
+    text = "\n".join(m["content"] for m in body["messages"] if m["role"] == "user")
+    return {int(n): fact.translate(PLAIN) for n, fact in FACT.findall(text)}
+
+
+def rewording(word: Callable[[int, str], str | None] = lambda n, text: text) -> Responder:
+    """A model that words each fact with ``word(number, text)`` (None: leaves it out)."""
+
+    def respond(body: dict[str, Any]) -> Reply:
+        sentences = []
+        for number, text in facts_of(body).items():
+            worded = word(number, text)
+            if worded is not None:
+                sentences.append({"fact": number, "text": worded})
+        chars = sum(len(m["content"]) for m in body["messages"])
+        return completion(json.dumps({"sentences": sentences}), prompt_tokens=chars // 4)
+
+    return respond
+
+
+def refusing(
+    formats: set[str], status: int, message: str, then: Responder | None = None
+) -> Responder:
+    """A server that refuses the ``response_format`` types in ``formats`` with ``status``
+    and ``message``, and answers the rest with ``then`` (a faithful rewording)."""
+    then = then or rewording()
+
+    def respond(body: dict[str, Any]) -> Reply:
+        fmt = body.get("response_format", {"type": "text"})["type"]
+        if fmt in formats:
+            return error(status, message)
+        return then(body)
+
+    return respond
+
+
 class LLMServer:
     def __init__(self) -> None:
+        self.responder: Responder | None = None
         self.replies: deque[Reply] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        # Requests being answered now, and the most at once (bounded concurrency).
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.app = FastAPI()
         self.app.add_api_route("/v1/chat/completions", self.chat, methods=["POST"])
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -102,8 +157,13 @@ class LLMServer:
     def script(self, *replies: Reply) -> None:
         self.replies.extend(replies)
 
+    def respond_with(self, responder: Responder | None) -> None:
+        self.responder = responder
+
     def reset(self) -> None:
+        self.responder = None
         self.replies.clear()
+        self.in_flight = self.max_in_flight = 0
         self.requests.clear()
         self.headers.clear()
 
@@ -117,11 +177,19 @@ class LLMServer:
         problem = request_problem(body)
         if problem is not None:
             return self.respond(error(400, problem))
-        if not self.replies:
+        if self.replies:
+            reply = self.replies.popleft()
+        elif self.responder is not None:
+            reply = self.responder(body)
+        else:
             return self.respond(error(503, "no reply scripted"))
-        reply = self.replies.popleft()
-        if reply.delay:
-            await asyncio.sleep(reply.delay)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if reply.delay:
+                await asyncio.sleep(reply.delay)
+        finally:
+            self.in_flight -= 1
         return self.respond(reply)
 
     @staticmethod

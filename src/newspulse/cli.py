@@ -199,6 +199,8 @@ def update(
                 f" v{result.version} ({result.events} events, {result.sources} sources, "
                 f"+{added}/-{removed} events, {result.withheld} statements withheld)"
             )
+        if result.llm:
+            line += f"\n  llm: {result.llm}"
         typer.echo(line)
 
 

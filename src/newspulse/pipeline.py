@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +85,8 @@ class TopicUpdate:
     sources: int = 0
     withheld: int = 0
     changes: dict[str, object] = field(default_factory=dict)
+    # The LLM writer's run in one line (what the model wrote, what fell back and why).
+    llm: str | None = None
 
 
 def ingest_corpus(
@@ -392,6 +395,8 @@ def update_topic(
         )
     document = written.briefing.to_json()
     document["writer"] = written.writer
+    if written.llm_report is not None and isinstance(document.get("verification"), dict):
+        document["verification"]["llm"] = llm_note(written.llm_report)
     document["corrections"] = corrections_json(corrections)
     diff = version_diff(previous.document if previous else None, document)
     document["changes"] = diff
@@ -404,6 +409,7 @@ def update_topic(
         "llm": settings.llm.model_dump() if settings.llm.enabled else None,
         "fallback_reason": written.fallback_reason,
         "llm_rejected": list(written.llm_rejected),
+        "llm_run": written.llm_report,
         "embedding_models": sorted(store.embedding_models()),
     }
     number = store.save_version(
@@ -426,4 +432,21 @@ def update_topic(
         len(written.briefing.sources),
         len(verification.withheld) if verification else 0,
         diff,
+        written.llm_summary,
     )
+
+
+def llm_note(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The verification note's part about the LLM writer: which sections the model wrote,
+    which kept their extractive wording and why, what was withheld and refused."""
+    return {
+        "writer": report.get("writer"),
+        "mode": report.get("mode"),
+        "fallback_reason": report.get("fallback_reason"),
+        "sections": [
+            {"title": s.get("section"), "writer": s.get("writer"), "reason": s.get("reason")}
+            for s in report.get("sections", [])
+        ],
+        "withheld": len(report.get("withheld", [])),
+        "refusals": len(report.get("refusals", [])),
+    }

@@ -284,6 +284,18 @@ class LLMSettings(BaseModel):
     max_backoff: float = Field(
         30.0, ge=0, description="Longest wait between retries, Retry-After included."
     )
+    concurrency: int = Field(
+        2, ge=1, le=32, description="Section requests sent to the server at the same time."
+    )
+    context_tokens: int = Field(
+        4096,
+        ge=1024,
+        description="The model's context window: each section request (prompt and answer) "
+        "is sized to fit it.",
+    )
+    max_tokens: int = Field(
+        512, ge=64, description="Longest answer asked for per section request (tokens)."
+    )
 
 
 class ServeSettings(BaseModel):

@@ -17,10 +17,9 @@ from newspulse.write.conflicts import (
     with_conflicts,
 )
 from newspulse.write.extractive import write_extractive
-from newspulse.write.llm import build_passages
 from newspulse.write.plan import plan_briefing
 from newspulse.write.verify import verify_briefing
-from tests.llmserver import answer, running_llm_server
+from tests.llmserver import facts_of, rewording, running_llm_server
 from tests.write.helpers import NOW, TOPIC, make_article, make_event
 
 SETTINGS = WriteSettings(min_themes=1)
@@ -194,30 +193,22 @@ def replace_bullet(briefing: Briefing, bullet: Bullet) -> Briefing:
 
 
 def test_llm_bullets_carry_the_conflict_of_their_event() -> None:
-    """The model sees a few passages; the disagreement found in all sources is added."""
+    """The model words the bullet's own sentence; the note on disagreeing sources, found in
+    all the event's sources, is the engine's and is put back after the wording."""
     articles = reporting()
     by_id = {a.id: a for a in articles}
     event = make_event(1, articles, direction=0)
-    plan = plan_briefing(TOPIC, [event], by_id, now=NOW, settings=SETTINGS)
-    numbers = [p.number for p in build_passages(plan, by_id, SETTINGS)]
-    text = "Investors valued OpenAI at $150 billion in the share sale led by Thrive Capital."
-    drafted = {"event": 1, "text": text, "cites": numbers, "details": []}
-    document = {
-        "headline": {"text": text, "cites": numbers},
-        "lead": [],
-        "sections": [{"theme": 1, "intro": [], "bullets": [drafted]}],
-        "notable": [],
-        "implications": [],
-        "summary": [],
-    }
     with running_llm_server() as server:
-        server.script(answer(document))
+        server.respond_with(rewording(lambda number, text: f"Reportedly, {text}"))
         llm = LLMSettings(
             enabled=True, base_url=server.base_url, model="test-model", timeout=2, max_retries=0
         )
         written = write_version(TOPIC, [event], by_id, now=NOW, settings=SETTINGS, llm=llm)
+    asked = " ".join(text for r in server.requests for text in facts_of(r).values())
+    assert "Reports differ" not in asked
     assert written.writer == "llm"
     bullet = only_bullet(written.briefing)
-    assert bullet.text == f"{text} {conflict_note(bullet.conflicts)}"
+    assert bullet.text.startswith("Reportedly, ")
+    assert bullet.text.endswith(f" {conflict_note(bullet.conflicts)}")
     assert bullet.conflicts[0].sides[1].citations == ("a003",)
     assert "a003" in bullet.citations

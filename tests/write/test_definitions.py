@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from newspulse.domain import Bullet, Statement
 from newspulse.settings import LLMSettings, WriteSettings
 from newspulse.write.briefing import write_version
 from newspulse.write.definitions import find_definitions, strip_unsupported_definitions
-from newspulse.write.llm import build_passages
-from newspulse.write.plan import plan_briefing
 from newspulse.write.verify import verify_briefing
-from tests.llmserver import answer, running_llm_server
+from tests.llmserver import rewording, running_llm_server
 from tests.write.helpers import NOW, TOPIC, build_stories, make_article
 from tests.write.test_verify import ARTICLES, briefing
 
@@ -80,41 +76,23 @@ def test_verifier_cuts_invented_definitions_and_records_them() -> None:
 
 
 def test_llm_writer_definitions_are_cut_before_publishing() -> None:
-    """A scripted model adds an explanation no passage holds; the page never shows it."""
+    """A scripted model adds an explanation no source holds; the page never shows it."""
     settings = WriteSettings(min_themes=2)
     events, articles = build_stories()
-    plan = plan_briefing(TOPIC, events, articles, now=NOW, settings=settings)
-    numbers: dict[int, list[int]] = {}
-    for passage in build_passages(plan, articles, settings):
-        numbers.setdefault(passage.event_id, []).append(passage.number)
-
-    def bullet(event: int, text: str) -> dict[str, Any]:
-        return {"event": event, "text": text, "cites": numbers[event], "details": []}
-
     invented = "a Google-backed startup designing chips for large language models"
-    document = {
-        "headline": {"text": "MatX raises $500 million", "cites": numbers[1]},
-        "lead": [],
-        "sections": [
-            {
-                "theme": 1,
-                "intro": [],
-                "bullets": [
-                    bullet(
-                        1,
-                        f"MatX, {invented}, raised $500 million in a Series B round led by "
-                        "Jane Street to build its MatX One processor.",
-                    ),
-                    bullet(2, "Western Digital is a storage company that makes hard drives."),
-                ],
-            }
-        ],
-        "notable": [],
-        "implications": [],
-        "summary": [],
-    }
+
+    def word(number: int, text: str) -> str:
+        if text.startswith("Artificial Intelligence chip startup MatX"):
+            return (
+                f"MatX, {invented}, raised $500 million in a Series B round led by "
+                "Jane Street to build its MatX One processor."
+            )
+        if text.startswith("Western Digital"):
+            return "Western Digital is a storage company that makes hard drives."
+        return text
+
     with running_llm_server() as server:
-        server.script(answer(document))
+        server.respond_with(rewording(word))
         llm = LLMSettings(
             enabled=True, base_url=server.base_url, model="test-model", timeout=2, max_retries=0
         )
@@ -125,7 +103,7 @@ def test_llm_writer_definitions_are_cut_before_publishing() -> None:
     page = str(document)
     assert "Google-backed" not in page
     assert "storage company" not in page
-    matx = next(b for s in written.briefing.sections for b in s.bullets if b.event_id == 1)
+    matx = written.briefing.lead[0]
     assert matx.text == (
         "MatX raised $500 million in a Series B round led by Jane Street to build its "
         "MatX One processor."

@@ -10,10 +10,9 @@ from newspulse.domain import Article, EventSummary
 from newspulse.settings import LLMSettings, WriteSettings
 from newspulse.write.briefing import version_diff, write_version, writer_key
 from newspulse.write.incremental import kept_sections
-from newspulse.write.llm import Passage, build_passages
 from newspulse.write.llm_client import LLMConfig
-from newspulse.write.plan import BriefingPlan, plan_briefing
-from tests.llmserver import answer, running_llm_server
+from newspulse.write.plan import plan_briefing
+from tests.llmserver import facts_of, rewording, running_llm_server
 from tests.write.helpers import NOW, STORIES, TOPIC, make_article, make_event
 
 SETTINGS = WriteSettings()
@@ -133,62 +132,44 @@ def test_notable_never_repeats_an_event_of_the_sections() -> None:
         assert not notable & in_sections
 
 
-def llm_answer(
-    plan: BriefingPlan, articles: dict[int, Article], matx: str, kept: frozenset[int] = frozenset()
-) -> dict[str, Any]:
-    """A faithful model answer: each event's bullet is its first passage, MatX's as given;
-    themes in ``kept`` (indexes) are neither shown nor written."""
-    skip = frozenset(e.id for index in kept for e in plan.themes[index].events)
-    passages = build_passages(plan, articles, SETTINGS, skip)
-    first: dict[int, Passage] = {}
-    for passage in passages:
-        first.setdefault(passage.event_id, passage)
-
-    def bullet(event: EventSummary) -> dict[str, Any]:
-        text = matx if event.id == 1 else first[event.id].text
-        return {"event": event.id, "text": text, "cites": [first[event.id].number], "details": []}
-
-    sections = [
-        {"theme": n, "intro": [], "bullets": [bullet(e) for e in theme.events]}
-        for n, theme in enumerate(plan.themes, start=1)
-        if n - 1 not in kept
-    ]
-    some = next(iter(first.values()))
-    headline = {"text": some.text, "cites": [some.number]}
-    empty: dict[str, list[Any]] = {"lead": [], "notable": [], "implications": [], "summary": []}
-    return {"headline": headline, "sections": sections, **empty}
-
-
 def test_llm_writer_keeps_unchanged_sections_and_words_only_the_changed_one() -> None:
     events, articles = six_events()
     changed, more = with_late_article(events, articles)
+    matx = STORIES[0][1]
+
+    def word(number: int, text: str) -> str:
+        return matx if "MatX" in text else text
+
     with running_llm_server() as server:
+        server.respond_with(rewording(word))
         llm = LLMSettings(
             enabled=True, base_url=server.base_url, model="test-model", timeout=2, max_retries=0
         )
-        plan = plan_briefing(TOPIC, events, articles, now=NOW, settings=SETTINGS)
-        server.script(answer(llm_answer(plan, articles, STORIES[0][1])))
         first = write_version(TOPIC, events, articles, now=NOW, settings=SETTINGS, llm=llm)
         assert first.writer == "llm"
         previous = first.briefing.to_json()
         plan = plan_briefing(TOPIC, changed, more, now=NOW, settings=SETTINGS)
         kept = frozenset(kept_sections(plan, previous, writer_key(config_of(llm))))
         assert len(kept) == 2
-        server.script(answer(llm_answer(plan, more, STORIES[0][0], kept)))
+        server.reset()
+        server.respond_with(rewording(word))
         second = write_version(
             TOPIC, changed, more, now=NOW, settings=SETTINGS, llm=llm, previous=previous
         )
     assert second.writer == "llm"
-    # The model was shown only what changed: the kept themes are named, not their events.
-    prompt = server.requests[-1]["messages"][1]["content"]
-    assert prompt.count("(unchanged: do not write it)") == 2
-    assert "Event 1: passages" not in prompt
-    assert "Event 4: passages" in prompt
+    # The model was shown only what changed: no fact of a kept section was sent.
+    asked = [text for r in server.requests for text in facts_of(r).values()]
     before, after = sections_by_events(previous), sections_by_events(second.briefing.to_json())
+    for events_of_kept in ((1, 2), (5, 6)):
+        for bullet in before[events_of_kept]["bullets"]:
+            assert bullet["text"] not in asked
+    assert any("Alphabet" in text for text in asked)
     assert after[(1, 2)] == before[(1, 2)]
-    assert after[(1, 2)]["bullets"][0]["text"] == STORIES[0][1]
     assert after[(5, 6)] == before[(5, 6)]
     assert after[(3, 4)]["fingerprint"] != before[(3, 4)]["fingerprint"]
+    assert second.llm_report is not None
+    worded = [s["section"] for s in second.llm_report["sections"] if s["writer"] == "llm"]
+    assert after[(3, 4)]["title"] in worded
     assert second.llm_rejected == ()
 
 

@@ -15,7 +15,7 @@ from newspulse.settings import LLMSettings, RankSettings, WriteSettings
 from newspulse.write.compose import compose_headline
 from newspulse.write.extractive import write_extractive
 from newspulse.write.incremental import kept_sections, stamp_sections
-from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, write_llm
+from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, describe, write_llm
 from newspulse.write.llm_client import LLMConfig
 from newspulse.write.plan import plan_briefing
 from newspulse.write.timeline import build_timeline
@@ -32,6 +32,9 @@ class WrittenVersion:
     prompt_version: str | None = None
     fallback_reason: str | None = None
     llm_rejected: tuple[str, ...] = ()
+    # The LLM writer's run: mode, requests, tokens, seconds, each section's writer and why.
+    llm_report: dict[str, Any] | None = None
+    llm_summary: str | None = None
 
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
@@ -80,6 +83,7 @@ def write_version(
         topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
     )
     result = None
+    keys: dict[str, str] = {}
     if llm is not None and llm.enabled:
         config = LLMConfig(**llm.model_dump(exclude={"enabled"}))
         key = writer_key(config)
@@ -88,11 +92,13 @@ def write_version(
         draft = result.briefing
         if result.writer != WRITER_LLM:
             key = writer_key(None)
+        # Sections left in extractive wording are offered to the model again next time.
+        keys = {o.section: writer_key(None) for o in result.sections if o.writer != WRITER_LLM}
     else:
         key = writer_key(None)
         kept = kept_sections(plan, previous, key)
         draft = write_extractive(plan, articles, settings, kept)
-    draft = stamp_sections(draft, plan, key, kept)
+    draft = stamp_sections(draft, plan, key, kept, keys)
     draft = dataclasses.replace(draft, timeline=build_timeline(plan.planned_events, articles))
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
@@ -110,6 +116,8 @@ def write_version(
         prompt_version=result.prompt_version,
         fallback_reason=result.fallback_reason,
         llm_rejected=result.rejected,
+        llm_report=result.report(),
+        llm_summary=describe(result),
     )
 
 

@@ -48,12 +48,19 @@ def kept_sections(
 
 
 def stamp_sections(
-    briefing: Briefing, plan: BriefingPlan, writer_key: str, kept: Mapping[int, Section]
+    briefing: Briefing,
+    plan: BriefingPlan,
+    writer_key: str,
+    kept: Mapping[int, Section],
+    keys: Mapping[str, str] | None = None,
 ) -> Briefing:
     """Record each written section's events and fingerprint; kept sections keep theirs.
 
+    ``keys`` gives some sections (by title) another writer key than ``writer_key``: a
+    section the LLM writer left in extractive wording is worded anew next time.
     Titles are made distinct: a kept title may coincide with a new theme's name.
     """
+    keys = keys or {}
     kept_fingerprints = {section.fingerprint for section in kept.values()}
     events_of = {theme.title: theme.events for theme in plan.themes}
     sections = []
@@ -64,7 +71,7 @@ def stamp_sections(
             section = dataclasses.replace(
                 section,
                 event_ids=tuple(e.id for e in events),
-                fingerprint=section_fingerprint(events, writer_key),
+                fingerprint=section_fingerprint(events, keys.get(section.title, writer_key)),
             )
         title = section.title
         while title in titles:

@@ -1,20 +1,28 @@
-"""The LLM writer: the same plan as the extractive writer, worded by any OpenAI-compatible server.
+"""The LLM writer: the extractive writer's plan and facts, worded section by section by any
+OpenAI-compatible server.
 
 Why it is built this way:
 
-1. The model sees only the plan and numbered source passages (the best evidence
-   sentences of each planned event's articles).  Passages are quoted data inside
-   ``<passage>`` delimiters, escaped so an article cannot close them, and the system
-   prompt says text inside them is never an instruction (prompt-injection defence).
-   Sentences that read like instructions are not shown at all.
-2. It must answer with JSON (json_schema, else json_object with the schema in the
-   prompt; see ``llm_client``), validated by pydantic.
-3. Every sentence cites passage numbers; numbers that do not exist are dropped.  A
-   sentence whose cited passages do not hold its figures, names and most of its
-   words is replaced by the extractive bullet of the same event, or dropped.
+1. Plan, then word.  The extractive writer plans the page (themes, events, the facts of
+   each section with the ids of the articles that support them).  The model is asked to
+   reword one section at a time from that section's facts only: short requests sized to
+   fit a 4k-context model (``context_tokens``, ``max_tokens``; a section too long for one
+   request is split), sent with bounded concurrency (``concurrency``).  The lead, notable
+   developments and implications are worded the same way; the headline and summary stay
+   composed from the page.
+2. Article text is data.  Facts are quoted inside ``<fact>`` delimiters, escaped so that no
+   article can close them or open a role tag, and the system prompt, which no article
+   text reaches, says text inside them is never an instruction.  The model only names the
+   fact it rewords: citations are the fact's own, so an invented "[99]" cites nothing.
+3. Every sentence is checked before it is used: its figures and names must occur in the
+   articles its fact cites (the shared verifier's rule), most of its words in the fact,
+   no instruction echoed, no stale time.  A section with any sentence withheld keeps its
+   extractive wording whole (the rest of the page stays LLM-written); each withheld
+   sentence is listed with its reason.
 4. When the server fails (``llm_client``: timeouts, 5xx, 429, connection failures,
-   malformed output, each retried with backoff first) the page is still written,
-   from the extractive briefing of the same plan.
+   refused formats, malformed output, each retried first) the section keeps its
+   extractive wording, with the reason recorded; when every section fails the version is
+   the extractive briefing, marked ``extractive-fallback``.
 """
 
 from __future__ import annotations
@@ -25,10 +33,13 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -36,30 +47,130 @@ from newspulse.domain import Article, Briefing, Bullet, Section, Statement
 from newspulse.settings import WriteSettings
 from newspulse.text.dates import find_stale_time_references
 from newspulse.text.sentences import content_words
-from newspulse.write.conflicts import with_conflicts
-from newspulse.write.evidence import INSTRUCTION_LIKE, ArticleFacts, Candidate, best_candidates
-from newspulse.write.extractive import Composer, as_of_date, section_with_stats, write_extractive
-from newspulse.write.llm_client import MALFORMED, LLMConfig, LLMError, request_json
+from newspulse.write.conflicts import conflict_note
+from newspulse.write.evidence import INSTRUCTION_LIKE
+from newspulse.write.extractive import write_extractive
+from newspulse.write.llm_client import (
+    MALFORMED,
+    Answer,
+    LLMConfig,
+    LLMError,
+    Usage,
+    accepted_mode,
+    dumps_schema,
+    http_client,
+    request_json,
+)
 from newspulse.write.plan import BriefingPlan
 from newspulse.write.verify import unsupported_reason
 
 log = logging.getLogger(__name__)
 
 # Bump when a prompt template or the answer schema changes; stored with every version.
-PROMPT_VERSION = "llm-2"
+PROMPT_VERSION = "llm-3"
 WRITER_LLM = "llm"
 WRITER_FALLBACK = "extractive-fallback"
 
-PASSAGE_SENTENCES = 2
-PASSAGE_ARTICLES_PER_EVENT = 4
-MAX_PASSAGES = 80
-# Share of a sentence's content words that must occur in the passages it cites.
-MIN_PASSAGE_WORD_SHARE = 0.5
-REJECTED_PREVIEW = 120
+# Share of a sentence's content words that must occur in the fact it rewords.
+MIN_FACT_WORD_SHARE = 0.5
+REJECTED_PREVIEW = 240
+# A conservative estimate for budgeting (English runs about 4 characters per token).
+CHARS_PER_TOKEN = 3
+# Tokens kept free for the chat template's role markers and rounding.
+TEMPLATE_TOKENS = 128
+# Characters of JSON around each answered sentence ({"fact": 12, "text": "..."}).
+ANSWER_OVERHEAD_CHARS = 40
+LEAD_TITLE = "Lead"
+NOTABLE_TITLE = "Notable recent developments"
+IMPLICATIONS_TITLE = "Implications"
 
-# Article sentences that address the reader's software rather than report news.
 CITATION_MARK = re.compile(r"\s*[\[【]\d+(?:\s*[,;\u2013-]\s*\d+)*[\]】]")
-CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
+# ---- what the model is asked and answers -------------------------------------------------
+
+
+class Draft(BaseModel):
+    """Extra keys are ignored when reading but forbidden in the schema sent."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+
+
+class DraftSentence(Draft):
+    fact: int
+    text: str
+
+
+class DraftSection(Draft):
+    sentences: list[DraftSentence]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One statement of the extractive section, numbered within its section."""
+
+    number: int
+    text: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One part of the page the model words: a section, the notable list or implications."""
+
+    key: str  # "lead", "section:<position>", "notable" or "implications"
+    title: str
+    intro: tuple[Statement, ...]
+    bullets: tuple[Bullet, ...]
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        texts = [*self.intro, *walk(self.bullets)]
+        return tuple(Fact(i, s.text, s.citations) for i, s in enumerate(texts, start=1))
+
+    def groups(self) -> list[list[Fact]]:
+        """Facts that go to the model together: the intro, then each bullet with its children."""
+        facts = list(self.facts)
+        sizes = [len(self.intro)] + [1 + len(list(walk(b.children))) for b in self.bullets]
+        groups, start = [], 0
+        for size in sizes:
+            if size:
+                groups.append(facts[start : start + size])
+            start += size
+        return groups
+
+
+def walk(bullets: Sequence[Bullet]) -> list[Statement]:
+    """Bullets and their sub-bullets, depth first, in reading order."""
+    found: list[Statement] = []
+    for bullet in bullets:
+        found.append(Statement(without_note(bullet), bullet.citations))
+        found += walk(bullet.children)
+    return found
+
+
+def without_note(bullet: Bullet) -> str:
+    """The bullet's own sentence: a note on disagreeing sources is the engine's, not the
+    model's to reword (it is put back after the wording, and checked by the verifier)."""
+    note = f" {conflict_note(bullet.conflicts)}" if bullet.conflicts else ""
+    if note and bullet.text.endswith(note):
+        return bullet.text[: -len(note)]
+    return bullet.text
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one unit: who worded it, and why not the model when it did not."""
+
+    section: str
+    writer: str  # WRITER_LLM or "extractive"
+    reason: str | None = None
+    requests: int = 0
+    sentences: int = 0  # facts the model reworded and the checks passed
+    withheld: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,52 +180,47 @@ class LLMResult:
     model: str
     prompt_version: str
     fallback_reason: str | None = None
-    # LLM sentences withheld before verification, each "reason: text".
+    # Model sentences withheld before publication, each "reason: text".
     rejected: tuple[str, ...] = ()
+    sections: tuple[Outcome, ...] = ()
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    mode: str | None = None
+    # response_format refusals met while negotiating, each "mode: http status: body".
+    refusals: tuple[str, ...] = ()
+
+    def report(self) -> dict[str, Any]:
+        """The run as recorded with the version (reproducibility) and in its JSON note."""
+        return {
+            "writer": self.writer,
+            "model": self.model,
+            "prompt_version": self.prompt_version,
+            "mode": self.mode,
+            "fallback_reason": self.fallback_reason,
+            "requests": self.requests,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "seconds": round(self.seconds, 2),
+            "refusals": list(self.refusals),
+            "withheld": list(self.rejected),
+            "sections": [outcome.to_json() for outcome in self.sections],
+        }
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    number: int
-    article: Article
-    event_id: int
-    text: str
+@dataclass(slots=True)
+class Chunk:
+    """One request: some of a unit's facts, and what came of it."""
 
-    def as_article(self) -> Article:
-        """The passage as the only text of its article: what the model actually saw."""
-        return dataclasses.replace(self.article, title="", text=self.text)
-
-
-# The answer schema.  Extra keys are ignored when reading but forbidden in the schema sent.
-class Draft(BaseModel):
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+    unit: Unit
+    facts: tuple[Fact, ...]
+    answer: DraftSection | None = None
+    error: str | None = None
+    refusals: tuple[str, ...] = ()
 
 
-class DraftSentence(Draft):
-    text: str
-    cites: list[int]
-
-
-class DraftBullet(Draft):
-    event: int
-    text: str
-    cites: list[int]
-    details: list[DraftSentence]
-
-
-class DraftSection(Draft):
-    theme: int
-    intro: list[DraftSentence]
-    bullets: list[DraftBullet]
-
-
-class DraftBriefing(Draft):
-    headline: DraftSentence
-    lead: list[DraftSentence]
-    sections: list[DraftSection]
-    notable: list[DraftBullet]
-    implications: list[DraftBullet]
-    summary: list[DraftSentence]
+# ---- the writer -----------------------------------------------------------------------------
 
 
 def write_llm(
@@ -124,120 +230,128 @@ def write_llm(
     llm: LLMConfig,
     kept: Mapping[int, Section] | None = None,
 ) -> LLMResult:
-    """The LLM's briefing for ``plan``, checked sentence by sentence; extractive on failure.
-
-    Themes in ``kept`` (by index) keep their previous section whatever the model writes.
-    """
+    """The page of ``plan`` with each section worded by the model where its wording passes
+    the checks, else by the extractive writer.  Themes in ``kept`` (by index) keep their
+    previous section and are not sent."""
+    started = time.monotonic()
     kept = kept or {}
     extractive = write_extractive(plan, articles, settings, kept)
-    # Kept sections are not shown: the model words only what changed.
-    skip = frozenset(e.id for index in kept for e in plan.themes[index].events)
-    passages = build_passages(plan, articles, settings, skip)
-    if not passages:
-        return fallback(extractive, llm, "no passages")
-    try:
-        draft = request_draft(llm, chat_messages(plan, passages, frozenset(kept)))
-    except LLMError as exc:
-        log.warning("LLM writer for %s fell back to extractive: %s", plan.topic.slug, exc.reason)
-        return fallback(extractive, llm, exc.reason)
-    merger = Merger(
-        passages={p.number: p for p in passages},
-        extractive=extractive_bullets(extractive),
-        planned_events=frozenset(e.id for e in plan.planned_events),
-        as_of=plan.now.date(),
+    units = page_units(extractive, kept)
+    if not units:
+        reason = None if kept else "nothing to word"
+        writer = WRITER_LLM if kept else WRITER_FALLBACK
+        briefing = dataclasses.replace(extractive, writer=writer)
+        return LLMResult(briefing, writer, llm.model, PROMPT_VERSION, reason)
+    chunks = [chunk for unit in units for chunk in chunks_of(unit, plan, llm)]
+    usage = Usage()
+    run_chunks(chunks, plan, llm, usage)
+    by_uid = {article.uid: article for article in articles.values()}
+    checker = Checker(by_uid, plan.now.date())
+    outcomes: list[Outcome] = []
+    worded: dict[str, Unit] = {}
+    for unit in units:
+        outcome, result = word_unit(unit, [c for c in chunks if c.unit is unit], checker)
+        outcomes.append(outcome)
+        if result is not None:
+            worded[unit.key] = result
+    base = LLMResult(
+        extractive,
+        WRITER_LLM,
+        llm.model,
+        PROMPT_VERSION,
+        rejected=tuple(checker.rejected),
+        sections=tuple(outcomes),
+        requests=usage.requests,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        seconds=time.monotonic() - started,
+        mode=accepted_mode(llm),
+        refusals=tuple(r for chunk in chunks for r in chunk.refusals),
     )
-    briefing = merge(draft, plan, articles, extractive, merger, kept)
-    if merger.kept == 0:
-        return fallback(extractive, llm, "no sentence verified", tuple(merger.rejected))
-    return LLMResult(briefing, WRITER_LLM, llm.model, PROMPT_VERSION, None, tuple(merger.rejected))
+    if not worded:
+        reasons = [o.reason for o in outcomes if o.reason]
+        reason = reasons[0] if len(set(reasons)) == 1 else "no section verified"
+        log.warning("LLM writer for %s fell back to extractive: %s", plan.topic.slug, reason)
+        briefing = dataclasses.replace(extractive, writer=WRITER_FALLBACK)
+        return dataclasses.replace(
+            base, briefing=briefing, writer=WRITER_FALLBACK, fallback_reason=reason
+        )
+    return dataclasses.replace(base, briefing=assemble(extractive, units, worded))
 
 
-def fallback(
-    extractive: Briefing, llm: LLMConfig, reason: str, rejected: tuple[str, ...] = ()
-) -> LLMResult:
-    briefing = dataclasses.replace(extractive, writer=WRITER_FALLBACK)
-    return LLMResult(briefing, WRITER_FALLBACK, llm.model, PROMPT_VERSION, reason, rejected)
+def page_units(extractive: Briefing, kept: Mapping[int, Section]) -> list[Unit]:
+    """The parts of the page the model words: the lead, sections not kept, notable,
+    implications (the headline and summary are composed from the worded page)."""
+    kept_ids = {id(section) for section in kept.values()}
+    units = [Unit("lead", LEAD_TITLE, extractive.lead, ())] if extractive.lead else []
+    units += [
+        Unit(f"section:{position}", section.title, section.intro, section.bullets)
+        for position, section in enumerate(extractive.sections)
+        if id(section) not in kept_ids
+    ]
+    if extractive.notable:
+        units.append(Unit("notable", NOTABLE_TITLE, (), extractive.notable))
+    if extractive.implications:
+        units.append(Unit("implications", IMPLICATIONS_TITLE, (), extractive.implications))
+    return units
 
 
-# ---- passages and prompt -------------------------------------------------------------------
+def assemble(extractive: Briefing, units: Sequence[Unit], worded: Mapping[str, Unit]) -> Briefing:
+    """The extractive page with the worded units put in their places."""
+    sections = list(extractive.sections)
+    for unit in units:
+        if unit.key.startswith("section:") and unit.key in worded:
+            position = int(unit.key.split(":", 1)[1])
+            done = worded[unit.key]
+            sections[position] = dataclasses.replace(
+                sections[position], intro=done.intro, bullets=done.bullets
+            )
+    notable = worded["notable"].bullets if "notable" in worded else extractive.notable
+    implications = extractive.implications
+    if "implications" in worded:
+        implications = worded["implications"].bullets
+    return dataclasses.replace(
+        extractive,
+        lead=worded["lead"].intro if "lead" in worded else extractive.lead,
+        sections=tuple(sections),
+        notable=notable,
+        implications=implications,
+        writer=WRITER_LLM,
+    )
 
 
-def build_passages(
-    plan: BriefingPlan,
-    articles: Mapping[int, Article],
-    settings: WriteSettings,
-    skip: frozenset[int] = frozenset(),
-) -> tuple[Passage, ...]:
-    """Per planned event (but those in ``skip``), a few articles (one per outlet first), each
-    as its best sentences."""
-    composer = Composer(articles=articles, settings=settings)
-    passages: list[Passage] = []
-    shown: set[int] = set()
-    for event in (e for e in plan.planned_events if e.id not in skip):
-        ids = [a for a in composer.evidence_ids(event) if a not in shown]
-        ids = ids[:PASSAGE_ARTICLES_PER_EVENT]
-        facts = composer.facts_for(ids)
-        for article_id in ids:
-            shown.add(article_id)
-            text = passage_text(composer.candidates_for([article_id]), facts)
-            if text and len(passages) < MAX_PASSAGES:
-                passages.append(Passage(len(passages) + 1, articles[article_id], event.id, text))
-    return tuple(passages)
-
-
-def passage_text(candidates: Sequence[Candidate], facts: Sequence[ArticleFacts]) -> str:
-    """The article's most informative, best supported sentences, in reading order."""
-    usable = [c for c in candidates if not INSTRUCTION_LIKE.search(c.text)]
-    best = [candidate for candidate, _ in best_candidates(usable, facts)[:PASSAGE_SENTENCES]]
-    return " ".join(c.text for c in sorted(best, key=lambda c: c.position))
+# ---- requests -------------------------------------------------------------------------------
 
 
 def prompt(name: str) -> str:
     return resources.files("newspulse.write").joinpath("prompts", name).read_text("utf-8")
 
 
-def chat_messages(
-    plan: BriefingPlan, passages: Sequence[Passage], kept: frozenset[int] = frozenset()
-) -> list[dict[str, str]]:
+SCHEMA = DraftSection.model_json_schema()
+
+
+def reminder() -> str:
+    return Template(prompt("json_object.txt")).substitute(schema=dumps_schema(SCHEMA))
+
+
+def chat_messages(plan: BriefingPlan, title: str, facts: Sequence[Fact]) -> list[dict[str, str]]:
+    """The system prompt (never touched by article text) and the section's facts as data."""
     user = Template(prompt("user.txt")).substitute(
         topic=quote(plan.topic.title),
         date=plan.now.date().isoformat(),
-        plan=render_plan(plan, passages, kept),
-        passages=render_passages(passages),
+        section=quote(title),
+        facts=render_facts(facts),
     )
     return [{"role": "system", "content": prompt("system.txt")}, {"role": "user", "content": user}]
 
 
-def render_plan(
-    plan: BriefingPlan, passages: Sequence[Passage], kept: frozenset[int] = frozenset()
-) -> str:
-    """Themes and events with their passage numbers; kept themes (indexes) are only named."""
-    numbers: dict[int, list[int]] = {}
-    for passage in passages:
-        numbers.setdefault(passage.event_id, []).append(passage.number)
-    lines = []
-    for index, theme in enumerate(plan.themes, start=1):
-        if index - 1 in kept:
-            lines.append(f'Theme {index}: "{quote(theme.title)}" (unchanged: do not write it)')
-            continue
-        lines.append(f'Theme {index}: "{quote(theme.title)}"')
-        lines += [f"  Event {e.id}: passages {numbers.get(e.id, [])}" for e in theme.events]
-    if plan.notable:
-        lines.append("Notable recent developments:")
-        lines += [f"  Event {e.id}: passages {numbers.get(e.id, [])}" for e in plan.notable]
-    return "\n".join(lines)
+def render_facts(facts: Sequence[Fact]) -> str:
+    return "\n".join(f'<fact n="{f.number}">{quote(f.text)}</fact>' for f in facts)
 
 
-def render_passages(passages: Sequence[Passage]) -> str:
-    return "\n".join(
-        f'<passage number="{p.number}" source="{quote(p.article.source)}" '
-        f'published="{p.article.published_at.date().isoformat()}">\n{quote(p.text)}\n</passage>'
-        for p in passages
-    )
-
-
-# Angle brackets and double quotes become look-alikes, so no article can close a delimiter.
-INERT = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d"})
+# Angle brackets and double quotes become look-alikes, so no article can close a delimiter
+# or write a role tag ("<|im_start|>system", "<start_of_turn>"); backticks cannot open a fence.
+INERT = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "`": "\u2018"})
 
 
 def quote(text: str) -> str:
@@ -245,186 +359,190 @@ def quote(text: str) -> str:
     return " ".join(text.split()).translate(INERT)
 
 
-# ---- the answer -----------------------------------------------------------------------------
+def estimate_tokens(messages: Sequence[Mapping[str, str]]) -> int:
+    return sum(len(m["content"]) for m in messages) // CHARS_PER_TOKEN + TEMPLATE_TOKENS
 
 
-def request_draft(llm: LLMConfig, messages: list[dict[str, str]]) -> DraftBriefing:
-    """The model's draft, schema-constrained where the server supports it."""
-    schema = DraftBriefing.model_json_schema()
-    reminder = Template(prompt("json_object.txt")).substitute(schema=json.dumps(schema))
-    return request_json(
-        llm, messages, name="briefing", schema=schema, reminder=reminder, parse=parse_draft
-    )
+def chunks_of(unit: Unit, plan: BriefingPlan, llm: LLMConfig) -> list[Chunk]:
+    """The unit's facts in requests that fit the context: prompt + schema reminder + answer
+    within ``context_tokens``, the answer within ``max_tokens``.  A bullet and its
+    sub-bullets stay in one request; a bullet too long for any request is sent alone."""
+    fixed = estimate_tokens([{"content": reminder()}])
+
+    def fits(facts: Sequence[Fact]) -> bool:
+        prompt_tokens = estimate_tokens(chat_messages(plan, unit.title, facts)) + fixed
+        answer = sum(len(f.text) + ANSWER_OVERHEAD_CHARS for f in facts) // CHARS_PER_TOKEN
+        return answer <= llm.max_tokens and prompt_tokens + llm.max_tokens <= llm.context_tokens
+
+    chunks: list[list[Fact]] = []
+    for group in unit.groups():
+        if chunks and fits([*chunks[-1], *group]):
+            chunks[-1] += group
+        else:
+            chunks.append(list(group))
+    return [Chunk(unit, tuple(facts)) for facts in chunks]
 
 
-def parse_draft(content: str) -> DraftBriefing:
-    fenced = CODE_FENCE.match(content)
+def run_chunks(chunks: Sequence[Chunk], plan: BriefingPlan, llm: LLMConfig, usage: Usage) -> None:
+    """Send every chunk: the first alone (it pays the format probe), then the rest with at
+    most ``concurrency`` in flight."""
+    with http_client(llm) as client:
+
+        def send(chunk: Chunk) -> None:
+            request_chunk(chunk, plan, llm, usage, client)
+
+        send(chunks[0])
+        with ThreadPoolExecutor(max_workers=max(1, llm.concurrency)) as pool:
+            list(pool.map(send, chunks[1:]))
+
+
+def request_chunk(
+    chunk: Chunk, plan: BriefingPlan, llm: LLMConfig, usage: Usage, client: Any
+) -> None:
     try:
-        return DraftBriefing.model_validate_json(fenced.group(1) if fenced else content)
+        answer: Answer[DraftSection] = request_json(
+            llm,
+            chat_messages(plan, chunk.unit.title, chunk.facts),
+            name="section",
+            schema=SCHEMA,
+            reminder=reminder(),
+            parse=parse_section,
+            usage=usage,
+            client=client,
+        )
+    except LLMError as exc:
+        chunk.error, chunk.refusals = exc.reason, exc.refusals
+        return
+    chunk.answer, chunk.refusals = answer.value, answer.refusals
+
+
+def parse_section(content: str) -> DraftSection:
+    try:
+        return DraftSection.model_validate_json(content)
     except ValidationError as exc:
         raise LLMError(MALFORMED) from exc
 
 
-# ---- merging the draft with the extractive briefing ----------------------------------------
-
-
-def extractive_bullets(briefing: Briefing) -> dict[int, Bullet]:
-    """The extractive bullet of each event, for substitution."""
-    by_event: dict[int, Bullet] = {}
-    groups = [s.bullets for s in briefing.sections] + [briefing.notable, briefing.implications]
-    for bullet in (b for group in groups for b in group):
-        if bullet.event_id is not None:
-            by_event.setdefault(bullet.event_id, bullet)
-    return by_event
+# ---- checking the answer --------------------------------------------------------------------
 
 
 @dataclass(slots=True)
-class Merger:
-    """Checks each drafted sentence against the passages it cites; remembers what it kept."""
+class Checker:
+    """Checks each worded sentence against its fact and the articles the fact cites."""
 
-    passages: Mapping[int, Passage]
-    extractive: Mapping[int, Bullet]
-    planned_events: frozenset[int]
+    articles_by_uid: Mapping[str, Article]
     as_of: dt.date
-    told_events: set[int] = field(default_factory=set)
     rejected: list[str] = field(default_factory=list)
-    kept: int = 0
 
-    def cited(self, numbers: Iterable[int]) -> list[Passage]:
-        """Cited passages that exist, each once; invented numbers are dropped."""
-        unique = dict.fromkeys(n for n in numbers if n in self.passages)
-        return [self.passages[n] for n in unique]
-
-    def problem(self, text: str, passages: Sequence[Passage]) -> str | None:
+    def problem(self, text: str, fact: Fact) -> str | None:
         if not text:
             return "empty sentence"
-        if not passages:
-            return "no valid citation"
         if INSTRUCTION_LIKE.search(text):
             return "echoes instructions"
-        reason = unsupported_reason(text, [p.as_article() for p in passages])
+        cited = [self.articles_by_uid[c] for c in fact.citations if c in self.articles_by_uid]
+        reason = unsupported_reason(text, cited)
         if reason is not None:
             return reason
-        if word_share(text, passages) < MIN_PASSAGE_WORD_SHARE:
-            return "words not in cited passages"
+        if word_share(text, fact.text) < MIN_FACT_WORD_SHARE:
+            return "words not in the fact"
         if find_stale_time_references(text, as_of=self.as_of):
             return "stale time reference"
         return None
 
-    def statement(self, draft: DraftSentence | DraftBullet) -> Statement | None:
-        text = clean_text(draft.text)
-        passages = self.cited(draft.cites)
-        problem = self.problem(text, passages)
-        if problem is not None:
-            self.rejected.append(f"{problem}: {text[:REJECTED_PREVIEW]}")
-            return None
-        self.kept += 1
-        return Statement(text, tuple(dict.fromkeys(p.article.uid for p in passages)))
-
-    def statements(self, drafts: Iterable[DraftSentence]) -> tuple[Statement, ...]:
-        return tuple(s for s in map(self.statement, drafts) if s is not None)
-
-    def bullet(self, draft: DraftBullet) -> Bullet | None:
-        """The drafted bullet if its cited passages hold it, else the event's extractive one."""
-        passages = self.cited(draft.cites)
-        event_id = draft.event if draft.event in self.planned_events else None
-        if event_id is None and passages:
-            event_id = passages[0].event_id
-        if event_id is not None and event_id in self.told_events:
-            # One event is told once: sections first, then notable developments.
-            self.rejected.append(f"event already told: {clean_text(draft.text)[:REJECTED_PREVIEW]}")
-            return None
-        statement = self.statement(draft)
-        if statement is None:
-            return self.substitute(event_id)
-        children = tuple(
-            Bullet(child.text, child.citations, event_id=event_id)
-            for child in self.statements(draft.details[:1])
-        )
-        if event_id is not None:
-            self.told_events.add(event_id)
-        bullet = Bullet(
-            statement.text,
-            statement.citations,
-            children,
-            event_id=event_id,
-            as_of=as_of_date([p.article for p in passages]),
-        )
-        # The model sees a few passages; disagreements are found in all the event's sources.
-        known = self.extractive.get(event_id) if event_id is not None else None
-        return with_conflicts(bullet, known.conflicts if known else ())
-
-    def bullets(self, drafts: Iterable[DraftBullet]) -> list[Bullet]:
-        return [b for b in map(self.bullet, drafts) if b is not None]
-
-    def substitute(self, event_id: int | None) -> Bullet | None:
-        """The event's extractive bullet, once per event."""
-        if event_id is None or event_id in self.told_events:
-            return None
-        bullet = self.extractive.get(event_id)
-        if bullet is None or INSTRUCTION_LIKE.search(bullet.text):
-            return None
-        self.told_events.add(event_id)
-        # The extractive writer may quote an article's instruction as a sub-bullet.
-        children = tuple(c for c in bullet.children if not INSTRUCTION_LIKE.search(c.text))
-        return dataclasses.replace(bullet, children=children)
+    def reject(self, reason: str, text: str) -> None:
+        self.rejected.append(f"{reason}: {text[:REJECTED_PREVIEW]}")
 
 
-def word_share(text: str, passages: Sequence[Passage]) -> float:
+def word_unit(unit: Unit, chunks: Sequence[Chunk], checker: Checker) -> tuple[Outcome, Unit | None]:
+    """The unit as the model worded it, or None (extractive wording) with the reason."""
+    requests = len(chunks)
+    errors = [c.error for c in chunks if c.error is not None]
+    if errors:
+        return Outcome(unit.title, "extractive", errors[0], requests), None
+    facts = {f.number: f for f in unit.facts}
+    asked = {f.number for c in chunks for f in c.facts}
+    texts: dict[int, str] = {}
+    withheld = 0
+    first: str | None = None
+    for chunk in chunks:
+        assert chunk.answer is not None
+        for drafted in chunk.answer.sentences:
+            text = clean_text(drafted.text)
+            fact = facts.get(drafted.fact) if drafted.fact in asked else None
+            if fact is None:
+                problem: str | None = "no such fact"
+            elif drafted.fact in texts:
+                problem = "fact worded twice"
+            else:
+                problem = checker.problem(text, fact)
+            if problem is not None:
+                checker.reject(problem, text)
+                withheld += 1
+                first = first or problem
+                continue
+            assert fact is not None
+            texts[fact.number] = text
+    if withheld:
+        reason = f"{withheld} sentence(s) withheld ({first})"
+        return Outcome(unit.title, "extractive", reason, requests, len(texts), withheld), None
+    if not texts:
+        return Outcome(unit.title, "extractive", "no sentence written", requests), None
+    return Outcome(unit.title, WRITER_LLM, None, requests, len(texts)), reworded(unit, texts)
+
+
+def reworded(unit: Unit, texts: Mapping[int, str]) -> Unit:
+    """The unit with each fact's text replaced by its wording; citations stay the fact's."""
+    counter = iter(range(1, len(unit.facts) + 1))
+
+    def text_of(original: str) -> str:
+        return texts.get(next(counter), original)
+
+    intro = tuple(dataclasses.replace(s, text=text_of(s.text)) for s in unit.intro)
+
+    def bullet(item: Bullet) -> Bullet:
+        own = without_note(item)
+        text = text_of(own)
+        if own != item.text:
+            text = f"{text}{item.text[len(own) :]}"
+        children = tuple(bullet(child) for child in item.children)
+        return dataclasses.replace(item, text=text, children=children)
+
+    return dataclasses.replace(unit, intro=intro, bullets=tuple(bullet(b) for b in unit.bullets))
+
+
+def word_share(text: str, fact: str) -> float:
     words = content_words(text)
     if not words:
         return 0.0
-    seen = content_words(" ".join(p.text for p in passages))
-    return len(words & seen) / len(words)
+    return len(words & content_words(fact)) / len(words)
 
 
 def clean_text(text: str) -> str:
-    """One line, unescaped, without inline "[3]" marks (citations belong in ``cites``)."""
+    """One line, unescaped, without inline "[3]" marks (citations are the fact's)."""
     return " ".join(CITATION_MARK.sub("", html.unescape(text)).split())
 
 
-def merge(
-    draft: DraftBriefing,
-    plan: BriefingPlan,
-    articles: Mapping[int, Article],
-    extractive: Briefing,
-    merger: Merger,
-    kept: Mapping[int, Section],
-) -> Briefing:
-    """The checked draft in the plan's structure; events it left out keep extractive bullets,
-    and kept themes their previous section."""
-    drafted: dict[int, DraftSection] = {}
-    for drafted_section in draft.sections:
-        drafted.setdefault(drafted_section.theme, drafted_section)
-    merger.told_events.update(e.id for i in kept for e in plan.themes[i].events)
-    intros: list[tuple[Statement, ...]] = []
-    theme_bullets: list[list[Bullet]] = []
-    for index in range(len(plan.themes)):
-        section = None if index in kept else drafted.get(index + 1)
-        intros.append(merger.statements(section.intro[:1]) if section else ())
-        theme_bullets.append(merger.bullets(section.bullets) if section else [])
-    notable = merger.bullets(draft.notable)
-    for theme, bullets in zip(plan.themes, theme_bullets, strict=True):
-        bullets += [b for b in map(merger.substitute, (e.id for e in theme.events)) if b]
-    notable += [b for b in map(merger.substitute, (e.id for e in plan.notable)) if b]
-    sections = [
-        kept[index]
-        if index in kept
-        else section_with_stats(theme.title, intro, bullets, theme.events, articles)
-        for index, (theme, intro, bullets) in enumerate(
-            zip(plan.themes, intros, theme_bullets, strict=True)
-        )
-        if index in kept or bullets
+def describe(result: LLMResult) -> str:
+    """One line for ``newspulse update``: what the model wrote and what fell back, and why."""
+    written = [o.section for o in result.sections if o.writer == WRITER_LLM]
+    fell = [f"{o.section} ({o.reason})" for o in result.sections if o.writer != WRITER_LLM]
+    parts = [
+        f"{result.writer} via {result.mode or 'no mode'}",
+        f"{result.requests} requests",
+        f"{result.prompt_tokens}+{result.completion_tokens} tokens",
+        f"{result.seconds:.1f} s",
+        f"model wrote {len(written)}/{len(result.sections)} sections",
     ]
-    headline = merger.statement(draft.headline)
-    implications = merger.bullets(draft.implications)
-    return dataclasses.replace(
-        extractive,
-        headline=headline.text if headline else extractive.headline,
-        lead=merger.statements(draft.lead) or extractive.lead,
-        sections=tuple(sections) or extractive.sections,
-        notable=tuple(notable),
-        implications=tuple(implications) or extractive.implications,
-        summary=merger.statements(draft.summary) or extractive.summary,
-        writer=WRITER_LLM,
-    )
+    if result.fallback_reason:
+        parts.append(f"fell back: {result.fallback_reason}")
+    if fell:
+        parts.append("extractive: " + "; ".join(fell))
+    if result.rejected:
+        parts.append(f"{len(result.rejected)} sentences withheld")
+    if result.refusals:
+        parts.append(f"{len(result.refusals)} format refusals")
+    return ", ".join(parts)
+
+
+def dumps_report(result: LLMResult) -> str:
+    return json.dumps(result.report(), sort_keys=True)

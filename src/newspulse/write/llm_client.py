@@ -1,26 +1,35 @@
-"""The HTTP side of the LLM writer: one chat-completions call with our retry policy.
+"""The HTTP side of the LLM writer: chat-completions calls with our retry and format policy.
 
 Plain httpx rather than the openai SDK: one POST endpoint, and the retry, 429 and
-400-fallback policy must be ours anyway (the SDK's own retries would have to be
+structured-output policy must be ours anyway (the SDK's own retries would have to be
 switched off); httpx is already pinned in the lock, so no new dependency tree.
 
-1. The answer is asked for as JSON (``response_format`` json_schema); on a 400 or
-   an answer the caller cannot parse, once more with json_object and the schema in
-   the prompt.  Servers differ in schema support (stack.md §5 risk 13).
-2. Timeouts, 5xx, 429 (Retry-After honoured) and connection failures are retried
+1. Structured output negotiates.  Servers accept different ``response_format``s
+   (llama.cpp's server answers 500 to ``json_schema`` but takes ``json_object`` with a
+   ``schema``; Ollama, vLLM and hosted APIs each take their own subset), so the modes are
+   tried in order: ``json_schema``, then ``json_object`` with the schema (also in the
+   prompt), then plain text with the schema in the prompt and the JSON taken from the
+   answer.  A refusal is a 400, 422 or 500 whose body names the format; it is never
+   silent: each one is logged, counted and returned to the caller, who records it with
+   the version.  What an endpoint accepted is remembered per base URL and model
+   (``accepted_mode``), so the probe is paid once per process.
+2. Timeouts, other 5xx, 429 (Retry-After honoured) and connection failures are retried
    with exponential backoff, then raise ``LLMError`` with a reason the writer records.
+3. An answer the caller cannot parse is asked for once more in the next mode.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -28,6 +37,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MALFORMED = "malformed output"
+MODES = ("json_schema", "json_object", "text")
+# Statuses with which servers refuse a response_format they do not support.
+FORMAT_REFUSAL_STATUSES = frozenset({400, 422, 500})
+FORMAT_WORDS = ("response_format", "json_schema", "json_object", "grammar")
+REFUSAL_PREVIEW = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +56,93 @@ class LLMConfig:
     backoff: float = 1.0
     max_backoff: float = 30.0
     temperature: float = 0.0
+    concurrency: int = 2
+    context_tokens: int = 4096
+    max_tokens: int = 512
 
 
 class LLMError(Exception):
     """The server gave no usable answer; ``reason`` is recorded as the fallback reason."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, refusals: tuple[str, ...] = ()) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.refusals = refusals
 
 
 class RequestRejected(LLMError):
-    """HTTP 400: typically a server that does not support the json_schema format."""
+    """HTTP 4xx that no retry can fix (a bad request, a missing key)."""
+
+
+class FormatRefused(LLMError):
+    """The server refused the ``response_format`` sent (400, 422 or 500 naming it)."""
+
+
+@dataclass(slots=True)
+class Usage:
+    """Requests and tokens spent (the server's ``usage``), safe to share between threads."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, body: Any) -> None:
+        usage = body.get("usage") if isinstance(body, dict) else None
+        usage = usage if isinstance(usage, dict) else {}
+        prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+        with self.lock:
+            self.requests += 1
+            self.prompt_tokens += prompt if isinstance(prompt, int) else 0
+            self.completion_tokens += completion if isinstance(completion, int) else 0
+
+    def count_request(self) -> None:
+        with self.lock:
+            self.requests += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T]):
+    value: T
+    mode: str
+    refusals: tuple[str, ...] = ()
+
+
+# (base URL, model) → the first mode the endpoint accepted; shared by every writer thread.
+_ACCEPTED: dict[tuple[str, str], str] = {}
+_ACCEPTED_LOCK = threading.Lock()
+
+
+def endpoint(llm: LLMConfig) -> tuple[str, str]:
+    return (llm.base_url.rstrip("/"), llm.model)
+
+
+def accepted_mode(llm: LLMConfig) -> str | None:
+    """The structured-output mode this endpoint accepted before, if any."""
+    with _ACCEPTED_LOCK:
+        return _ACCEPTED.get(endpoint(llm))
+
+
+def remember_mode(llm: LLMConfig, mode: str) -> None:
+    with _ACCEPTED_LOCK:
+        _ACCEPTED[endpoint(llm)] = mode
+
+
+def forget_modes() -> None:
+    """Forget every endpoint's mode (tests; a server that was upgraded)."""
+    with _ACCEPTED_LOCK:
+        _ACCEPTED.clear()
+
+
+def response_format(mode: str, name: str, schema: dict[str, Any]) -> dict[str, Any] | None:
+    if mode == "json_schema":
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": schema},
+        }
+    if mode == "json_object":
+        return {"type": "json_object", "schema": schema}
+    return None
 
 
 def request_json(
@@ -64,23 +153,64 @@ def request_json(
     schema: dict[str, Any],
     reminder: str,
     parse: Callable[[str], T],
-) -> T:
-    """The parsed answer; json_schema first, then once with json_object and ``reminder``.
+    usage: Usage | None = None,
+    client: httpx.Client | None = None,
+) -> Answer[T]:
+    """The parsed answer in the first mode the endpoint accepts (module docstring).
 
-    ``parse`` raises ``LLMError(MALFORMED)`` for content it cannot use.
+    ``reminder`` (the schema in words) is appended to the messages in the modes that do
+    not constrain the answer by themselves.  ``parse`` raises ``LLMError(MALFORMED)`` for
+    content it cannot use; then the next mode is tried once.  Raises ``LLMError`` (with
+    the refusals met) when no mode gives a usable answer.
     """
-    constrained = {"name": name, "strict": True, "schema": schema}
-    strict = {"type": "json_schema", "json_schema": constrained}
-    with http_client(llm) as client:
-        try:
-            return parse(post_chat(client, llm, payload(llm, messages, strict)))
-        except RequestRejected as exc:
-            log.info("json_schema rejected (%s); retrying with json_object", exc.reason)
-        except LLMError as exc:
-            if exc.reason != MALFORMED:
-                raise
-        retry = [*messages, {"role": "user", "content": reminder}]
-        return parse(post_chat(client, llm, payload(llm, retry, {"type": "json_object"})))
+    usage = usage if usage is not None else Usage()
+    start = accepted_mode(llm) or MODES[0]
+    modes = MODES[MODES.index(start) :]
+    refusals: list[str] = []
+    malformed = False
+    own = client is None
+    http = http_client(llm) if client is None else client
+    try:
+        for mode in modes:
+            prompt = messages if mode == "json_schema" else [*messages, user(reminder)]
+            body = payload(llm, prompt, response_format(mode, name, schema))
+            try:
+                content = post_chat(http, llm, body, usage)
+                if not malformed:  # a mode reached past a bad answer is no refusal
+                    remember_mode(llm, mode)
+                return Answer(parse(extract_json(content)), mode, tuple(refusals))
+            except FormatRefused as exc:
+                refusal = f"{mode}: {exc.reason}"
+                log.warning("%s refused by %s (%s)", mode, llm.base_url, exc.reason)
+                refusals.append(refusal)
+                following = MODES.index(mode) + 1
+                if following < len(MODES):
+                    # Later requests start below a refused mode (the probe is paid once).
+                    remember_mode(llm, MODES[following])
+            except LLMError as exc:
+                if exc.reason != MALFORMED or malformed:
+                    raise LLMError(exc.reason, tuple(refusals)) from exc
+                malformed = True  # once more, in the next mode
+        reason = MALFORMED if malformed else "structured output refused"
+        raise LLMError(reason, tuple(refusals))
+    finally:
+        if own:
+            http.close()
+
+
+def user(content: str) -> dict[str, str]:
+    return {"role": "user", "content": content}
+
+
+def extract_json(content: str) -> str:
+    """The JSON object in an answer: as is, or the outermost ``{...}`` of prose around it."""
+    text = content.strip()
+    if text.startswith("{") and text.endswith("}"):
+        return text
+    start, end = text.find("{"), text.rfind("}")
+    if start == -1 or end <= start:
+        return text
+    return text[start : end + 1]
 
 
 def http_client(llm: LLMConfig) -> httpx.Client:
@@ -88,24 +218,41 @@ def http_client(llm: LLMConfig) -> httpx.Client:
     key = os.environ.get(llm.api_key_env, "") if llm.api_key_env else ""
     if key:
         headers["Authorization"] = f"Bearer {key}"
+    limits = httpx.Limits(max_connections=max(1, llm.concurrency))
     return httpx.Client(
-        base_url=llm.base_url.rstrip("/") + "/", headers=headers, timeout=llm.timeout
+        base_url=llm.base_url.rstrip("/") + "/",
+        headers=headers,
+        timeout=llm.timeout,
+        limits=limits,
     )
 
 
 def payload(
-    llm: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any]
+    llm: LLMConfig, messages: list[dict[str, str]], response_format: dict[str, Any] | None
 ) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "model": llm.model,
         "messages": messages,
         "temperature": llm.temperature,
-        "response_format": response_format,
+        "max_tokens": llm.max_tokens,
         "stream": False,
     }
+    if response_format is not None:
+        body["response_format"] = response_format
+    return body
 
 
-def post_chat(client: httpx.Client, llm: LLMConfig, body: dict[str, Any]) -> str:
+def names_format(response: httpx.Response, body: dict[str, Any]) -> bool:
+    """Whether an error answer is about the response_format that was sent."""
+    if "response_format" not in body:
+        return False
+    text = response.text.lower()
+    return any(word in text for word in FORMAT_WORDS)
+
+
+def post_chat(
+    client: httpx.Client, llm: LLMConfig, body: dict[str, Any], usage: Usage | None = None
+) -> str:
     """The answer's message content, retrying transient failures with exponential backoff."""
     reason = "no attempt"
     for attempt in range(llm.max_retries + 1):
@@ -116,11 +263,16 @@ def post_chat(client: httpx.Client, llm: LLMConfig, body: dict[str, Any]) -> str
         except httpx.TransportError:
             reason, wait = "server unreachable", backoff(llm, attempt)
         else:
+            if usage is not None and response.status_code != 200:
+                usage.count_request()
             status = response.status_code
             if status == 200:
-                return message_content(response)
-            if status == 400:
-                raise RequestRejected("request rejected (http 400)")
+                return message_content(response, usage)
+            if status in FORMAT_REFUSAL_STATUSES and names_format(response, body):
+                preview = " ".join(response.text.split())[:REFUSAL_PREVIEW]
+                raise FormatRefused(f"http {status}: {preview}")
+            if status in (400, 422):
+                raise RequestRejected(f"request rejected (http {status})")
             if status == 429:
                 reason, wait = "rate limited", retry_after(response, llm, attempt)
             elif status >= 500:
@@ -154,11 +306,23 @@ def retry_after(response: httpx.Response, llm: LLMConfig, attempt: int) -> float
     return max(0.0, min(seconds, llm.max_backoff))
 
 
-def message_content(response: httpx.Response) -> str:
+def message_content(response: httpx.Response, usage: Usage | None = None) -> str:
     try:
-        content = response.json()["choices"][0]["message"]["content"]
-    except (ValueError, LookupError, TypeError) as exc:
+        body = response.json()
+    except ValueError as exc:
+        if usage is not None:
+            usage.count_request()
+        raise LLMError(MALFORMED) from exc
+    if usage is not None:
+        usage.add(body)
+    try:
+        content = body["choices"][0]["message"]["content"]
+    except (LookupError, TypeError) as exc:
         raise LLMError(MALFORMED) from exc
     if not isinstance(content, str):
         raise LLMError(MALFORMED)
     return content
+
+
+def dumps_schema(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, separators=(",", ":"))
