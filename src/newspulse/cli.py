@@ -11,6 +11,8 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,13 +24,17 @@ from newspulse.bounds import EARLIEST, LATEST, utc_moment
 from newspulse.cli_corrections import corrections_app
 from newspulse.cli_eval import eval_app
 from newspulse.cli_topics import topics_app
-from newspulse.errors import NewsPulseError
+from newspulse.errors import ConfigError, NewsPulseError
+from newspulse.ops.logs import configure_logging
+from newspulse.ops.progress import progress_bar
 from newspulse.settings import Settings, load_settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
 
 if TYPE_CHECKING:
     from newspulse.enrich.embed import Embedder
+    from newspulse.ops.daemon import StopSignals
+    from newspulse.ops.metrics import RunMetrics
 
 app = typer.Typer(
     name="newspulse",
@@ -61,6 +67,7 @@ class Context:
 
     def __init__(self, db: str | None, config: Path | None) -> None:
         self.settings: Settings = load_settings(config, db=db)
+        configure_logging(self.settings.log)
         self.store = SqlStore.open(self.settings.db)
 
     @classmethod
@@ -128,9 +135,15 @@ def replay(
     started = time.perf_counter()
     embed = context.settings.embed
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
-    report = run_replay(
-        context.store, file, embedder, now=parse_now(now), settings=context.settings, progress=say
-    )
+    with replay_progress(context.store, file):
+        report = run_replay(
+            context.store,
+            file,
+            embedder,
+            now=parse_now(now),
+            settings=context.settings,
+            progress=say,
+        )
     for problem in report.ingest.problems[:20]:
         say(f"skipped line {problem.line}: {problem.reason}")
     ingest = report.ingest
@@ -141,10 +154,29 @@ def replay(
     )
 
 
+@contextmanager
+def replay_progress(store: SqlStore, file: Path) -> Iterator[None]:
+    """A progress bar over ingest, embed, route and cluster, on a terminal only."""
+    from newspulse.ops.progress import interactive
+    from newspulse.ops.queue import article_count, pipeline_measure, reader
+
+    if not interactive():
+        yield
+        return
+    with file.open("rb") as handle:
+        items = sum(1 for line in handle if line.strip())
+    with reader(store.engine) as engine:
+        before = article_count(engine)
+        measure = pipeline_measure(engine, f"replay {file.name}", items=items, stored_before=before)
+        with progress_bar(measure):
+            yield
+
+
 @app.command()
 def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
     """Embed every article again with the configured model, then re-route and re-cluster."""
     from newspulse.enrich.embed import create_embedder
+    from newspulse.ops.queue import pipeline_measure, reader
     from newspulse.pipeline import cluster_pending, enrich_pending, route_pending
 
     context = Context.ready(db, config)
@@ -152,9 +184,13 @@ def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = N
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
     moment = parse_now(now)
     reset = context.store.reset_understanding()
-    enriched = enrich_pending(context.store, embedder)
-    route_pending(context.store, embedder, now=moment, settings=context.settings)
-    cluster_pending(context.store, now=moment, settings=context.settings)
+    with (
+        reader(context.store.engine) as engine,
+        progress_bar(pipeline_measure(engine, "reembed", items=reset)),
+    ):
+        enriched = enrich_pending(context.store, embedder)
+        route_pending(context.store, embedder, now=moment, settings=context.settings)
+        cluster_pending(context.store, now=moment, settings=context.settings)
     say(f"re-embedded {enriched} of {reset} articles with {embedder.name}")
 
 
@@ -220,18 +256,20 @@ def export(
     config: ConfigOption = None,
 ) -> None:
     """Write the whole site as static files, with the briefing JSON under api/v1/."""
+    from newspulse.ops.queue import files_measure
     from newspulse.publish.export import export_site
 
     context = Context.ready(db, config)
     serve = context.settings.serve
     address = base_url or f"http://{serve.host}:{serve.port}/"
-    report = export_site(
-        context.store,
-        directory,
-        now=parse_now(now),
-        base_url=address,
-        operator_pages=context.settings.admin_token is not None,
-    )
+    with progress_bar(files_measure(directory, f"export {directory}")):
+        report = export_site(
+            context.store,
+            directory,
+            now=parse_now(now),
+            base_url=address,
+            operator_pages=context.settings.admin_token is not None,
+        )
     say(f"exported to {directory}: {json.dumps(asdict(report))}")
 
 
@@ -462,41 +500,141 @@ def run(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Poll due sources, process and update briefings in a loop (Ctrl-C stops).
+    """Poll due sources, process and update briefings in a loop.
 
-    One ``run`` per store: a second one is refused (``store.run_lock``).
+    One ``run`` per store: a second one is refused (``store.run_lock``).  SIGTERM or
+    Ctrl-C stops it after the current step, releasing the lock; a busy store is retried
+    with a capped exponential backoff (``run.busy_*``); ``run.metrics_port`` serves its
+    Prometheus metrics.
     """
+    from newspulse.ops.daemon import StopSignals
     from newspulse.store.run_lock import run_lock
 
-    with run_lock(Context.ready(db, config).store):
-        run_loop(interval, ticks, db, config)
+    signals = StopSignals()
+    with signals.installed(), run_lock(Context.ready(db, config).store):
+        run_loop(interval, ticks, db, config, signals)
+    if signals.received:
+        say(f"stopped on {signals.received}")
 
 
-def run_loop(interval: float, ticks: int | None, db: str | None, config: Path | None) -> None:
+def run_loop(
+    interval: float,
+    ticks: int | None,
+    db: str | None,
+    config: Path | None,
+    signals: StopSignals | None = None,
+) -> None:
     """The loop of ``newspulse run``, under the run lock."""
-    from newspulse.pipeline import update_briefings
-    from newspulse.poller import poll_and_process
+    from newspulse.ops.daemon import StopRequestedError, StopSignals, retry_busy
+    from newspulse.ops.metrics import RunMetrics
 
+    stop = signals or StopSignals()
     context = Context.ready(db, config)
     embedder = facet_embedder(context)
+    metrics = RunMetrics()
+    options = context.settings.run
+    if options.metrics_port:
+        from prometheus_client import start_http_server
+
+        metrics.add_store(context.store.engine)
+        try:
+            start_http_server(options.metrics_port, options.metrics_host, registry=metrics.registry)
+        except OSError as exc:
+            address = f"{options.metrics_host}:{options.metrics_port}"
+            raise ConfigError("cannot serve the run metrics (run.metrics_port)", address) from exc
+        say(f"run metrics at http://{options.metrics_host}:{options.metrics_port}/metrics")
+
+    def on_busy(attempt: int, delay: float, exc: BaseException) -> None:
+        metrics.errors.labels("store_busy").inc()
+        say(f"store busy ({type(exc).__name__}); retry {attempt} in {delay:g}s")
+
     done = 0
-    while ticks is None or done < ticks:
-        moment = parse_now(None)
-        report = poll_and_process(context.store, settings=context.settings, now=moment)
-        written = [
-            r.topic
-            for r in update_briefings(
-                context.store, now=moment, settings=context.settings, embedder=embedder
+    while (ticks is None or done < ticks) and not stop.stopping:
+        started = time.perf_counter()
+        try:
+            retry_busy(
+                lambda: run_tick(context, embedder, stop, metrics),
+                retries=options.busy_retries,
+                first=options.busy_backoff,
+                cap=options.busy_max_backoff,
+                resource=context.store.url,
+                wait=stop.wait,
+                on_retry=on_busy,
             )
-            if r.status == "written"
-        ]
-        say(
-            f"{moment.isoformat()}: {len(report.polled)} polled, {report.new_items} new, "
-            f"briefings written: {', '.join(written) or 'none'}"
-        )
+        except StopRequestedError:
+            break
+        except Exception:
+            metrics.errors.labels("tick").inc()
+            raise
+        metrics.ticks.inc()
+        metrics.tick_seconds.observe(time.perf_counter() - started)
         done += 1
-        if ticks is None or done < ticks:
-            time.sleep(interval)
+        if (ticks is None or done < ticks) and stop.wait(interval):
+            break
+
+
+def run_tick(
+    context: Context, embedder: Embedder | None, stop: StopSignals, metrics: RunMetrics
+) -> None:
+    """One tick: poll and process, then (unless a stop was asked for) update briefings."""
+    from newspulse.pipeline import update_topic
+    from newspulse.poller import poll_and_process
+
+    moment = parse_now(None)
+    report = poll_and_process(context.store, settings=context.settings, now=moment)
+    for polled in report.polled:
+        metrics.polls.labels(polled.status).inc()
+        if polled.error_kind:
+            metrics.errors.labels(polled.error_kind).inc()
+    for step, count in (
+        ("ingest", report.new_items),
+        ("enrich", report.enriched),
+        ("route", report.routed),
+        ("cluster", report.clustered),
+    ):
+        metrics.articles.labels(step).inc(count)
+    written: list[str] = []
+    for topic in context.store.list_topics():
+        if stop.stopping:  # finish the current step; the next run takes up the rest
+            break
+        started = time.perf_counter()
+        result = update_topic(
+            context.store, topic, now=moment, settings=context.settings, embedder=embedder
+        )
+        metrics.write_seconds.labels(result.status).observe(time.perf_counter() - started)
+        if result.status == "written":
+            written.append(result.topic)
+    say(
+        f"{moment.isoformat()}: {len(report.polled)} polled, {report.new_items} new, "
+        f"briefings written: {', '.join(written) or 'none'}"
+    )
+    logging.getLogger("newspulse.run").info(
+        "tick",
+        extra={"polled": len(report.polled), "new": report.new_items, "written": written},
+    )
+
+
+@app.command()
+def doctor(
+    min_free_gb: Annotated[
+        float, typer.Option("--min-free-gb", help="Free disk (GiB) below which disk fails.", min=0)
+    ] = 1.0,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Check config, database and migrations, model files, LLM endpoint and disk.
+
+    One line per check (``ok`` or ``FAIL``); exits 1 when any check failed.
+    """
+    from newspulse.ops.doctor import run_checks
+
+    failed = 0
+    for check in run_checks(config, db, min_free_gib=min_free_gb):
+        typer.echo(check.line())
+        failed += not check.ok
+    if failed:
+        say(f"{failed} check(s) failed")
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -60,11 +60,16 @@ class SourcePoll:
     status: str  # "new items" | "not modified" | "error" | "paused"
     new_items: int = 0
     detail: str = ""
+    error_kind: str = ""  # the failure's exception class, for metrics (errors by kind)
 
 
 @dataclass(frozen=True, slots=True)
 class PollReport:
     polled: tuple[SourcePoll, ...]
+    # Articles each later step took in `poll_and_process` (for the run daemon's metrics).
+    enriched: int = 0
+    routed: int = 0
+    clustered: int = 0
 
     @property
     def new_items(self) -> int:
@@ -249,9 +254,10 @@ def record_failure(
         state, now=now, status=status, reason=str(error), retry_after=retry_after, rng=rng
     )
     store.save_poll_state(source.id, poll_state(state), new_items=0)
+    kind = type(error).__name__
     if state.paused_reason:
-        return SourcePoll(source.url, "paused", detail=state.paused_reason)
-    return SourcePoll(source.url, "error", detail=str(error))
+        return SourcePoll(source.url, "paused", detail=state.paused_reason, error_kind=kind)
+    return SourcePoll(source.url, "error", detail=str(error), error_kind=kind)
 
 
 def feed_ttl(feed: ParsedFeed) -> dt.timedelta | None:
@@ -463,13 +469,25 @@ def poll_and_process(store: SqlStore, *, settings: Settings, now: dt.datetime) -
             return await poll_due_sources(store, fetcher, now=now, settings=settings)
 
     report = asyncio.run(poll())
-    if report.new_items:
+    # Also when nothing new arrived: a run that crashed or stopped between steps left
+    # pending work that the next run must finish (each step is idempotent).
+    if report.new_items or has_pending_work(store):
         embed = settings.embed
         embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
-        enrich_pending(store, embedder)
-        route_pending(store, embedder, now=now, settings=settings)
-        cluster_pending(store, now=now, settings=settings)
+        return dataclasses.replace(
+            report,
+            enriched=enrich_pending(store, embedder),
+            routed=route_pending(store, embedder, now=now, settings=settings),
+            clustered=cluster_pending(store, now=now, settings=settings),
+        )
     return report
+
+
+def has_pending_work(store: SqlStore) -> bool:
+    """Whether any article still waits for enrichment, routing or clustering."""
+    return bool(
+        store.pending_enrichment(1) or store.pending_routing(1) or store.pending_clustering(1)
+    )
 
 
 def source_health(record: SourceRecord) -> dict[str, Any]:

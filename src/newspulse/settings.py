@@ -312,6 +312,47 @@ class ServeSettings(BaseModel):
     )
 
 
+class RunSettings(BaseModel):
+    """The `newspulse run` daemon: what it does when the store is busy, where its metrics are."""
+
+    busy_retries: int = Field(
+        6,
+        ge=0,
+        description="Times a tick is retried when the store is busy (SQLite 'database is "
+        "locked', PostgreSQL lock or statement timeouts) before `run` stops with an error.",
+    )
+    busy_backoff: float = Field(
+        1.0, gt=0, description="Seconds before the first busy retry, doubled each retry."
+    )
+    busy_max_backoff: float = Field(
+        60.0, gt=0, description="Longest wait between two busy retries."
+    )
+    metrics_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description="Port on which `newspulse run` serves its own Prometheus metrics (feeds "
+        "polled, errors by kind, articles per step, tick and write latency); 0: not served.",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the `run` metrics port binds to.")
+
+
+class LogSettings(BaseModel):
+    """Log lines on stderr."""
+
+    format: str = Field(
+        "text",
+        pattern="^(text|json)$",
+        description="'text' (one human line) or 'json' (one JSON object per line: time, "
+        "level, logger, message, and exception when there is one).",
+    )
+    level: str = Field(
+        "WARNING",
+        pattern="^(DEBUG|INFO|WARNING|ERROR)$",
+        description="Lowest level logged: DEBUG, INFO, WARNING or ERROR.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, read once at start-up and handed down by section."""
 
@@ -340,6 +381,8 @@ class Settings(BaseSettings):
     write: WriteSettings = WriteSettings()
     llm: LLMSettings = LLMSettings()
     serve: ServeSettings = ServeSettings()
+    run: RunSettings = RunSettings()
+    log: LogSettings = LogSettings()
 
     @classmethod
     def settings_customise_sources(

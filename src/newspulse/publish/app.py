@@ -25,6 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newspulse.errors import NewsPulseError
+from newspulse.ops.metrics import CONTENT_TYPE
+from newspulse.ops.probe import StoreProbe, probe_for
 from newspulse.publish import site, site_pages, site_search
 from newspulse.publish.api import (
     API_PREFIX,
@@ -144,7 +146,8 @@ def create_app(
     base_url: str | None = None,
     admin_token: str | None = None,
 ) -> FastAPI:
-    """The site, the JSON API under ``/api/v1``, ``/static/`` and ``/healthz`` over ``store``.
+    """The site, the JSON API under ``/api/v1``, ``/static/``, ``/healthz`` (the process is up),
+    ``/readyz`` (the store is reachable and migrated) and ``/metrics`` over ``store``.
 
     ``base_url`` (``https://news.example.org``) is the public address absolute links use;
     without it they follow the request (tests, and nothing that is served publicly).
@@ -167,12 +170,36 @@ def create_app(
     def healthz() -> Response:
         return json_response({"status": "ok"})
 
+    add_ops_routes(app, probe_for(store))
+
     app.include_router(create_api_router(store))
     # Before the pages: "/ai/feed.atom" would otherwise match the "/{vertical}/{topic}" redirect.
     app.include_router(create_feed_router(store))
     app.mount("/static", StaticFiles(packages=[("newspulse.publish", "static")]), name="static")
     add_page_routes(app, store, clock, OperatorGuard(admin_token))
     return app
+
+
+def add_ops_routes(app: FastAPI, probe: StoreProbe | None) -> None:
+    """``/readyz``: 200 when the store answers at the newest schema, else 503 with the reason
+    (never the database URL); ``/metrics``: Prometheus text format (``ops.metrics``)."""
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        reason = "no store to check" if probe is None else probe.not_ready()
+        if reason is not None:
+            return json_response({"status": "not ready", "reason": reason}, status=503)
+        return json_response({"status": "ready"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        if probe is None:
+            return Response("no store to measure\n", status_code=404, media_type="text/plain")
+        return Response(
+            probe.metrics(),
+            media_type=CONTENT_TYPE,
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 def add_page_routes(

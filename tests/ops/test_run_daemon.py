@@ -1,0 +1,194 @@
+"""`newspulse run` as an operator leaves it: SIGTERM stops it cleanly, and a restart after
+an interruption (SIGTERM or kill -9 at any point) loses and duplicates nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.ops.feeds import corpus_feed, serving
+
+ARTICLES = 40
+
+
+def newspulse(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "newspulse", *args, "--db", f"sqlite:///{db}"]
+
+
+def environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "NEWSPULSE_EMBED__MODEL": "hashing",
+        "NEWSPULSE_ALLOW_PRIVATE_HOSTS": "true",
+        "NEWSPULSE_FETCH__MIN_DELAY": "0",
+        "NEWSPULSE_FETCH__SNIPPET_CHARS": "0",  # every item is full text: no page fetches
+        # The hashing embedder routes with the single-profile settings (as tests/e2e does).
+        "NEWSPULSE_ROUTE__PHRASE_PROFILES": "false",
+        "NEWSPULSE_ROUTE__THRESHOLD": "0.32",
+        "NEWSPULSE_ROUTE__TERM_BONUS": "0.06",
+        "NEWSPULSE_ROUTE__LABEL_MARGIN": "0.15",
+    }
+
+
+def prepare(db: Path, feed_url: str) -> None:
+    for args in (("init",), ("sources", "add", feed_url)):
+        subprocess.run(
+            newspulse(db, *args), env=environment(), check=True, capture_output=True, timeout=120
+        )
+
+
+def run_once(db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        newspulse(db, "run", "--ticks", "1"),
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def outcome(db: Path) -> dict[str, object]:
+    """What a finished store holds, independent of ids and clock times."""
+    with sqlite3.connect(db) as connection:
+        urls = [row[0] for row in connection.execute("SELECT canonical_url FROM articles")]
+        pending = connection.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NULL AND "
+            "(embedding IS NULL OR routed_at IS NULL OR clustered_at IS NULL)"
+        ).fetchone()[0]
+        groups: dict[int, list[str]] = {}
+        for event_id, url in connection.execute(
+            "SELECT ea.event_id, a.canonical_url FROM event_articles ea "
+            "JOIN articles a ON a.id = ea.article_id"
+        ):
+            groups.setdefault(event_id, []).append(url)
+        memberships = connection.execute("SELECT count(*) FROM event_articles").fetchone()[0]
+        originals = connection.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"
+        ).fetchone()[0]
+        versions = connection.execute(
+            "SELECT topic, count(*) FROM briefing_versions GROUP BY topic ORDER BY topic"
+        ).fetchall()
+        routed = connection.execute(
+            "SELECT topic, count(*) FROM article_topics GROUP BY topic ORDER BY topic"
+        ).fetchall()
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    assert len(urls) == len(set(urls))
+    return {
+        "integrity": integrity,
+        "articles": sorted(urls),
+        "pending": pending,
+        "all_in_one_event": memberships == originals,
+        "events": sorted(sorted(group) for group in groups.values()),
+        "versions": versions,
+        "routed": routed,
+    }
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_the_step_releases_the_lock_and_exits_0(tmp_path: Path) -> None:
+    db = tmp_path / "run.db"
+    with serving(corpus_feed("ai-infra", ARTICLES, dt.datetime.now(dt.UTC))) as feed:
+        prepare(db, feed)
+        daemon = subprocess.Popen(
+            newspulse(db, "run", "--interval", "3600"),
+            env=environment(),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert daemon.stderr is not None
+        tick = daemon.stderr.readline()  # the first tick's line; then it sleeps an hour
+        assert "polled" in tick, tick
+        started = time.monotonic()
+        daemon.send_signal(signal.SIGTERM)
+        rest = daemon.communicate(timeout=60)[1]
+        assert daemon.returncode == 0, rest
+        assert time.monotonic() - started < 10  # the sleep is cut short
+        assert "stopped on SIGTERM" in rest
+        assert "Traceback" not in rest
+        # The lock is free: another run starts at once.
+        again = run_once(db)
+        assert again.returncode == 0, again.stderr
+    assert outcome(db)["pending"] == 0
+
+
+@pytest.mark.slow
+def test_a_restart_after_an_interruption_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with serving(corpus_feed("ai-infra", ARTICLES, now)) as feed:
+        clean = tmp_path / "clean.db"
+        prepare(clean, feed)
+        first = run_once(clean)
+        assert first.returncode == 0, first.stderr
+        expected = outcome(clean)
+        assert expected["pending"] == 0
+        assert len(expected["articles"]) == ARTICLES  # type: ignore[arg-type]
+        assert expected["versions"], "the clean run wrote no briefing"
+
+        rng = random.Random(12)
+        for attempt, how in enumerate((signal.SIGTERM, signal.SIGKILL, signal.SIGKILL)):
+            db = tmp_path / f"interrupted-{attempt}.db"
+            prepare(db, feed)
+            daemon = subprocess.Popen(
+                newspulse(db, "run", "--ticks", "1"),
+                env=environment(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            # Somewhere between start-up and the end of the tick (about 2-4 s here).
+            time.sleep(rng.uniform(1.0, 3.5))
+            daemon.send_signal(how)
+            daemon.wait(timeout=120)
+            restarted = run_once(db)
+            assert restarted.returncode == 0, restarted.stderr
+            assert outcome(db) == expected, f"after {how.name} (attempt {attempt})"
+
+
+@pytest.mark.slow
+def test_a_restart_finishes_work_stored_but_not_processed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash right after the poll stored its articles: the feed is not due again, and the
+    next tick still embeds, routes and clusters them and writes the briefings."""
+    import asyncio
+
+    from newspulse.poller import create_fetcher, poll_due_sources
+    from newspulse.settings import load_settings
+    from newspulse.store.sql import SqlStore
+
+    now = dt.datetime.now(dt.UTC)
+    with serving(corpus_feed("ai-infra", ARTICLES, now)) as feed:
+        clean = tmp_path / "clean.db"
+        prepare(clean, feed)
+        assert run_once(clean).returncode == 0
+        expected = outcome(clean)
+
+        db = tmp_path / "crashed.db"
+        prepare(db, feed)
+        for name, value in environment().items():  # the same settings in this process
+            monkeypatch.setenv(name, value)
+        settings = load_settings(db=f"sqlite:///{db}")
+        store = SqlStore.open(settings.db)
+
+        async def poll_only() -> int:
+            async with create_fetcher(settings) as fetcher:
+                report = await poll_due_sources(store, fetcher, now=now, settings=settings)
+            return report.new_items
+
+        try:
+            assert asyncio.run(poll_only()) == ARTICLES
+        finally:
+            store.close()
+        assert outcome(db)["pending"] == ARTICLES
+        restarted = run_once(db)
+        assert restarted.returncode == 0, restarted.stderr
+        assert "0 new" in restarted.stderr  # nothing was polled again
+        assert outcome(db) == expected
