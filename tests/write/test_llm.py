@@ -39,6 +39,7 @@ from newspulse.write.llm import (
 from newspulse.write.llm_client import (
     LLMConfig,
     accepted_mode,
+    describe_mode,
     forget_modes,
     retry_after,
 )
@@ -521,3 +522,31 @@ def test_retry_after_values(value: str, expected: float) -> None:
     response = httpx.Response(429, headers={"Retry-After": value})
     llm = config("http://127.0.0.1:9/v1", backoff=0.01, max_backoff=1.5)
     assert retry_after(response, llm, attempt=2) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("refused", "expected"),
+    [
+        (set(), "structured output via json_schema"),
+        ({"json_schema"}, "structured output via json_object (1 modes refused first)"),
+        ({"json_schema", "json_object"}, "structured output via text (2 modes refused first)"),
+    ],
+)
+def test_doctor_reports_the_negotiated_mode(
+    server: LLMServer, refused: set[str], expected: str
+) -> None:
+    server.respond_with(
+        refusing(refused, 500, "response_format not supported", then=lambda body: answer_ok())
+    )
+    assert describe_mode(config(server.base_url)) == expected
+
+
+def test_doctor_reports_a_server_that_refuses_everything(server: LLMServer) -> None:
+    server.respond_with(lambda body: error(400, "response_format: no"))
+    described = describe_mode(config(server.base_url))
+    assert described.startswith("structured output unavailable (request rejected (http 400); ")
+    assert described.count("http 400") == 3  # the two refusals are listed
+
+
+def answer_ok() -> Reply:
+    return completion('{"ok": true}')

@@ -126,7 +126,10 @@ def check_llm(settings: Settings) -> Check:
         return Check("llm", False, f"{url}: {type(exc).__name__}: {exc}")
     if response.status_code != 200:
         return Check("llm", False, f"{url}: HTTP {response.status_code}")
-    return Check("llm", True, f"{url} answers (model {llm.model or 'unset'!r})")
+    from newspulse.write.llm_client import LLMConfig, describe_mode
+
+    mode = describe_mode(LLMConfig(**llm.model_dump(exclude={"enabled"})))
+    return Check("llm", True, f"{url} answers (model {llm.model or 'unset'!r}); {mode}")
 
 
 def data_folder(settings: Settings) -> Path:

@@ -20,6 +20,7 @@ switched off); httpx is already pinned in the lock, so no new dependency tree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import json
@@ -322,6 +323,49 @@ def message_content(response: httpx.Response, usage: Usage | None = None) -> str
     if not isinstance(content, str):
         raise LLMError(MALFORMED)
     return content
+
+
+PROBE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"ok": {"type": "boolean"}},
+    "required": ["ok"],
+    "additionalProperties": False,
+}
+
+
+def probe_mode(llm: LLMConfig) -> Answer[dict[str, Any]]:
+    """Negotiate the structured-output mode with one tiny request (``newspulse doctor``);
+    raises ``LLMError`` with the refusals met when no mode works."""
+
+    def parse(content: str) -> dict[str, Any]:
+        try:
+            value = json.loads(content)
+        except ValueError as exc:
+            raise LLMError(MALFORMED) from exc
+        if not isinstance(value, dict):
+            raise LLMError(MALFORMED)
+        return value
+
+    quick = dataclasses.replace(llm, max_tokens=32, max_retries=0)
+    messages = [
+        {"role": "system", "content": "You answer with JSON only."},
+        user('Answer with the JSON object {"ok": true}.'),
+    ]
+    reminder = "Your answer must be one JSON object: " + dumps_schema(PROBE_SCHEMA)
+    return request_json(
+        quick, messages, name="probe", schema=PROBE_SCHEMA, reminder=reminder, parse=parse
+    )
+
+
+def describe_mode(llm: LLMConfig) -> str:
+    """The structured-output mode an endpoint accepts, in words, for operators."""
+    try:
+        answer = probe_mode(llm)
+    except LLMError as exc:
+        refused = f"; refused: {'; '.join(exc.refusals)}" if exc.refusals else ""
+        return f"structured output unavailable ({exc.reason}{refused}): the writer falls back"
+    refused = f" ({len(answer.refusals)} modes refused first)" if answer.refusals else ""
+    return f"structured output via {answer.mode}{refused}"
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:
