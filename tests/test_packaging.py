@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_ONLY = {"lxml-html-clean"}
 # Optional encoders (embed.model): imported only when chosen, declared as these extras.
 ENCODER_EXTRAS = ("multilingual", "e5")
+# Installed by one make target only (``make test-llm``), never imported by our code.
+TEST_EXTRAS = ("llm-test",)
 
 
 def normalise(name: str) -> str:
@@ -38,7 +40,10 @@ def project() -> dict[str, dict[str, str]]:
     return {
         "main": declared(document["dependencies"]),
         "dev": declared(document["optional-dependencies"]["dev"]),
-        **{extra: declared(document["optional-dependencies"][extra]) for extra in ENCODER_EXTRAS},
+        **{
+            extra: declared(document["optional-dependencies"][extra])
+            for extra in (*ENCODER_EXTRAS, *TEST_EXTRAS)
+        },
     }
 
 
