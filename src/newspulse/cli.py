@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from newspulse.enrich.embed import Embedder
     from newspulse.ops.daemon import StopSignals
     from newspulse.ops.metrics import RunMetrics
+    from newspulse.ops.progress import Bar
 
 app = typer.Typer(
     name="newspulse",
@@ -135,14 +136,14 @@ def replay(
     started = time.perf_counter()
     embed = context.settings.embed
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
-    with replay_progress(context.store, file):
+    with replay_progress(context.store, file) as bar:
         report = run_replay(
             context.store,
             file,
             embedder,
             now=parse_now(now),
             settings=context.settings,
-            progress=say,
+            progress=bar.say,
         )
     for problem in report.ingest.problems[:20]:
         say(f"skipped line {problem.line}: {problem.reason}")
@@ -155,21 +156,21 @@ def replay(
 
 
 @contextmanager
-def replay_progress(store: SqlStore, file: Path) -> Iterator[None]:
+def replay_progress(store: SqlStore, file: Path) -> Iterator[Bar]:
     """A progress bar over ingest, embed, route and cluster, on a terminal only."""
-    from newspulse.ops.progress import interactive
+    from newspulse.ops.progress import Bar, interactive
     from newspulse.ops.queue import article_count, pipeline_measure, reader
 
     if not interactive():
-        yield
+        yield Bar(None)
         return
     with file.open("rb") as handle:
         items = sum(1 for line in handle if line.strip())
     with reader(store.engine) as engine:
         before = article_count(engine)
         measure = pipeline_measure(engine, f"replay {file.name}", items=items, stored_before=before)
-        with progress_bar(measure):
-            yield
+        with progress_bar(measure) as bar:
+            yield bar
 
 
 @app.command()

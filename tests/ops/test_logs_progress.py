@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from newspulse.ops.logs import JsonFormatter
 from newspulse.ops.progress import Progress, progress_bar, render
 
@@ -63,7 +65,7 @@ def test_render_shows_a_bar_or_a_count() -> None:
     line = render(Progress("replay", 25, 100), 3.2, 120)
     assert line.startswith("replay [#######.......................] 25/100")
     assert "25%" in line
-    assert render(Progress("export: files", 7), 1.0, 120) == "export: files 7  1s"
+    assert render(Progress("export: files written", 7), 1.0, 120) == "export: files written 7  1s"
     assert len(render(Progress("x" * 500, 1, 2), 0, 40)) <= 39
 
 
@@ -111,3 +113,18 @@ def test_replay_output_is_unchanged_through_a_pipe(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stderr
     assert result.stderr.splitlines()[-1].startswith("replayed sample.jsonl: 5 new")
+
+
+def test_a_message_during_the_bar_gets_its_own_line(capsys: pytest.CaptureFixture[str]) -> None:
+    stream = io.StringIO()
+    progress = Progress("work", 1, 2, "waiting: enrich 3")
+    with progress_bar(lambda: progress, period=0.01, stream=stream, enabled=True) as bar:
+        time.sleep(0.05)
+        bar.say("enriched 3 articles")
+        time.sleep(0.05)
+    assert capsys.readouterr().err == "enriched 3 articles\n"
+    drawn = stream.getvalue()
+    assert "] 1/2  50%" in drawn
+    assert "waiting: enrich 3" in drawn
+    # Cleared (spaces over the whole line) before the message, drawn again after it.
+    assert drawn.count("\r" + " " * 20) >= 2

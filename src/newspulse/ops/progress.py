@@ -24,6 +24,7 @@ class Progress:
     label: str
     done: int
     total: int | None = None
+    detail: str = ""  # after the numbers, cut first when the terminal is narrow
 
 
 Measure = Callable[[], Progress]
@@ -48,7 +49,39 @@ def render(progress: Progress, elapsed: float, width: int) -> str:
         )
     else:
         line = f"{progress.label} {progress.done}  {elapsed:.0f}s"
+    if progress.detail:
+        line += f"  {progress.detail}"
     return line[: max(width - 1, 10)]
+
+
+class Bar:
+    """The line being drawn; ``say`` prints a message above it without mangling either."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.lock = threading.Lock()
+        self.shown = 0
+
+    def draw(self, line: str) -> None:
+        if self.out is None:
+            return
+        with self.lock:
+            self.out.write("\r" + line.ljust(self.shown))
+            self.out.flush()
+            self.shown = len(line)
+
+    def clear(self) -> None:
+        if self.out is None or not self.shown:
+            return
+        self.out.write("\r" + " " * self.shown + "\r")
+        self.out.flush()
+        self.shown = 0
+
+    def say(self, message: str) -> None:
+        """Print ``message`` on its own line on stderr; the bar comes back at its next draw."""
+        with self.lock:
+            self.clear()
+            print(message, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -58,38 +91,36 @@ def progress_bar(
     period: float = 0.5,
     stream: TextIO | None = None,
     enabled: bool | None = None,
-) -> Iterator[None]:
+) -> Iterator[Bar]:
     """Draw ``measure()`` on ``stream`` (stderr) while the block runs, when ``enabled``.
 
     ``enabled`` defaults to ``interactive()``.  A failing ``measure`` (the store briefly
-    locked, say) skips one redraw; it never disturbs the work.
+    locked, say) skips one redraw; it never disturbs the work.  Messages printed during
+    the block go through the yielded ``Bar.say``.
     """
     out = stream or sys.stderr
     if not (interactive() if enabled is None else enabled):
-        yield
+        yield Bar(None)
         return
+    bar = Bar(out)
     stop = threading.Event()
     started = time.monotonic()
     width = shutil.get_terminal_size((80, 20)).columns
 
     def draw() -> None:
-        shown = 0
         while not stop.wait(period):
             try:
                 line = render(measure(), time.monotonic() - started, width)
             except Exception:  # a progress bar never breaks the work
                 continue
-            out.write("\r" + line.ljust(shown))
-            out.flush()
-            shown = len(line)
-        if shown:
-            out.write("\r" + " " * shown + "\r")
-            out.flush()
+            bar.draw(line)
+        with bar.lock:
+            bar.clear()
 
     thread = threading.Thread(target=draw, name="progress", daemon=True)
     thread.start()
     try:
-        yield
+        yield bar
     finally:
         stop.set()
         thread.join(timeout=5)

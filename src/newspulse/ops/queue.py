@@ -57,7 +57,7 @@ def pipeline_measure(
         else:
             stored = article_count(engine) - stored_before
             done, total = 4 * stored - sum(pending.values()), 4 * items
-        return Progress(f"{label} (waiting: {waiting})", max(done, 0), total)
+        return Progress(label, max(done, 0), total, f"waiting: {waiting}")
 
     return measure
 
@@ -65,6 +65,6 @@ def pipeline_measure(
 def files_measure(folder: Path, label: str) -> Measure:
     def measure() -> Progress:
         written = sum(1 for path in folder.rglob("*") if path.is_file()) if folder.exists() else 0
-        return Progress(f"{label}: files", written)
+        return Progress(f"{label}: files written", written)
 
     return measure
