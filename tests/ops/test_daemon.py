@@ -167,3 +167,63 @@ def test_a_lock_timeout_in_the_url_reaches_every_connection(postgres_url: str) -
             assert connection.execute(text("SHOW lock_timeout")).scalar() == "30s"
     finally:
         store.close()
+
+
+def real_lock_error(locked: tuple[str, sqlite3.Connection]) -> OperationalError:
+    """The error SQLAlchemy raises when another connection holds the write lock."""
+    engine = create_engine(locked[0], connect_args={"timeout": 0.01})
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+    except OperationalError as exc:
+        return exc
+    finally:
+        engine.dispose()
+    raise AssertionError("the write went through a held lock")
+
+
+def test_run_retries_a_busy_tick_and_then_gives_up(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    locked_sqlite: tuple[str, sqlite3.Connection],
+) -> None:
+    from newspulse import poller
+    from newspulse.cli import run_loop
+    from newspulse.store.sql import SqlStore
+
+    busy = real_lock_error(locked_sqlite)
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+    store = SqlStore.open(db)
+    store.migrate()
+    store.close()
+    for name, value in {
+        "NEWSPULSE_EMBED__MODEL": "hashing",
+        "NEWSPULSE_RUN__BUSY_RETRIES": "3",
+        "NEWSPULSE_RUN__BUSY_BACKOFF": "0.01",
+        "NEWSPULSE_RUN__BUSY_MAX_BACKOFF": "0.02",
+    }.items():
+        monkeypatch.setenv(name, value)
+    real = poller.poll_and_process
+    calls: list[int] = []
+
+    def busy_twice(store: SqlStore, **kwargs: object) -> poller.PollReport:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise busy
+        return real(store, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(poller, "poll_and_process", busy_twice)
+    run_loop(1.0, 1, db, None)
+    assert len(calls) == 3
+    err = capsys.readouterr().err
+    assert "store busy (OperationalError); retry 1 in 0.01s" in err
+    assert "retry 2 in 0.02s" in err
+    assert "0 polled, 0 new" in err
+
+    def always_busy(store: SqlStore, **kwargs: object) -> poller.PollReport:
+        raise busy
+
+    monkeypatch.setattr(poller, "poll_and_process", always_busy)
+    with pytest.raises(StoreBusyError, match="stayed busy through 3 retries"):
+        run_loop(1.0, 1, db, None)

@@ -7,13 +7,16 @@ import datetime as dt
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.ops.feeds import corpus_feed, serving
 
@@ -93,20 +96,48 @@ def outcome(db: Path) -> dict[str, object]:
     }
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        body = answer.read().decode()
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(body)
+        for sample in family.samples
+    }
+
+
 @pytest.mark.slow
 def test_sigterm_finishes_the_step_releases_the_lock_and_exits_0(tmp_path: Path) -> None:
     db = tmp_path / "run.db"
+    port = free_port()
     with serving(corpus_feed("ai-infra", ARTICLES, dt.datetime.now(dt.UTC))) as feed:
         prepare(db, feed)
         daemon = subprocess.Popen(
             newspulse(db, "run", "--interval", "3600"),
-            env=environment(),
+            env={**environment(), "NEWSPULSE_RUN__METRICS_PORT": str(port)},
             stderr=subprocess.PIPE,
             text=True,
         )
         assert daemon.stderr is not None
+        assert "run metrics at" in daemon.stderr.readline()
         tick = daemon.stderr.readline()  # the first tick's line; then it sleeps an hour
         assert "polled" in tick, tick
+        # The daemon's own counters and the store gauges, while it sleeps.
+        values = scrape(f"http://127.0.0.1:{port}/metrics")
+        assert values[("newspulse_ticks_total", ())] == 1
+        assert values[("newspulse_feed_polls_total", (("outcome", "new items"),))] == 1
+        for step in ("ingest", "enrich", "route", "cluster"):
+            assert values[("newspulse_step_articles_total", (("step", step),))] == ARTICLES
+        assert values[("newspulse_pending_articles", (("step", "cluster"),))] == 0
+        assert values[("newspulse_articles", ())] == ARTICLES
+        written = values[("newspulse_write_seconds_count", (("status", "written"),))]
+        assert written >= 1
         started = time.monotonic()
         daemon.send_signal(signal.SIGTERM)
         rest = daemon.communicate(timeout=60)[1]
