@@ -223,3 +223,90 @@ def test_a_restart_finishes_work_stored_but_not_processed(
         assert restarted.returncode == 0, restarted.stderr
         assert "0 new" in restarted.stderr  # nothing was polled again
         assert outcome(db) == expected
+
+
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    """A new, empty database on the test server; its URL."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def postgres_outcome(url: str) -> dict[str, object]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+
+            def rows(query: str) -> list[tuple[object, ...]]:
+                return [tuple(row) for row in connection.execute(text(query))]
+
+            groups: dict[object, list[str]] = {}
+            for event_id, article_url in rows(
+                "SELECT ea.event_id, a.canonical_url FROM event_articles ea "
+                "JOIN articles a ON a.id = ea.article_id"
+            ):
+                groups.setdefault(event_id, []).append(str(article_url))
+            return {
+                "articles": sorted(str(r[0]) for r in rows("SELECT canonical_url FROM articles")),
+                "pending": rows(
+                    "SELECT count(*) FROM articles WHERE duplicate_of IS NULL AND "
+                    "(embedding IS NULL OR routed_at IS NULL OR clustered_at IS NULL)"
+                )[0][0],
+                "memberships": rows("SELECT count(*) FROM event_articles")[0][0],
+                "events": sorted(sorted(group) for group in groups.values()),
+                "versions": rows(
+                    "SELECT topic, count(*) FROM briefing_versions GROUP BY topic ORDER BY topic"
+                ),
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_restart_on_postgres_loses_and_duplicates_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    def cli(url: str, *args: str) -> list[str]:
+        return [sys.executable, "-m", "newspulse", *args, "--db", url]
+
+    def call(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            cli(url, *args), env=environment(), capture_output=True, text=True, timeout=300
+        )
+
+    now = dt.datetime.now(dt.UTC)
+    with serving(corpus_feed("ai-infra", ARTICLES, now)) as feed:
+        clean = fresh_postgres_database(postgres_url, "run_clean")
+        for args in (("init",), ("sources", "add", feed), ("run", "--ticks", "1")):
+            assert call(clean, *args).returncode == 0
+        expected = postgres_outcome(clean)
+        assert expected["pending"] == 0
+        assert expected["versions"]
+
+        for attempt, delay in enumerate((2.0, 2.8)):
+            url = fresh_postgres_database(postgres_url, f"run_killed_{attempt}")
+            for args in (("init",), ("sources", "add", feed)):
+                assert call(url, *args).returncode == 0
+            daemon = subprocess.Popen(
+                cli(url, "run", "--ticks", "1"),
+                env=environment(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(delay)
+            daemon.send_signal(signal.SIGKILL)
+            daemon.wait(timeout=60)
+            # The advisory lock died with the process: the restart is not refused.
+            restarted = call(url, "run", "--ticks", "1")
+            assert restarted.returncode == 0, restarted.stderr
+            assert postgres_outcome(url) == expected, f"kill -9 after {delay}s"
