@@ -52,6 +52,7 @@ class Version:
 class EndToEnd:
     output: str
     versions: list[Version]
+    db: str
 
 
 def hostile_corpus(tmp_path: Path, records: int) -> Path:
@@ -91,7 +92,7 @@ def run_update(
             select(columns.topic, columns.document, columns.settings).order_by(columns.topic)
         ).all()
     engine.dispose()
-    return EndToEnd(updated.output, [Version(*row) for row in rows])
+    return EndToEnd(updated.output, [Version(*row) for row in rows], db)
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:

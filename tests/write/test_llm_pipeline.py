@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from newspulse.cli import app
 from newspulse.write.llm import prompt
 from newspulse.write.llm_client import forget_modes
 from tests.llmserver import refusing, rewording, running_llm_server
@@ -62,3 +64,15 @@ def test_update_records_and_prints_what_the_model_wrote(tmp_path: Path) -> None:
     assert withheld > 0  # the invented amounts were caught, and counted
     pages = json.dumps([v.document for v in result.versions])
     assert INVENTED not in pages
+    # The topic page's verification note says what the model worded and what it did not.
+    site = tmp_path / "site"
+    exported = CliRunner().invoke(app, ["export", str(site), "--db", result.db])
+    assert exported.exit_code == 0, exported.output
+    kept = next(v for v in result.versions if any(s["writer"] != "llm" for s in v.run["sections"]))
+    html = next(site.rglob(f"{kept.topic}/index.html")).read_text("utf-8")
+    note = html.split('<p class="verification">')[1].split("</p>")[0]
+    sections = kept.run["sections"]
+    worded = sum(s["writer"] == "llm" for s in sections)
+    assert f"worded by the model: {worded} of {len(sections)} parts" in note
+    assert "(kept extractive: " in note
+    assert "figures not in cited sources" in note

@@ -85,6 +85,9 @@ class VerificationNote:
     statements: int
     supported: int
     withheld: int
+    # The LLM writer's sections: those the model worded, those kept extractive ("title: why").
+    model_sections: tuple[str, ...] = ()
+    extractive_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,10 +373,18 @@ def build_timeline(
 def build_verification(raw: object) -> VerificationNote | None:
     if not isinstance(raw, Mapping):
         return None
+    llm = raw.get("llm")
+    sections = list_of(llm.get("sections")) if isinstance(llm, Mapping) else []
     return VerificationNote(
         statements=int_of(raw.get("statements")),
         supported=int_of(raw.get("supported")),
         withheld=len(list_of_values(raw.get("withheld"))),
+        model_sections=tuple(text_of(s.get("title")) for s in sections if s.get("writer") == "llm"),
+        extractive_sections=tuple(
+            f"{text_of(s.get('title'))}: {text_of(s.get('reason'))}"
+            for s in sections
+            if s.get("writer") != "llm"
+        ),
     )
 
 
