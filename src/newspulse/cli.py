@@ -578,6 +578,7 @@ def run_tick(
     context: Context, embedder: Embedder | None, stop: StopSignals, metrics: RunMetrics
 ) -> None:
     """One tick: poll and process, then (unless a stop was asked for) update briefings."""
+    from newspulse.ops.metrics import llm_usage
     from newspulse.pipeline import update_topic
     from newspulse.poller import poll_and_process
 
@@ -603,8 +604,10 @@ def run_tick(
             context.store, topic, now=moment, settings=context.settings, embedder=embedder
         )
         metrics.write_seconds.labels(result.status).observe(time.perf_counter() - started)
-        if result.status == "written":
+        if result.status == "written" and result.version is not None:
             written.append(result.topic)
+            if context.settings.llm.enabled:
+                metrics.count_llm(llm_usage(context.store.engine, result.topic, result.version))
     say(
         f"{moment.isoformat()}: {len(report.polled)} polled, {report.new_items} new, "
         f"briefings written: {', '.join(written) or 'none'}"

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import event
 
 from newspulse.enrich.embed import Embedder
-from newspulse.ops.metrics import StoreCollector
+from newspulse.ops.metrics import LlmUsage, RunMetrics, StoreCollector, exposition, llm_usage
 from newspulse.pipeline import cluster_pending, enrich_pending, ingest_corpus
 from newspulse.publish.app import create_app
 from newspulse.settings import Settings
@@ -117,3 +117,30 @@ def test_metrics_and_readyz_on_postgres(postgres_url: str) -> None:
         assert ("newspulse_pending_articles", (("step", "route"),)) in values
     finally:
         store.close()
+
+
+def test_llm_usage_is_read_from_what_the_writer_recorded(store: SqlStore) -> None:
+    def save(settings: dict[str, object]) -> int:
+        return store.save_version(
+            topic="ai-models-labs",
+            document={"headline": "h"},
+            fingerprint="f",
+            settings=settings,
+            input_article_ids=[],
+            diff={},
+            citations=[],
+            created_at=NOW,
+        )
+
+    extractive = save({"llm_run": None})
+    worded = save({"llm_run": {"requests": 4, "prompt_tokens": 1800, "completion_tokens": 350}})
+    assert llm_usage(store.engine, "ai-models-labs", extractive) is None
+    usage = llm_usage(store.engine, "ai-models-labs", worded)
+    assert usage == LlmUsage(requests=4, prompt_tokens=1800, completion_tokens=350)
+    metrics = RunMetrics()
+    metrics.count_llm(usage)
+    metrics.count_llm(usage)
+    values = samples(exposition(metrics.registry).decode())
+    assert values[("newspulse_llm_requests_total", ())] == 8
+    assert values[("newspulse_llm_tokens_total", (("kind", "prompt"),))] == 3600
+    assert values[("newspulse_llm_tokens_total", (("kind", "completion"),))] == 700

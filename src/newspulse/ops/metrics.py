@@ -10,7 +10,9 @@ Two sources, both cheap to scrape:
 - ``RunMetrics`` are counters and histograms kept by the ``run`` process itself: feeds
   polled by outcome, errors by kind, articles per step, tick and briefing-write latency.
 
-LLM token counts are not exported: the LLM writer does not record them yet.
+LLM usage (requests, prompt and completion tokens) is counted by the ``run`` process from
+what the LLM writer records with each version it writes (``llm_run`` in the version's
+reproducibility settings), read back by the version's unique key.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -146,6 +149,30 @@ class StoreCollector(Collector):
             yield sources
 
 
+@dataclass(frozen=True, slots=True)
+class LlmUsage:
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def llm_usage(engine: Engine, topic: str, version: int) -> LlmUsage | None:
+    """What the LLM writer recorded for one version (None when it did not run)."""
+    versions = t.briefing_versions.c
+    query = select(versions.settings).where(versions.topic == topic, versions.version == version)
+    with engine.connect() as connection:
+        settings = connection.execute(query).scalar()
+    run = settings.get("llm_run") if isinstance(settings, dict) else None
+    if not isinstance(run, dict):
+        return None
+
+    def number(key: str) -> int:
+        value = run.get(key)
+        return value if isinstance(value, int) and value >= 0 else 0
+
+    return LlmUsage(number("requests"), number("prompt_tokens"), number("completion_tokens"))
+
+
 class RunMetrics:
     """Counters and histograms of one ``newspulse run`` process, in their own registry."""
 
@@ -186,6 +213,25 @@ class RunMetrics:
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
             registry=self.registry,
         )
+
+        self.llm_requests = Counter(
+            "newspulse_llm_requests",
+            "Requests sent to the LLM server for the briefing versions written.",
+            registry=self.registry,
+        )
+        self.llm_tokens = Counter(
+            "newspulse_llm_tokens",
+            "LLM tokens used for the briefing versions written, as the server counted them.",
+            ["kind"],
+            registry=self.registry,
+        )
+
+    def count_llm(self, usage: LlmUsage | None) -> None:
+        if usage is None:
+            return
+        self.llm_requests.inc(usage.requests)
+        self.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
+        self.llm_tokens.labels("completion").inc(usage.completion_tokens)
 
     def add_store(self, engine: Engine) -> None:
         """Serve the store gauges beside the process's counters."""
