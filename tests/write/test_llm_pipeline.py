@@ -15,7 +15,13 @@ from newspulse.cli import app
 from newspulse.write.llm import prompt
 from newspulse.write.llm_client import forget_modes
 from tests.llmserver import refusing, rewording, running_llm_server
-from tests.write.llm_e2e import check_published, measures, requests_failed, run_update
+from tests.write.llm_e2e import (
+    ESCAPED,
+    check_published,
+    measures,
+    requests_failed,
+    run_update,
+)
 
 INVENTED = "$987"
 
@@ -47,12 +53,15 @@ def test_update_records_and_prints_what_the_model_wrote(tmp_path: Path) -> None:
     assert result.output.count("\n  llm: ") == len(written)
     assert "via json_object" in result.output
     assert result.output.count("1 format refusals") == 1  # the probe is paid once
-    # The article text never reaches the system prompt, nor a role tag the server would read.
+    # The article text never reaches the system prompt, nor a role tag the server would read:
+    # injected tags reach the model only escaped, as data.
     for request in server.requests:
         assert request["messages"][0]["content"] == prompt("system.txt")
         raw = json.dumps(request, ensure_ascii=False)
-        for tag in ("<|im_start|>", "<start_of_turn>", '<fact n="99">'):
+        for tag in ("<|im_start|>", "<start_of_turn>", '<fact n="99">', "HACKED"):
             assert tag not in raw
+    sent = json.dumps(server.requests, ensure_ascii=False)
+    assert any(marker in sent for marker in ESCAPED)
     check_published(result)
     assert requests_failed(result) == []
     assert all(v.run["mode"] == "json_object" for v in result.versions)
