@@ -165,7 +165,7 @@ class Outcome:
     section: str
     writer: str  # WRITER_LLM or "extractive"
     reason: str | None = None
-    requests: int = 0
+    requests: int = 0  # requests sent for it (format probes and retries not counted)
     sentences: int = 0  # facts the model reworded and the checks passed
     withheld: int = 0
 
@@ -218,6 +218,7 @@ class Chunk:
     answer: DraftSection | None = None
     error: str | None = None
     refusals: tuple[str, ...] = ()
+    sent: bool = False
 
 
 # ---- the writer -----------------------------------------------------------------------------
@@ -385,15 +386,28 @@ def chunks_of(unit: Unit, plan: BriefingPlan, llm: LLMConfig) -> list[Chunk]:
 
 def run_chunks(chunks: Sequence[Chunk], plan: BriefingPlan, llm: LLMConfig, usage: Usage) -> None:
     """Send every chunk: the first alone (it pays the format probe), then the rest with at
-    most ``concurrency`` in flight."""
+    most ``concurrency`` in flight.  When the first fails in a way every request would
+    (server down, timeout, request rejected, no format accepted) the rest are not sent."""
     with http_client(llm) as client:
 
         def send(chunk: Chunk) -> None:
             request_chunk(chunk, plan, llm, usage, client)
 
-        send(chunks[0])
+        first = chunks[0]
+        send(first)
+        if first.error is not None and hopeless(first.error):
+            for chunk in chunks[1:]:
+                chunk.error = first.error
+            return
         with ThreadPoolExecutor(max_workers=max(1, llm.concurrency)) as pool:
             list(pool.map(send, chunks[1:]))
+
+
+def hopeless(reason: str) -> bool:
+    """A failure the next request would meet too."""
+    return reason in ("server unreachable", "timeout", "structured output refused") or (
+        reason.startswith("request rejected")
+    )
 
 
 def request_chunk(
@@ -411,9 +425,9 @@ def request_chunk(
             client=client,
         )
     except LLMError as exc:
-        chunk.error, chunk.refusals = exc.reason, exc.refusals
+        chunk.error, chunk.refusals, chunk.sent = exc.reason, exc.refusals, True
         return
-    chunk.answer, chunk.refusals = answer.value, answer.refusals
+    chunk.answer, chunk.refusals, chunk.sent = answer.value, answer.refusals, True
 
 
 def parse_section(content: str) -> DraftSection:
@@ -455,7 +469,7 @@ class Checker:
 
 def word_unit(unit: Unit, chunks: Sequence[Chunk], checker: Checker) -> tuple[Outcome, Unit | None]:
     """The unit as the model worded it, or None (extractive wording) with the reason."""
-    requests = len(chunks)
+    requests = sum(c.sent for c in chunks)
     errors = [c.error for c in chunks if c.error is not None]
     if errors:
         return Outcome(unit.title, "extractive", errors[0], requests), None
