@@ -56,6 +56,7 @@ test-llm: $(STAMP)
 		--chat_format gemma --n_ctx 8192 --host 127.0.0.1 --port $(LLM_PORT) \
 		> $(LLM_DIR)/server.log 2>&1 & server=$$!; \
 	NEWSPULSE_TEST_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1 NEWSPULSE_TEST_LLM_MODEL=gemma-3-270m \
+		NEWSPULSE_LLM__SYSTEM_ROLE=false \
 		NEWSPULSE_TEST_LLM_RECORDS=$(LLM_RECORDS) \
 		$(BIN)/pytest -q -s tests/write/test_llm_real.py; status=$$?; \
 	kill $$server; wait $$server 2>/dev/null; exit $$status

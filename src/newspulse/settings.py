@@ -296,6 +296,12 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(
         512, ge=64, description="Longest answer asked for per section request (tokens)."
     )
+    system_role: bool = Field(
+        True,
+        description="Send the writer's rules as a system message; false: at the head of the "
+        "user message, for chat templates that drop system messages (llama-cpp-python's "
+        "'gemma' format).",
+    )
 
 
 class ServeSettings(BaseModel):

@@ -552,3 +552,17 @@ def test_doctor_reports_a_server_that_refuses_everything(server: LLMServer) -> N
 
 def answer_ok() -> Reply:
     return completion('{"ok": true}')
+
+
+def test_rules_head_the_user_message_for_templates_without_a_system_turn(
+    server: LLMServer, case: Case
+) -> None:
+    server.respond_with(rewording(reportedly))
+    result = run(case, server.base_url, system_role=False)
+    assert result.writer == WRITER_LLM
+    for request in server.requests:
+        (message,) = request["messages"]
+        assert message["role"] == "user"
+        rules, _, rest = message["content"].partition("\nTopic: ")
+        assert rules == prompt("system.txt")
+        assert "<facts>" in rest

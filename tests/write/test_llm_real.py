@@ -40,7 +40,12 @@ def wait_for_server(deadline_s: float = 300) -> None:
 
 def test_a_real_model_writes_only_what_sources_support(tmp_path: Path) -> None:
     wait_for_server()
-    env = {"NEWSPULSE_LLM__TIMEOUT": "300", "NEWSPULSE_LLM__CONCURRENCY": "1"}
+    env = {
+        "NEWSPULSE_LLM__TIMEOUT": "300",
+        "NEWSPULSE_LLM__CONCURRENCY": "1",
+        # llama-cpp-python's "gemma" chat format drops system messages.
+        "NEWSPULSE_LLM__SYSTEM_ROLE": os.environ.get("NEWSPULSE_LLM__SYSTEM_ROLE", "true"),
+    }
     result = run_update(tmp_path, URL, MODEL, records=RECORDS, env=env)
     print(result.output)
     print(measures(result))

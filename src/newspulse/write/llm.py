@@ -335,14 +335,19 @@ def reminder() -> str:
     return Template(prompt("json_object.txt")).substitute(schema=dumps_schema(SCHEMA))
 
 
-def chat_messages(plan: BriefingPlan, title: str, facts: Sequence[Fact]) -> list[dict[str, str]]:
-    """The system prompt (never touched by article text) and the section's facts as data."""
+def chat_messages(
+    plan: BriefingPlan, title: str, facts: Sequence[Fact], *, system_role: bool = True
+) -> list[dict[str, str]]:
+    """The rules (never touched by article text) and the section's facts as data.  Without
+    ``system_role`` the rules head the user message (for templates that drop system turns)."""
     user = Template(prompt("user.txt")).substitute(
         topic=quote(plan.topic.title),
         date=plan.now.date().isoformat(),
         section=quote(title),
         facts=render_facts(facts),
     )
+    if not system_role:
+        return [{"role": "user", "content": f"{prompt('system.txt')}\n{user}"}]
     return [{"role": "system", "content": prompt("system.txt")}, {"role": "user", "content": user}]
 
 
@@ -371,7 +376,8 @@ def chunks_of(unit: Unit, plan: BriefingPlan, llm: LLMConfig) -> list[Chunk]:
     fixed = estimate_tokens([{"content": reminder()}])
 
     def fits(facts: Sequence[Fact]) -> bool:
-        prompt_tokens = estimate_tokens(chat_messages(plan, unit.title, facts)) + fixed
+        messages = chat_messages(plan, unit.title, facts, system_role=llm.system_role)
+        prompt_tokens = estimate_tokens(messages) + fixed
         answer = sum(len(f.text) + ANSWER_OVERHEAD_CHARS for f in facts) // CHARS_PER_TOKEN
         return answer <= llm.max_tokens and prompt_tokens + llm.max_tokens <= llm.context_tokens
 
@@ -416,7 +422,7 @@ def request_chunk(
     try:
         answer: Answer[DraftSection] = request_json(
             llm,
-            chat_messages(plan, chunk.unit.title, chunk.facts),
+            chat_messages(plan, chunk.unit.title, chunk.facts, system_role=llm.system_role),
             name="section",
             schema=SCHEMA,
             reminder=reminder(),

@@ -60,6 +60,7 @@ class LLMConfig:
     concurrency: int = 2
     context_tokens: int = 4096
     max_tokens: int = 512
+    system_role: bool = True
 
 
 class LLMError(Exception):
