@@ -5,8 +5,11 @@ replayed at its period end, then `update`), serves it with uvicorn on 127.0.0.1,
 fetches the topic, history and event pages sequentially and concurrently with a real HTTP
 client; then times `export_site` of the whole site.  The fast hashing embedder is the
 default (page cost does not depend on the model); `--embedder minilm` uses the bundled
-model, as the demo does.
-    python bench/bench_publish.py [--requests 500] [--embedder hashing|minilm]
+model, as the demo does.  ``--while-writing`` builds the store from the AI corpus only and
+serves the topic page while a second connection replays and writes the crypto and sports
+corpora into the same store (ingest → enrich → route → cluster → briefing versions), and
+reports pages/s and latency under those writes.
+    python bench/bench_publish.py [--requests 500] [--embedder hashing|minilm] [--while-writing]
 """
 
 from __future__ import annotations
@@ -81,15 +84,51 @@ def percentiles(latencies: list[float]) -> Latency:
     return Latency(p50_ms=cuts[49] * 1000, p99_ms=cuts[98] * 1000)
 
 
-def build_demo_store(folder: Path, embedder: Embedder) -> SqlStore:
+def build_demo_store(
+    folder: Path, embedder: Embedder, parts: tuple[tuple[str, str, dt.datetime], ...] = DEMO
+) -> SqlStore:
     settings = Settings(db=f"sqlite:///{folder / 'bench.db'}")
     store = SqlStore.open(settings.db)
     store.migrate()
     store.save_catalog(load_catalog())
-    for corpus, vertical, now in DEMO:
+    write_parts(store, embedder, parts, settings)
+    return store
+
+
+def write_parts(
+    store: SqlStore,
+    embedder: Embedder,
+    parts: tuple[tuple[str, str, dt.datetime], ...],
+    settings: Settings,
+) -> None:
+    for corpus, vertical, now in parts:
         replay(store, CORPUS / corpus / "articles.jsonl", embedder, now=now, settings=settings)
         update_briefings(store, now=now, settings=settings, vertical=vertical)
-    return store
+
+
+def measure_while_writing(base: str, folder: Path, embedder: Embedder, total: int) -> None:
+    """The topic page at concurrency 8 while another connection writes two corpora."""
+    settings = Settings(db=f"sqlite:///{folder / 'bench.db'}")
+    writer_store = SqlStore.open(settings.db)
+    written = threading.Event()
+
+    def write() -> None:
+        write_parts(writer_store, embedder, DEMO[1:], settings)
+        written.set()
+
+    writer = threading.Thread(target=write, daemon=True)
+    with timed() as run:
+        writer.start()
+        latencies: list[float] = []
+        while not written.is_set():
+            latencies += asyncio.run(hammer(base + TOPIC_PAGE, total, 8))
+        writer.join()
+    writer_store.close()
+    report("publish: topic page while writing, concurrency 8", len(latencies), run.seconds,
+           "pages")  # fmt: skip
+    cut = percentiles(latencies)
+    print(f"    p50 {cut.p50_ms:.1f} ms, p99 {cut.p99_ms:.1f} ms; the writes took "
+          f"{run.seconds:.1f} s", flush=True)  # fmt: skip
 
 
 def busiest_event(store: SqlStore) -> int:
@@ -112,11 +151,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--embedder", choices=("hashing", "minilm"), default="hashing")
+    parser.add_argument("--while-writing", action="store_true")
     args = parser.parse_args()
     embedder: Embedder = MiniLMEmbedder() if args.embedder == "minilm" else HashingEmbedder()
     with tempfile.TemporaryDirectory() as folder:
         with timed() as build:
-            store = build_demo_store(Path(folder), embedder)
+            parts = DEMO[:1] if args.while_writing else DEMO
+            store = build_demo_store(Path(folder), embedder, parts)
         counts = store.counts()
         print(
             f"demo store ({args.embedder}): {counts['articles']} articles, "
@@ -142,7 +183,10 @@ def main() -> None:
             ("history page", HISTORY_PAGE),
             ("event page", f"/events/{busiest_event(store)}/"),
         ]
-        measure_pages(f"http://127.0.0.1:{port}", pages, args.requests)
+        if args.while_writing:
+            measure_while_writing(f"http://127.0.0.1:{port}", Path(folder), embedder, args.requests)
+        else:
+            measure_pages(f"http://127.0.0.1:{port}", pages, args.requests)
         server.should_exit = True
         thread.join()
         store.close()
