@@ -11,6 +11,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+# Imported at collection: trafilatura's first import warns (urllib3 without PySocks), and
+# inside a test warnings are errors.
+from newspulse import poller
+from newspulse.cli import run_loop
 from newspulse.ops.daemon import (
     StopRequestedError,
     StopSignals,
@@ -19,6 +23,7 @@ from newspulse.ops.daemon import (
     is_busy,
     retry_busy,
 )
+from newspulse.store.sql import SqlStore
 
 
 @pytest.fixture
@@ -159,8 +164,6 @@ def test_the_first_signal_asks_to_stop_and_the_second_stops_at_once() -> None:
 @pytest.mark.postgres
 def test_a_lock_timeout_in_the_url_reaches_every_connection(postgres_url: str) -> None:
     """docs/deploy.md sets PostgreSQL's lock_timeout in NEWSPULSE_DB; it must take effect."""
-    from newspulse.store.sql import SqlStore
-
     store = SqlStore.open(f"{postgres_url}?options=-c%20lock_timeout%3D30s")
     try:
         with store.engine.connect() as connection:
@@ -188,10 +191,6 @@ def test_run_retries_a_busy_tick_and_then_gives_up(
     capsys: pytest.CaptureFixture[str],
     locked_sqlite: tuple[str, sqlite3.Connection],
 ) -> None:
-    from newspulse import poller
-    from newspulse.cli import run_loop
-    from newspulse.store.sql import SqlStore
-
     busy = real_lock_error(locked_sqlite)
     db = f"sqlite:///{tmp_path / 'run.db'}"
     store = SqlStore.open(db)

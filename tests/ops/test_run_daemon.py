@@ -3,6 +3,7 @@ an interruption (SIGTERM or kill -9 at any point) loses and duplicates nothing."
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import random
@@ -18,6 +19,11 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+# Imported at collection: trafilatura's first import warns (urllib3 without PySocks), and
+# inside a test warnings are errors.
+from newspulse.poller import create_fetcher, poll_due_sources
+from newspulse.settings import load_settings
+from newspulse.store.sql import SqlStore
 from tests.ops.feeds import corpus_feed, serving
 
 ARTICLES = 40
@@ -129,8 +135,13 @@ def test_sigterm_finishes_the_step_releases_the_lock_and_exits_0(tmp_path: Path)
         tick = daemon.stderr.readline()  # the first tick's line; then it sleeps an hour
         assert "polled" in tick, tick
         # The daemon's own counters and the store gauges, while it sleeps.
-        values = scrape(f"http://127.0.0.1:{port}/metrics")
-        assert values[("newspulse_ticks_total", ())] == 1
+        # The tick is counted just after its line is printed.
+        deadline = time.monotonic() + 10
+        while (values := scrape(f"http://127.0.0.1:{port}/metrics"))[
+            ("newspulse_ticks_total", ())
+        ] < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         assert values[("newspulse_feed_polls_total", (("outcome", "new items"),))] == 1
         for step in ("ingest", "enrich", "route", "cluster"):
             assert values[("newspulse_step_articles_total", (("step", step),))] == ARTICLES
@@ -189,12 +200,6 @@ def test_a_restart_finishes_work_stored_but_not_processed(
 ) -> None:
     """A crash right after the poll stored its articles: the feed is not due again, and the
     next tick still embeds, routes and clusters them and writes the briefings."""
-    import asyncio
-
-    from newspulse.poller import create_fetcher, poll_due_sources
-    from newspulse.settings import load_settings
-    from newspulse.store.sql import SqlStore
-
     now = dt.datetime.now(dt.UTC)
     with serving(corpus_feed("ai-infra", ARTICLES, now)) as feed:
         clean = tmp_path / "clean.db"
