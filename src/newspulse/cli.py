@@ -283,6 +283,7 @@ def serve(
 ) -> None:
     """Serve the site and the JSON API."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from newspulse.publish.app import create_app
 
@@ -298,7 +299,15 @@ def serve(
         base_url=public,
         admin_token=token.get_secret_value() if token is not None else None,
     )
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+    # With JSON logs, uvicorn's own records go through the root logger's JSON handler too.
+    json_logs = context.settings.log.format == "json"
+    uvicorn.run(
+        app,
+        host=bind_host,
+        port=bind_port,
+        log_level="warning",
+        log_config=None if json_logs else LOGGING_CONFIG,
+    )
 
 
 def main() -> None:
