@@ -38,6 +38,7 @@ CLEAN = [
             "In the midst of this context, Western Digital said its drives sold out.",
             "In the midst of",
         ),
+        ("First, an exchange needed to propose a rule change to list the fund.", "First,"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -71,6 +72,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Core Viewpoint - TSMC is accelerating construction of advanced factories.",
         "The chart shows prices rising, as seen in hero-image.jpg from the report.",
         "Markets rallied strongly after the decision, 5 min read for subscribers.",
+        "Who is covered and when:Eligible users are futures and margin account holders.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:

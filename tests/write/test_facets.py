@@ -55,3 +55,25 @@ def test_a_single_stray_event_joins_its_nearest_facet_instead_of_its_own_section
     chosen, unclaimed = assign_facets(FACETS, events[:4], texts)
     assert unclaimed == []
     assert sum(len(group) for group in chosen.values()) == 4
+
+
+def test_an_event_about_as_close_to_every_facet_follows_its_story() -> None:
+    events, texts = events_and_texts()
+    memory, power = np.zeros(8, dtype=np.float32), np.zeros(8, dtype=np.float32)
+    memory[1] = memory[3] = 1.0
+    power[2] = 1.0
+    # Event 6 is about as close to both facets (a little closer to memory), and close to
+    # event 7's story, which the power facet claims.
+    ambiguous = make_event(6, [make_article(6, "A deal was struck.")], direction=6)
+    ambiguous.centroid[:] = 0.0
+    ambiguous.centroid[1], ambiguous.centroid[2] = 0.45, 0.3
+    ambiguous.centroid[6] = 1.0
+    twin = make_event(7, [make_article(7, "The same deal.")], direction=2)
+    twin.centroid[6] = 0.9
+    chosen, unclaimed = assign_facets(
+        FACETS, [*events[:3], twin, ambiguous], texts, [memory, power]
+    )
+    placed = {e.id: facet for facet, group in chosen.items() for e in group}
+    assert placed[7] == FACETS[1]
+    assert placed[6] == FACETS[1]  # not claimed by a facet: it follows its story's twin
+    assert unclaimed == []

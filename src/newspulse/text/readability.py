@@ -45,6 +45,7 @@ CONNECTIVES = word_set(
 CONNECTIVE_PHRASES = re.compile(
     r"^(?:in addition|as a result|on the other hand|at the same time|in turn|by contrast|"
     r"in other words|in the midst of|to be sure|even then|after all|in fact|of course|"
+    r"(?:first|second|third|finally|lastly|next),|"
     r"in contrast|even so|for (?:its|their|his|her) part|that said|to that end|"
     r"the (?:former|latter)|such (?:a|an)\b|the same\b|both (?:companies|firms|sides))",
     re.IGNORECASE,
@@ -100,6 +101,8 @@ TRAILING_TAG = re.compile(
 # the sentence (a label, then a figure or a capitalised phrase, with no verb between).
 # "Record Revenue and Growth: Fiscal Q1 ...", "Core Viewpoint - TSMC ...": a heading run into
 # the sentence.
+# "Who is covered and when:Eligible users are ...": a label glued to the text by a colon.
+GLUED_LABEL = re.compile(r"^[^.:]{1,50}:(?=[A-Z])")
 HEADING_PREFIX = re.compile(
     r"^(?:(?:[A-Z][\w'\u2019&-]*|and|of|&)\s+){0,4}[A-Z][\w'\u2019&-]*\s*(?::|\s[-\u2013\u2014])\s"
 )
@@ -166,7 +169,7 @@ def article_relative_time(text: str) -> str | None:
 def page_scrap(text: str) -> str | None:
     """A byline, counter, image path, outlet tag or section label left in the sentence."""
     stripped = text.strip()
-    for pattern in (BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX):
+    for pattern in (BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX, GLUED_LABEL):
         match = pattern.search(stripped)
         if match:
             return match.group(0).strip()
