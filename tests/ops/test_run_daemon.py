@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,17 @@ def outcome(db: Path) -> dict[str, object]:
     }
 
 
+@contextmanager
+def killed_on_exit(process: subprocess.Popen[str]) -> Iterator[None]:
+    """Never leave a daemon behind when an assertion fails before it is stopped."""
+    try:
+        yield
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -130,32 +143,33 @@ def test_sigterm_finishes_the_step_releases_the_lock_and_exits_0(tmp_path: Path)
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert daemon.stderr is not None
-        assert "run metrics at" in daemon.stderr.readline()
-        tick = daemon.stderr.readline()  # the first tick's line; then it sleeps an hour
-        assert "polled" in tick, tick
-        # The daemon's own counters and the store gauges, while it sleeps.
-        # The tick is counted just after its line is printed.
-        deadline = time.monotonic() + 10
-        while (values := scrape(f"http://127.0.0.1:{port}/metrics"))[
-            ("newspulse_ticks_total", ())
-        ] < 1:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert values[("newspulse_feed_polls_total", (("outcome", "new items"),))] == 1
-        for step in ("ingest", "enrich", "route", "cluster"):
-            assert values[("newspulse_step_articles_total", (("step", step),))] == ARTICLES
-        assert values[("newspulse_pending_articles", (("step", "cluster"),))] == 0
-        assert values[("newspulse_articles", ())] == ARTICLES
-        written = values[("newspulse_write_seconds_count", (("status", "written"),))]
-        assert written >= 1
-        started = time.monotonic()
-        daemon.send_signal(signal.SIGTERM)
-        rest = daemon.communicate(timeout=60)[1]
-        assert daemon.returncode == 0, rest
-        assert time.monotonic() - started < 10  # the sleep is cut short
-        assert "stopped on SIGTERM" in rest
-        assert "Traceback" not in rest
+        with killed_on_exit(daemon):
+            assert daemon.stderr is not None
+            assert "run metrics at" in daemon.stderr.readline()
+            tick = daemon.stderr.readline()  # the first tick's line; then it sleeps an hour
+            assert "polled" in tick, tick
+            # The daemon's own counters and the store gauges, while it sleeps.
+            # The tick is counted just after its line is printed.
+            deadline = time.monotonic() + 10
+            while (values := scrape(f"http://127.0.0.1:{port}/metrics"))[
+                ("newspulse_ticks_total", ())
+            ] < 1:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            assert values[("newspulse_feed_polls_total", (("outcome", "new items"),))] == 1
+            for step in ("ingest", "enrich", "route", "cluster"):
+                assert values[("newspulse_step_articles_total", (("step", step),))] == ARTICLES
+            assert values[("newspulse_pending_articles", (("step", "cluster"),))] == 0
+            assert values[("newspulse_articles", ())] == ARTICLES
+            written = values[("newspulse_write_seconds_count", (("status", "written"),))]
+            assert written >= 1
+            started = time.monotonic()
+            daemon.send_signal(signal.SIGTERM)
+            rest = daemon.communicate(timeout=60)[1]
+            assert daemon.returncode == 0, rest
+            assert time.monotonic() - started < 10  # the sleep is cut short
+            assert "stopped on SIGTERM" in rest
+            assert "Traceback" not in rest
         # The lock is free: another run starts at once.
         again = run_once(db)
         assert again.returncode == 0, again.stderr
