@@ -41,6 +41,7 @@ from newspulse.write.llm_client import (
     accepted_mode,
     describe_mode,
     forget_modes,
+    post_chat,
     retry_after,
 )
 from newspulse.write.plan import BriefingPlan, plan_briefing
@@ -566,3 +567,20 @@ def test_rules_head_the_user_message_for_templates_without_a_system_turn(
         rules, _, rest = message["content"].partition("\nTopic: ")
         assert rules == prompt("system.txt")
         assert "<facts>" in rest
+
+
+def test_a_connection_the_server_closed_after_an_error_is_no_failure() -> None:
+    """llama.cpp's server closes the kept-alive connection after an error answer: the next
+    request is sent again at once, without using a retry."""
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return httpx.Response(200, json={"choices": [{"message": {"content": "{}"}}]})
+
+    llm = config("http://127.0.0.1:9/v1", max_retries=0)
+    with httpx.Client(transport=httpx.MockTransport(handler), base_url=llm.base_url) as client:
+        assert post_chat(client, llm, {"model": "m"}) == "{}"
+    assert len(calls) == 2

@@ -259,7 +259,7 @@ def post_chat(
     reason = "no attempt"
     for attempt in range(llm.max_retries + 1):
         try:
-            response = client.post("chat/completions", json=body)
+            response = post_once(client, body)
         except httpx.TimeoutException:
             reason, wait = "timeout", backoff(llm, attempt)
         except httpx.TransportError:
@@ -284,6 +284,15 @@ def post_chat(
         if attempt < llm.max_retries:
             time.sleep(wait)
     raise LLMError(reason)
+
+
+def post_once(client: httpx.Client, body: dict[str, Any]) -> httpx.Response:
+    """One POST; sent again at once when the server had closed the kept-alive connection it
+    went out on (llama.cpp's server does after an error answer): that is no failure."""
+    try:
+        return client.post("chat/completions", json=body)
+    except httpx.RemoteProtocolError:
+        return client.post("chat/completions", json=body)
 
 
 def backoff(llm: LLMConfig, attempt: int) -> float:
