@@ -570,8 +570,8 @@ def test_rules_head_the_user_message_for_templates_without_a_system_turn(
 
 
 def test_a_connection_the_server_closed_after_an_error_is_no_failure() -> None:
-    """llama.cpp's server closes the kept-alive connection after an error answer: the next
-    request is sent again at once, without using a retry."""
+    """A pooled connection the server had closed: the request is sent again at once,
+    without using a retry."""
     calls: list[int] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
