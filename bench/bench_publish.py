@@ -6,9 +6,9 @@ fetches the topic, history and event pages sequentially and concurrently with a 
 client; then times `export_site` of the whole site.  The fast hashing embedder is the
 default (page cost does not depend on the model); `--embedder minilm` uses the bundled
 model, as the demo does.  ``--while-writing`` builds the store from the AI corpus only and
-serves the topic page while a second connection replays and writes the crypto and sports
-corpora into the same store (ingest → enrich → route → cluster → briefing versions), and
-reports pages/s and latency under those writes.
+serves the topic page while `newspulse replay` and `update` processes write the crypto and
+sports corpora into the same store (ingest → enrich → route → cluster → briefing versions),
+and reports pages/s and latency under those writes.
     python bench/bench_publish.py [--requests 500] [--embedder hashing|minilm] [--while-writing]
 """
 
@@ -17,8 +17,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,7 +32,7 @@ import httpx
 import uvicorn
 
 from common import CORPUS, report, timed
-from newspulse.enrich.embed import Embedder, HashingEmbedder, MiniLMEmbedder
+from newspulse.enrich.embed import MINILM_NAME, Embedder, HashingEmbedder, MiniLMEmbedder
 from newspulse.pipeline import replay, update_briefings
 from newspulse.publish.app import create_app
 from newspulse.publish.export import export_site
@@ -106,29 +109,57 @@ def write_parts(
         update_briefings(store, now=now, settings=settings, vertical=vertical)
 
 
-def measure_while_writing(base: str, folder: Path, embedder: Embedder, total: int) -> None:
-    """The topic page at concurrency 8 while another connection writes two corpora."""
-    settings = Settings(db=f"sqlite:///{folder / 'bench.db'}")
-    writer_store = SqlStore.open(settings.db)
-    written = threading.Event()
+def measure_while_writing(base: str, folder: Path, model: str, total: int) -> None:
+    """The topic page at concurrency 1, 2, 4 and 8 in turn while ``newspulse replay`` and
+    ``update`` processes write two more corpora into the same store, as a separate
+    `newspulse run` would."""
+    db = f"sqlite:///{folder / 'bench.db'}"
+    env = {**os.environ, "NEWSPULSE_EMBED__MODEL": model}
+    commands = [
+        step
+        for corpus, vertical, now in DEMO[1:]
+        for step in (
+            ["replay", str(CORPUS / corpus / "articles.jsonl"), "--now", now.isoformat()],
+            ["update", "--vertical", vertical, "--now", now.isoformat()],
+        )
+    ]
+
+    failures: list[str] = []
 
     def write() -> None:
-        write_parts(writer_store, embedder, DEMO[1:], settings)
-        written.set()
+        """Each step in its own process, its failure kept for the main thread."""
+        for command in commands:
+            done = subprocess.run(
+                [sys.executable, "-m", "newspulse", *command, "--db", db],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                failures.append(f"{' '.join(command)}: {done.stderr.strip()[-500:]}")
+                return
 
+    asyncio.run(hammer(base + TOPIC_PAGE, 8, 1))  # rendered and cached once before the writes
     writer = threading.Thread(target=write, daemon=True)
+    levels = (1, 2, 4, 8)
+    latencies: dict[int, list[float]] = {level: [] for level in levels}
+    seconds: dict[int, float] = dict.fromkeys(levels, 0.0)
     with timed() as run:
         writer.start()
-        latencies: list[float] = []
-        while not written.is_set():
-            latencies += asyncio.run(hammer(base + TOPIC_PAGE, total, 8))
+        while writer.is_alive():
+            for level in levels:
+                with timed() as batch:
+                    latencies[level] += asyncio.run(hammer(base + TOPIC_PAGE, total, level))
+                seconds[level] += batch.seconds
         writer.join()
-    writer_store.close()
-    report("publish: topic page while writing, concurrency 8", len(latencies), run.seconds,
-           "pages")  # fmt: skip
-    cut = percentiles(latencies)
-    print(f"    p50 {cut.p50_ms:.1f} ms, p99 {cut.p99_ms:.1f} ms; the writes took "
-          f"{run.seconds:.1f} s", flush=True)  # fmt: skip
+    if failures:
+        raise SystemExit(f"the writer failed: {failures[0]}")
+    print(f"    the writes took {run.seconds:.1f} s", flush=True)
+    for level in levels:
+        report(f"publish: topic page while writing, concurrency {level}", len(latencies[level]),
+               seconds[level], "pages")  # fmt: skip
+        cut = percentiles(latencies[level])
+        print(f"    p50 {cut.p50_ms:.1f} ms, p99 {cut.p99_ms:.1f} ms", flush=True)
 
 
 def busiest_event(store: SqlStore) -> int:
@@ -184,7 +215,8 @@ def main() -> None:
             ("event page", f"/events/{busiest_event(store)}/"),
         ]
         if args.while_writing:
-            measure_while_writing(f"http://127.0.0.1:{port}", Path(folder), embedder, args.requests)
+            model = MINILM_NAME if args.embedder == "minilm" else "hashing"
+            measure_while_writing(f"http://127.0.0.1:{port}", Path(folder), model, args.requests)
         else:
             measure_pages(f"http://127.0.0.1:{port}", pages, args.requests)
         server.should_exit = True
