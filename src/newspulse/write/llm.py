@@ -67,7 +67,7 @@ from newspulse.write.verify import unsupported_reason
 log = logging.getLogger(__name__)
 
 # Bump when a prompt template or the answer schema changes; stored with every version.
-PROMPT_VERSION = "llm-3"
+PROMPT_VERSION = "llm-4"
 WRITER_LLM = "llm"
 WRITER_FALLBACK = "extractive-fallback"
 
