@@ -133,10 +133,12 @@ def test_llm_usage_is_read_from_what_the_writer_recorded(store: SqlStore) -> Non
         )
 
     extractive = save({"llm_run": None})
-    worded = save({"llm_run": {"requests": 4, "prompt_tokens": 1800, "completion_tokens": 350}})
+    refused = ["json_schema: 500: response_format json_schema is not supported"]
+    run = {"requests": 4, "prompt_tokens": 1800, "completion_tokens": 350, "refusals": refused}
+    worded = save({"llm_run": run})
     assert llm_usage(store.engine, "ai-models-labs", extractive) is None
     usage = llm_usage(store.engine, "ai-models-labs", worded)
-    assert usage == LlmUsage(requests=4, prompt_tokens=1800, completion_tokens=350)
+    assert usage == LlmUsage(requests=4, prompt_tokens=1800, completion_tokens=350, refusals=1)
     metrics = RunMetrics()
     metrics.count_llm(usage)
     metrics.count_llm(usage)
@@ -144,3 +146,4 @@ def test_llm_usage_is_read_from_what_the_writer_recorded(store: SqlStore) -> Non
     assert values[("newspulse_llm_requests_total", ())] == 8
     assert values[("newspulse_llm_tokens_total", (("kind", "prompt"),))] == 3600
     assert values[("newspulse_llm_tokens_total", (("kind", "completion"),))] == 700
+    assert values[("newspulse_llm_format_refusals_total", ())] == 2

@@ -154,6 +154,8 @@ class LlmUsage:
     requests: int
     prompt_tokens: int
     completion_tokens: int
+    # Structured-output formats the server refused while the writer negotiated one.
+    refusals: int = 0
 
 
 def llm_usage(engine: Engine, topic: str, version: int) -> LlmUsage | None:
@@ -170,7 +172,11 @@ def llm_usage(engine: Engine, topic: str, version: int) -> LlmUsage | None:
         value = run.get(key)
         return value if isinstance(value, int) and value >= 0 else 0
 
-    return LlmUsage(number("requests"), number("prompt_tokens"), number("completion_tokens"))
+    refused = run.get("refusals")
+    refusals = len(refused) if isinstance(refused, list) else 0
+    return LlmUsage(
+        number("requests"), number("prompt_tokens"), number("completion_tokens"), refusals
+    )
 
 
 class RunMetrics:
@@ -225,10 +231,17 @@ class RunMetrics:
             ["kind"],
             registry=self.registry,
         )
+        self.llm_refusals = Counter(
+            "newspulse_llm_format_refusals",
+            "Structured-output formats the LLM server refused (each one is also in the "
+            "version's reproducibility record): never a silent fallback.",
+            registry=self.registry,
+        )
 
     def count_llm(self, usage: LlmUsage | None) -> None:
         if usage is None:
             return
+        self.llm_refusals.inc(usage.refusals)
         self.llm_requests.inc(usage.requests)
         self.llm_tokens.labels("prompt").inc(usage.prompt_tokens)
         self.llm_tokens.labels("completion").inc(usage.completion_tokens)
