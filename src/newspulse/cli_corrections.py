@@ -32,7 +32,7 @@ def corrections_add(
     db: Annotated[str | None, typer.Option("--db")] = None,
 ) -> None:
     """Record a correction; the next `newspulse update` writes a version that honours it."""
-    from newspulse.cli import Context, parse_now
+    from newspulse.cli_context import Context, parse_now
 
     cleaned = " ".join(text.split())
     if not cleaned:
@@ -55,7 +55,7 @@ def corrections_list(
     db: Annotated[str | None, typer.Option("--db")] = None,
 ) -> None:
     """A topic's corrections, oldest first."""
-    from newspulse.cli import Context
+    from newspulse.cli_context import Context
     from newspulse.errors import StoreError
 
     context = Context.ready(db, None)

@@ -88,7 +88,7 @@ def eval_briefing(
     top-20 event coverage, headline and sections of the latest version, and what a reader
     sees: dangling openers, article-relative time, page scraps, headline fragments, repeated
     facts, a copied headline, bad section titles, citation markers and key facts."""
-    from newspulse.cli import Context, parse_now
+    from newspulse.cli_context import Context, parse_now
     from newspulse.enrich.embed import create_embedder
     from newspulse.evaluation.briefing_run import CorpusRun, build_and_evaluate, evaluate_store
     from newspulse.evaluation.floors import Floors, missed_floors

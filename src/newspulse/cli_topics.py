@@ -15,7 +15,7 @@ topics_app = typer.Typer(help="Inspect topics and routing.", no_args_is_help=Tru
 @topics_app.command("list")
 def topics_list(db: Annotated[str | None, typer.Option("--db")] = None) -> None:
     """Topics with their routing threshold and include/exclude terms."""
-    from newspulse.cli import Context
+    from newspulse.cli_context import Context
 
     context = Context.ready(db, None)
     default = context.settings.route.threshold
@@ -33,7 +33,7 @@ def topics_explain(
     db: Annotated[str | None, typer.Option("--db")] = None,
 ) -> None:
     """Why an article is in its topics: similarity, matched terms, score vs threshold."""
-    from newspulse.cli import Context
+    from newspulse.cli_context import Context
 
     context = Context.ready(db, None)
     found = context.store.article_routing(url)
@@ -62,7 +62,7 @@ def topics_suggest(
     db: Annotated[str | None, typer.Option("--db")] = None,
 ) -> None:
     """Candidate topics from stories several outlets covered that no topic claims."""
-    from newspulse.cli import Context, parse_now
+    from newspulse.cli_context import Context, parse_now
     from newspulse.suggest import suggest_topics
 
     context = Context.ready(db, None)

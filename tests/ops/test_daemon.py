@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 # Imported at collection: trafilatura's first import warns (urllib3 without PySocks), and
 # inside a test warnings are errors.
 from newspulse import poller
-from newspulse.cli import run_loop
+from newspulse.cli_run import run_loop
 from newspulse.ops.daemon import (
     StopRequestedError,
     StopSignals,
