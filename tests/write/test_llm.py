@@ -23,17 +23,12 @@ from newspulse.domain import Article, Briefing, Bullet
 from newspulse.settings import WriteSettings
 from newspulse.write.extractive import write_extractive
 from newspulse.write.llm import (
-    CHARS_PER_TOKEN,
     PROMPT_VERSION,
     WRITER_LLM,
-    Fact,
     LLMResult,
-    chat_messages,
     chunks_of,
     describe,
     page_units,
-    prompt,
-    quote,
     write_llm,
 )
 from newspulse.write.llm_client import (
@@ -44,6 +39,7 @@ from newspulse.write.llm_client import (
     post_chat,
     retry_after,
 )
+from newspulse.write.llm_prompt import CHARS_PER_TOKEN, Fact, chat_messages, prompt, quote
 from newspulse.write.plan import BriefingPlan, plan_briefing
 from newspulse.write.verify import verify_briefing
 from tests.llmserver import (

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newspulse.cli import app
-from newspulse.write.llm import prompt
 from newspulse.write.llm_client import forget_modes
+from newspulse.write.llm_prompt import prompt
 from tests.llmserver import refusing, rewording, running_llm_server
 from tests.write.llm_e2e import (
     ESCAPED,

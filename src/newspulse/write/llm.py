@@ -37,11 +37,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
-from string import Template
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newspulse.domain import Article, Briefing, Bullet, Section, Statement
 from newspulse.settings import WriteSettings
@@ -51,15 +47,23 @@ from newspulse.write.conflicts import conflict_note
 from newspulse.write.evidence import INSTRUCTION_LIKE
 from newspulse.write.extractive import write_extractive
 from newspulse.write.llm_client import (
-    MALFORMED,
     Answer,
     LLMConfig,
     LLMError,
     Usage,
     accepted_mode,
-    dumps_schema,
     http_client,
     request_json,
+)
+from newspulse.write.llm_prompt import (
+    CHARS_PER_TOKEN,
+    SCHEMA,
+    DraftSection,
+    Fact,
+    chat_messages,
+    estimate_tokens,
+    parse_section,
+    reminder,
 )
 from newspulse.write.plan import BriefingPlan
 from newspulse.write.verify import unsupported_reason
@@ -74,10 +78,6 @@ WRITER_FALLBACK = "extractive-fallback"
 # Share of a sentence's content words that must occur in the fact it rewords.
 MIN_FACT_WORD_SHARE = 0.5
 REJECTED_PREVIEW = 240
-# A conservative estimate for budgeting (English runs about 4 characters per token).
-CHARS_PER_TOKEN = 3
-# Tokens kept free for the chat template's role markers and rounding.
-TEMPLATE_TOKENS = 128
 # Characters of JSON around each answered sentence ({"fact": 12, "text": "..."}).
 ANSWER_OVERHEAD_CHARS = 40
 LEAD_TITLE = "Lead"
@@ -88,30 +88,6 @@ CITATION_MARK = re.compile(r"\s*[\[【]\d+(?:\s*[,;\u2013-]\s*\d+)*[\]】]")
 
 
 # ---- what the model is asked and answers -------------------------------------------------
-
-
-class Draft(BaseModel):
-    """Extra keys are ignored when reading but forbidden in the schema sent."""
-
-    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
-
-
-class DraftSentence(Draft):
-    fact: int
-    text: str
-
-
-class DraftSection(Draft):
-    sentences: list[DraftSentence]
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One statement of the extractive section, numbered within its section."""
-
-    number: int
-    text: str
-    citations: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,51 +300,6 @@ def assemble(extractive: Briefing, units: Sequence[Unit], worded: Mapping[str, U
 # ---- requests -------------------------------------------------------------------------------
 
 
-def prompt(name: str) -> str:
-    return resources.files("newspulse.write").joinpath("prompts", name).read_text("utf-8")
-
-
-SCHEMA = DraftSection.model_json_schema()
-
-
-def reminder() -> str:
-    return Template(prompt("json_object.txt")).substitute(schema=dumps_schema(SCHEMA))
-
-
-def chat_messages(
-    plan: BriefingPlan, title: str, facts: Sequence[Fact], *, system_role: bool = True
-) -> list[dict[str, str]]:
-    """The rules (never touched by article text) and the section's facts as data.  Without
-    ``system_role`` the rules head the user message (for templates that drop system turns)."""
-    user = Template(prompt("user.txt")).substitute(
-        topic=quote(plan.topic.title),
-        date=plan.now.date().isoformat(),
-        section=quote(title),
-        facts=render_facts(facts),
-    )
-    if not system_role:
-        return [{"role": "user", "content": f"{prompt('system.txt')}\n{user}"}]
-    return [{"role": "system", "content": prompt("system.txt")}, {"role": "user", "content": user}]
-
-
-def render_facts(facts: Sequence[Fact]) -> str:
-    return "\n".join(f'<fact n="{f.number}">{quote(f.text)}</fact>' for f in facts)
-
-
-# Angle brackets and double quotes become look-alikes, so no article can close a delimiter
-# or write a role tag ("<|im_start|>system", "<start_of_turn>"); backticks cannot open a fence.
-INERT = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "`": "\u2018"})
-
-
-def quote(text: str) -> str:
-    """Article text as inert data on one line."""
-    return " ".join(text.split()).translate(INERT)
-
-
-def estimate_tokens(messages: Sequence[Mapping[str, str]]) -> int:
-    return sum(len(m["content"]) for m in messages) // CHARS_PER_TOKEN + TEMPLATE_TOKENS
-
-
 def chunks_of(unit: Unit, plan: BriefingPlan, llm: LLMConfig) -> list[Chunk]:
     """The unit's facts in requests that fit the context: prompt + schema reminder + answer
     within ``context_tokens``, the answer within ``max_tokens``.  A bullet and its
@@ -434,13 +365,6 @@ def request_chunk(
         chunk.error, chunk.refusals, chunk.sent = exc.reason, exc.refusals, True
         return
     chunk.answer, chunk.refusals, chunk.sent = answer.value, answer.refusals, True
-
-
-def parse_section(content: str) -> DraftSection:
-    try:
-        return DraftSection.model_validate_json(content)
-    except ValidationError as exc:
-        raise LLMError(MALFORMED) from exc
 
 
 # ---- checking the answer --------------------------------------------------------------------
