@@ -19,7 +19,6 @@ from newspulse.bounds import (
 )
 from newspulse.ingest.corpus import parse_published
 from newspulse.ingest.feed_items import parse_date
-from newspulse.poller import parse_time, seconds
 from newspulse.sources.schedule import (
     FeedState,
     after_failure,
@@ -28,6 +27,7 @@ from newspulse.sources.schedule import (
     retry_after_delay,
     ttl_from_rss,
 )
+from newspulse.sources.stored_state import parse_time, seconds
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 HUGE = "99999999999999999"
