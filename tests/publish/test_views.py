@@ -11,10 +11,10 @@ from newspulse.publish.templating import safe_url
 from newspulse.publish.views import (
     build_briefing,
     build_citation_index,
-    build_source_groups,
     read_date,
     read_timestamp,
 )
+from newspulse.publish.views_sources import build_source_groups
 
 
 def test_citations_are_numbered_in_source_order(document: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from newspulse.domain import Topic, Vertical
 from newspulse.errors import PublishError
-from newspulse.publish import views, views_chart, views_pages
+from newspulse.publish import views, views_chart, views_pages, views_sources
 from newspulse.publish.templating import render_template
 from newspulse.store.base import (
     ArticleFilters,
@@ -299,17 +299,19 @@ def briefing_context(
             document.get("changes"), labels=views_pages.event_labels(document), events_href=root
         ),
         "corrections": views_pages.build_corrections(corrections),
-        "groups": views.build_source_groups(document, copies=copies, events_href=root),
+        "groups": views_sources.build_source_groups(document, copies=copies, events_href=root),
         "copy_count": sum(len(found) for found in copies.values()),
         "chart": views_chart.build_volume_chart(document),
     }
 
 
-def source_copies(store: PageStore, document: dict[str, Any]) -> dict[str, list[views.CopyItem]]:
+def source_copies(
+    store: PageStore, document: dict[str, Any]
+) -> dict[str, list[views_sources.CopyItem]]:
     """The syndicated copies of the briefing's sources, by the original's uid."""
     return {
         uid: [views_pages.copy_item(article) for article in found]
-        for uid, found in store.article_copies(views.source_ids(document)).items()
+        for uid, found in store.article_copies(views_sources.source_ids(document)).items()
     }
 
 
@@ -333,12 +335,12 @@ def render_topic_sources(
     vertical = find_vertical(store, vertical_slug)
     document = store.latest_briefing(topic.slug)
     root = page_root(3)
-    groups: tuple[views.SourceGroup, ...] = ()
+    groups: tuple[views_sources.SourceGroup, ...] = ()
     copy_count = 0
     if document is not None:
         copies = source_copies(store, document)
         copy_count = sum(len(found) for found in copies.values())
-        groups = views.build_source_groups(document, copies=copies, events_href=root)
+        groups = views_sources.build_source_groups(document, copies=copies, events_href=root)
     return render_page(
         "sources.html",
         depth=3,

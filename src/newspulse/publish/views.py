@@ -106,37 +106,6 @@ class BriefingView:
 
 
 @dataclass(frozen=True, slots=True)
-class CopyItem:
-    """A syndicated copy, folded under the original it repeats."""
-
-    outlet: str
-    title: str
-    url: str
-    published: Moment | None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceItem:
-    number: int
-    anchor: str
-    outlet: str
-    title: str
-    url: str
-    published: Moment | None
-    date_estimated: bool
-    copies: tuple[CopyItem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SourceGroup:
-    """The sources of one event (``event_href`` links its page) or the event-less rest."""
-
-    heading: str
-    sources: tuple[SourceItem, ...]
-    event_href: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class NavLink:
     """A navigation or breadcrumb link; ``href`` is None for the page itself."""
 
@@ -421,54 +390,6 @@ def build_briefing(
         verification=build_verification(document.get("verification")),
         timeline=build_timeline(document.get("timeline"), context, events_href=events_href),
     )
-
-
-def build_source_groups(
-    document: Mapping[str, Any],
-    *,
-    copies: Mapping[str, Sequence[CopyItem]] | None = None,
-    events_href: str | None = None,
-) -> tuple[SourceGroup, ...]:
-    """Sources grouped by event in order of first appearance; event-less ones last, as Other.
-
-    ``copies`` (by source id) are folded under their original; with ``events_href`` (the
-    site root as seen from the page) each group heading links to its event page.
-    """
-    groups: dict[int | None, list[SourceItem]] = {}
-    for number, source in enumerate(list_of(document.get("sources")), start=1):
-        event_id = source.get("event_id")
-        key = event_id if isinstance(event_id, int) else None
-        item = build_source_item(number, source)
-        folded = (copies or {}).get(str(source.get("id", "")), ())
-        groups.setdefault(key, []).append(replace(item, copies=tuple(folded)))
-    ordered = [
-        SourceGroup(
-            heading=items[0].title,
-            sources=tuple(items),
-            event_href=events_href + event_path(key) if events_href is not None else "",
-        )
-        for key, items in groups.items()
-        if key is not None
-    ]
-    if None in groups:
-        ordered.append(SourceGroup(heading=OTHER_GROUP_HEADING, sources=tuple(groups[None])))
-    return tuple(ordered)
-
-
-def build_source_item(number: int, source: Mapping[str, Any]) -> SourceItem:
-    return SourceItem(
-        number=number,
-        anchor=source_anchor(str(source.get("id", ""))),
-        outlet=text_of(source.get("source")),
-        title=text_of(source.get("title")),
-        url=text_of(source.get("url")),
-        published=read_timestamp(source.get("published_at")),
-        date_estimated=source.get("date_estimated") is True,
-    )
-
-
-def source_ids(document: Mapping[str, Any]) -> list[str]:
-    return [str(source.get("id", "")) for source in list_of(document.get("sources"))]
 
 
 def build_topic_card(

@@ -16,7 +16,6 @@ from typing import Any
 
 from newspulse.domain import Topic
 from newspulse.publish.views import (
-    CopyItem,
     Moment,
     event_path,
     int_of,
@@ -26,6 +25,7 @@ from newspulse.publish.views import (
     read_timestamp,
     text_of,
 )
+from newspulse.publish.views_sources import CopyItem
 from newspulse.redact import public_text, public_url
 from newspulse.store.base import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
 
