@@ -33,6 +33,7 @@ import numpy.typing as npt
 from newspulse.domain import VISIBLE_CITATIONS
 from newspulse.errors import NewsPulseError
 from newspulse.evaluation.statements import iter_statements
+from newspulse.text.headlines import copied_title
 from newspulse.text.names import find_names
 from newspulse.text.readability import (
     article_relative_time,
@@ -41,14 +42,13 @@ from newspulse.text.readability import (
     page_scrap,
 )
 from newspulse.text.repeats import FactKeys, same_fact
-from newspulse.text.sentences import content_words, word_set
+from newspulse.text.sentences import word_set
 
 EmbedTexts = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
 # MiniLM puts two facts of one story ("Nvidia nears a $30 billion investment in OpenAI" /
 # "OpenAI relies on Nvidia's chips") at 0.81-0.84 and retellings of one fact at 0.84-0.94.
 SAME_MEANING = 0.85
-COPIED_TITLE_OVERLAP = 0.8
 
 
 class FactsFileError(NewsPulseError):
@@ -207,19 +207,8 @@ def repeated_facts(
 
 def copied_headline(document: Mapping[str, Any]) -> str | None:
     """The source title the headline copies, or None."""
-    headline = str(document.get("headline", ""))
-    words = content_words(headline)
-    if not words:
-        return None
-    for source in document.get("sources", []):
-        title = str(source.get("title", ""))
-        title_words = content_words(title)
-        if not title_words:
-            continue
-        overlap = len(words & title_words) / max(len(words), len(title_words))
-        if overlap >= COPIED_TITLE_OVERLAP:
-            return title
-    return None
+    titles = [str(source.get("title", "")) for source in document.get("sources", [])]
+    return copied_title(str(document.get("headline", "")), titles)
 
 
 NAME_LIST = re.compile(r"\s*(?:,|\band\b|&)\s*")

@@ -22,6 +22,25 @@ def clean_headline(title: str) -> str:
     return HEADLINE_SUFFIX.sub("", " ".join(title.split())).strip()
 
 
+# A headline sharing this share of its content words with a source title copies it.
+COPIED_TITLE_OVERLAP = 0.8
+
+
+def copied_title(text: str, titles: Sequence[str]) -> str | None:
+    """The first of ``titles`` that ``text`` (nearly) repeats: most content words shared,
+    counted against the longer of the two."""
+    words = content_words(text)
+    if not words:
+        return None
+    for title in titles:
+        title_words = content_words(title)
+        if title_words:
+            overlap = len(words & title_words) / max(len(words), len(title_words))
+            if overlap >= COPIED_TITLE_OVERLAP:
+                return title
+    return None
+
+
 def best_headline(titles: Sequence[tuple[str, bool]]) -> str:
     """The most central real headline of ``titles`` ((title, derived from the URL) pairs)."""
     real = [clean_headline(t) for t, derived in titles if not derived and t.strip()]

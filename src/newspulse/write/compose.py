@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from newspulse.domain import Article, Briefing, Section, Statement
 from newspulse.text.figures import figure_keys
+from newspulse.text.headlines import copied_title
 from newspulse.text.names import find_names
 from newspulse.text.readability import dangling_opener, headline_fragment
 from newspulse.text.repeats import FactKeys, same_fact
-from newspulse.text.sentences import content_words, split_sentences
+from newspulse.text.sentences import split_sentences
 
 # A clause ends where a comma opens an aside or a consequence ("..., marking ...").
 CLAUSE_END = re.compile(
@@ -36,7 +37,6 @@ CUT_POINT = re.compile(
 MIN_CLAUSE_WORDS = 5
 MAX_CLAUSE_WORDS = 18
 MAX_HEADLINE_WORDS = 26
-COPIED_TITLE_OVERLAP = 0.8
 # Each restates a fact the page tells in full: two keep the page within its repeat budget.
 SUMMARY_SENTENCES = 2
 MAX_SUMMARY_WORDS = 24
@@ -78,17 +78,6 @@ def shortened(clause: str, *, need_figure: bool) -> str:
     return clause
 
 
-def copies_a_title(text: str, titles: Sequence[str]) -> bool:
-    words = content_words(text)
-    for title in titles:
-        title_words = content_words(title)
-        if words and title_words:
-            overlap = len(words & title_words) / max(len(words), len(title_words))
-            if overlap >= COPIED_TITLE_OVERLAP:
-                return True
-    return False
-
-
 def compose_headline(briefing: Briefing, articles: Mapping[int, Article]) -> str:
     """What the period was about: the leading themes' main clauses, joined; the briefing's
     headline when no statement makes one."""
@@ -97,7 +86,7 @@ def compose_headline(briefing: Briefing, articles: Mapping[int, Article]) -> str
     for texts in theme_texts(briefing):
         for text in texts:
             clause = headline_clause(text)
-            if clause is not None and not copies_a_title(clause, titles):
+            if clause is not None and copied_title(clause, titles) is None:
                 clauses.append(clause)
                 break
         if len(clauses) == 2:
