@@ -320,6 +320,46 @@ def test_operators_sources_page_shows_health(sample_site: SampleSite) -> None:
     assert_inert(html)
 
 
+def test_operators_page_shows_who_wrote_each_briefing_and_the_negotiated_mode(
+    sample_site: SampleSite,
+) -> None:
+    """The LLM writer's run, as stored with the version, is visible without reading logs."""
+    before = page(sample_site, "/sources/")
+    assert "Briefing writers" in before
+    assert "<td>—</td>" in before  # the extractive version: no output mode
+    document = make_briefing().to_json()
+    document["writer"] = "llm"
+    document["verification"]["llm"] = {
+        "writer": "llm",
+        "mode": "json_object",
+        "fallback_reason": None,
+        "sections": [
+            {"title": "Chips", "writer": "llm", "reason": None},
+            {"title": "Power <b>", "writer": "extractive", "reason": "invented figure"},
+        ],
+        "withheld": 3,
+        "refusals": 1,
+    }
+    sample_site.store.save_version(
+        topic="ai-infrastructure-funding",
+        document=document,
+        fingerprint="three",
+        settings={},
+        input_article_ids=[sample_site.ids.etched_reuters],
+        diff={},
+        citations=[],
+        created_at=NOW,
+    )
+    html = page(sample_site, "/sources/")
+    row = html[html.index("Current briefings by writer") :]
+    assert "v3" in row
+    assert "<td>json_object</td>" in row
+    assert "1 of 2 parts" in row
+    assert "kept: Power &lt;b&gt;: invented figure" in row
+    assert "<td>1</td><td>3</td>" in re.sub(r"\s+", "", row)  # refusals, then withheld
+    assert_inert(html)
+
+
 def test_briefing_pages_are_reused_until_the_store_or_the_minute_changes(
     sample_site: SampleSite,
 ) -> None:

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 from newspulse.bounds import bounded_int
 from newspulse.domain import iso_utc
-from newspulse.publish import views, views_pages
-from newspulse.publish.site import SITE_NAME, PageStore, page_root, render_page
+from newspulse.publish import views, views_pages, views_writers
+from newspulse.publish.site import SITE_NAME, PageStore, page_root, render_page, topic_path
 from newspulse.publish.templating import safe_url
 from newspulse.store.base import ArticleRef
 from newspulse.store.search_rows import KINDS, SearchQueryError
@@ -212,7 +212,8 @@ def search_index(store: IndexStore, *, root_events: set[int]) -> dict[str, Any]:
 
 
 def render_health(store: PageStore, *, now: dt.datetime) -> str:
-    """Every registered feed and site with its polling health; replayed corpora last."""
+    """Every registered feed and site with its polling health, replayed corpora, then who
+    wrote each topic's current briefing (the LLM writer's negotiated mode among it)."""
     root = page_root(1)
     records = store.list_sources(kinds=("feed", "site"))
     corpora = store.list_sources(kinds=("corpus",))
@@ -230,4 +231,24 @@ def render_health(store: PageStore, *, now: dt.datetime) -> str:
             for state in ("ok", "failing", "paused", "new")
         },
         corpora=views_pages.build_health(corpora, now),
+        writers=writer_rows(store, root),
     )
+
+
+def writer_rows(store: PageStore, root: str) -> list[views_writers.WriterRow]:
+    """Each topic's current version, in the order topics are listed; topics with none yet
+    are left out (the health table is about what was published)."""
+    rows = []
+    for topic in store.list_topics():
+        version = store.latest_version(topic.slug)
+        if version is not None:
+            rows.append(
+                views_writers.writer_row(
+                    topic,
+                    root + topic_path(topic),
+                    version.version,
+                    version.created_at,
+                    version.document,
+                )
+            )
+    return rows
