@@ -25,6 +25,9 @@ from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 from newspulse.text.headlines import best_headline
 
+# Event ids per ``IN (...)`` list: well under SQLite's bound-parameter limit.
+ID_CHUNK = 5_000
+
 
 class EventRows(StoreRows):
     # --- events ------------------------------------------------------------------------------
@@ -238,12 +241,21 @@ class EventRows(StoreRows):
         With ``until``, articles published later are left out of each event, so a run
         with ``--now`` in the past never cites the future.
         """
-        query = member_rows(topic).where(
-            *event_filters(topic, since, None),
-            t.articles.c.published_at <= (until or dt.datetime.max.replace(tzinfo=dt.UTC)),
-        )
+        # The window's events first (by last_seen), then their members: one query with both
+        # would let the planner walk every article published before ``until``, i.e. the
+        # whole history (bench/bench_store_growth.py).
+        candidates = select(t.events.c.id).where(*event_filters(topic, since, None))
+        latest = until or dt.datetime.max.replace(tzinfo=dt.UTC)
+        rows: list[RowMapping] = []
         with self.engine.connect() as connection:
-            return summarise_events(connection.execute(query).mappings())
+            ids = sorted(connection.execute(candidates).scalars())
+            for start in range(0, len(ids), ID_CHUNK):
+                query = member_rows(topic).where(
+                    t.events.c.id.in_(ids[start : start + ID_CHUNK]),
+                    t.articles.c.published_at <= latest,
+                )
+                rows += connection.execute(query).mappings()
+        return summarise_events(rows)
 
     def reset_understanding(self) -> int:
         """Forget vectors, routing and events (not articles or briefing history), for a
@@ -262,10 +274,12 @@ class EventRows(StoreRows):
 
     def unrouted_events(self, since: dt.datetime) -> list[EventSummary]:
         """Events of which no article belongs to any topic: material for new topics."""
-        routed = select(t.event_articles.c.event_id).join(
-            t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id
+        routed = (
+            select(t.event_articles.c.event_id)
+            .join(t.article_topics, t.article_topics.c.article_id == t.event_articles.c.article_id)
+            .where(t.event_articles.c.event_id == t.events.c.id)
         )
-        query = member_rows(None).where(t.events.c.id.not_in(routed), t.events.c.last_seen >= since)
+        query = member_rows(None).where(~routed.exists(), t.events.c.last_seen >= since)
         with self.engine.connect() as connection:
             return summarise_events(connection.execute(query).mappings())
 

@@ -48,13 +48,20 @@ def event_filters(
     source: str | None = None,
 ) -> list[ColumnElement[bool]]:
     """Conditions on ``events``: a member routed to ``topic``/``vertical``, a member from
-    ``source``, active at some time within [``since``, ``until``]."""
+    ``source``, active at some time within [``since``, ``until``].
+
+    Membership is asked per event (correlated ``EXISTS``), not as ``id IN (every event of
+    the topic)``: a briefing reads the window's few events, and the uncorrelated set grows
+    with the topic's whole history (bench/bench_store_growth.py: the write step went from
+    5 s to 77 s per 1,000 new articles between a 100k and a 1M-article SQLite store)."""
     e = t.events.c
     members = t.event_articles.c
     conditions: list[ColumnElement[bool]] = []
     if topic is not None or vertical is not None:
-        routed = select(members.event_id).join(
-            t.article_topics, t.article_topics.c.article_id == members.article_id
+        routed = (
+            select(members.event_id)
+            .join(t.article_topics, t.article_topics.c.article_id == members.article_id)
+            .where(members.event_id == e.id)
         )
         if topic is not None:
             routed = routed.where(t.article_topics.c.topic == topic)
@@ -62,14 +69,14 @@ def event_filters(
             routed = routed.join(t.topics, t.topics.c.slug == t.article_topics.c.topic).where(
                 t.topics.c.vertical == vertical
             )
-        conditions.append(e.id.in_(routed))
+        conditions.append(routed.exists())
     if source is not None:
         from_source = (
             select(members.event_id)
             .join(t.articles, t.articles.c.id == members.article_id)
-            .where(t.articles.c.source_name == source)
+            .where(members.event_id == e.id, t.articles.c.source_name == source)
         )
-        conditions.append(e.id.in_(from_source))
+        conditions.append(from_source.exists())
     if since is not None:
         conditions.append(e.last_seen >= since)
     if until is not None:
