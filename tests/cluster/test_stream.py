@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from newspulse.cluster.stream import cluster_stream
 from newspulse.domain import Article
@@ -78,3 +80,29 @@ def test_a_stream_whose_window_outgrows_exact_search_gives_the_same_events_on_hn
     )
     assert len(set(exact.values())) == 12
     assert grown == exact
+
+
+def test_names_and_figures_are_extracted_once_and_stored_keys_are_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 11, item 4: enrich stores each article's keys; the stream extracts an
+    article's keys only when none are stored, and then once, not again when saving it."""
+    from newspulse.cluster import similarity
+
+    calls: list[int] = []
+    real = similarity.fact_keys
+
+    def counted(item: Article) -> frozenset[str]:
+        calls.append(item.id)
+        return real(item)
+
+    monkeypatch.setattr(similarity, "fact_keys", counted)
+    text = "Nvidia agreed to buy Groq for $20 billion, the companies said on Monday."
+    fresh = [replace(article(i, i), text=text) for i in range(4)]
+    stored = [replace(a, id=10 + a.id, fact_keys=frozenset({"stored"})) for a in fresh]
+    items = [(a, unit(1, 0.01 * a.id)) for a in [*fresh, *stored]]
+    event_of, _ = cluster_stream(items, ClusterSettings(), batch_size=3)
+    assert sorted(calls) == [0, 1, 2, 3]
+    computed = real(fresh[0])
+    assert computed >= {"nvidia", "groq", "USD:20000000000"}
+    assert len(set(event_of.values())) == 1

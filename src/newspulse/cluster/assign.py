@@ -34,6 +34,8 @@ class ClusterBatch:
     assignments: list[EventAssignment] = field(default_factory=list)
     new_events: dict[int, LiveEvent] = field(default_factory=dict)
     changed_events: dict[int, LiveEvent] = field(default_factory=dict)
+    # Each article's key facts as compared, so a caller keeping members need not extract again.
+    facts: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def cluster_batch(
@@ -44,7 +46,7 @@ def cluster_batch(
     """Assign articles in arrival order; new events get negative placeholder ids."""
     batch = ClusterBatch()
     for article, vector in sorted(items, key=lambda item: (item[0].published_at, item[0].id)):
-        article_keys = article_facts(article)
+        article_keys = batch.facts[article.id] = article_facts(article)
         match = best_match(article, vector, article_keys, index, settings)
         threshold = crowded_threshold(settings.threshold, len(index), settings)
         if match is not None and match.score >= threshold:

@@ -63,10 +63,18 @@ def crowded_threshold(threshold: float, live_events: int, settings: ClusterSetti
     return threshold + min(MAX_CROWDING_RAISE, settings.crowding_slope * math.log10(crowding))
 
 
-def article_facts(article: Article) -> frozenset[str]:
-    """Name and figure keys of the article's opening text (its title when it has none)."""
+def fact_keys(article: Article) -> frozenset[str]:
+    """Name and figure keys of the article's opening text (its title when it has none).
+
+    The enrich stage extracts them once and stores them (``Article.fact_keys``)."""
     text = article.text[:FACT_TEXT_CHARS] or article.title
     return frozenset(name_keys(text) | figure_keys(text))
+
+
+def article_facts(article: Article) -> frozenset[str]:
+    """The keys enrich stored; extracted here only for an article that has none (a corpus
+    clustered in memory, a row enriched before the keys were stored)."""
+    return article.fact_keys if article.fact_keys is not None else fact_keys(article)
 
 
 def score_event(

@@ -24,7 +24,6 @@ from newspulse.bounds import window_start
 from newspulse.cluster.assign import ClusterBatch, cluster_batch
 from newspulse.cluster.index import EventIndex, top_facts
 from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
-from newspulse.cluster.similarity import article_facts
 from newspulse.domain import Article, LiveEvent, Vector
 from newspulse.settings import ClusterSettings
 
@@ -69,7 +68,7 @@ class MemoryEvents:
             self.members.setdefault(event_id, []).append(
                 Member(article.id, vector, article.published_at)
             )
-            self.facts[article.id] = article_facts(article)
+            self.facts[article.id] = batch.facts[article.id]
             self.event_of[article.id] = event_id
             touched.add(event_id)
         return touched, real_ids

@@ -1,9 +1,11 @@
-"""Enrichment of a batch of articles: one embedding call, then names and figures per article."""
+"""Enrichment of a batch of articles: one embedding call, then names and figures per article,
+and the key facts clustering compares (extracted here once, stored, reused by cluster)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newspulse.cluster.similarity import fact_keys
 from newspulse.domain import Article, Enrichment
 from newspulse.enrich.embed import Embedder
 from newspulse.text.figures import find_figures
@@ -22,6 +24,7 @@ def enrich_articles(articles: Sequence[Article], embedder: Embedder) -> list[Enr
             model=embedder.name,
             entities=tuple(find_names(f"{article.title}. {article.text}")[:MAX_NAMES]),
             figures=tuple(find_figures(article.text)),
+            fact_keys=fact_keys(article),
         )
         for article, vector in zip(articles, vectors, strict=True)
     ]
