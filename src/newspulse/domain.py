@@ -41,6 +41,9 @@ class Topic:
     window_days: int | None = None
     # Themes a reader expects on the page ("memory and storage"): section titles, in order.
     facets: tuple[str, ...] = ()
+    # The language the page's prose is written in: sentences are drawn only from articles
+    # in it; other-language articles are listed as coverage (issue 11, item 2).
+    language: str = "en"
 
     @property
     def profile_text(self) -> str:
@@ -111,6 +114,13 @@ class Article:
     date_estimated: bool
     title_derived: bool = False
     duplicate_of: int | None = None
+    # BCP-47 primary subtag read from the words ("und": too little to tell); None until the
+    # enrich stage has read them.
+    language: str | None = None
+    # The feed's or page's declared language: a hint for ``language``, never the answer.
+    declared_language: str | None = None
+    # Name and figure keys for clustering, extracted once by enrich; None before that.
+    fact_keys: frozenset[str] | None = None
 
     @property
     def lead(self) -> str:
@@ -135,6 +145,8 @@ class Enrichment:
     model: str
     entities: tuple[str, ...]
     figures: tuple[Figure, ...]
+    # What clustering compares (cluster.similarity.fact_keys), so it need not extract again.
+    fact_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +368,8 @@ class SourceRef:
     published_at: dt.datetime | None
     event_id: int | None = None
     date_estimated: bool = False
+    # The article's language ("zh"); None when it was not read (older documents).
+    language: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -366,6 +380,7 @@ class SourceRef:
             "published_at": iso_utc(self.published_at) if self.published_at else None,
             "event_id": self.event_id,
             "date_estimated": self.date_estimated,
+            "language": self.language,
         }
 
 

@@ -37,6 +37,7 @@ from newspulse.dedup.near import NearDuplicateIndex
 from newspulse.domain import Entry, Topic, Vector
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
+from newspulse.enrich.language import article_languages
 from newspulse.errors import StoreError
 from newspulse.ingest.corpus import CorpusProblem, read_corpus
 from newspulse.ingest.dating import date_entry
@@ -165,6 +166,8 @@ def near_duplicate_index(
 
 def enrich_pending(store: SqlStore, embedder: Embedder) -> int:
     check_embedding_model(store, embedder)
+    while pending := store.pending_language(BATCH_SIZE):
+        store.save_languages(article_languages(pending))
     done = 0
     while batch := store.pending_enrichment(BATCH_SIZE):
         store.save_enrichments(enrich_articles(batch, embedder))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Unpack
 
 from sqlalchemy import func, insert, select, update
@@ -130,7 +130,7 @@ class ArticleRows(StoreRows):
                         title=entry.title,
                         title_derived=entry.title_derived,
                         author=entry.author,
-                        language=entry.language,
+                        declared_language=entry.language,
                         summary=entry.summary,
                         text=entry.text,
                         published_at=item.dated.published_at,
@@ -221,7 +221,28 @@ class ArticleRows(StoreRows):
                             {"kind": f.kind, "value": f.value, "unit": f.unit, "text": f.text}
                             for f in item.figures
                         ],
+                        fact_keys=sorted(item.fact_keys),
                     )
+                )
+
+    def pending_language(self, limit: int) -> list[Article]:
+        """Articles (copies too) whose language is still to be read, oldest id first."""
+        query = (
+            article_select()
+            .where(t.articles.c.language.is_(None))
+            .order_by(t.articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query).mappings()]
+
+    def save_languages(self, languages: Mapping[int, str]) -> None:
+        with self.engine.begin() as connection:
+            for article_id, language in sorted(languages.items()):
+                connection.execute(
+                    update(t.articles)
+                    .where(t.articles.c.id == article_id)
+                    .values(language=language)
                 )
 
     def pending_routing(self, limit: int) -> list[tuple[Article, Vector]]:
@@ -364,6 +385,7 @@ def article_ref_select() -> Any:
         a.duplicate_of,
         a.date_source,
         a.summary,
+        a.language,
         t.event_articles.c.event_id,
     ).outerjoin(
         t.event_articles,
@@ -382,6 +404,7 @@ def article_ref_from_row(row: RowMapping) -> ArticleRef:
         event_id=row["event_id"],
         date_estimated=row["date_source"] != DateSource.FEED.value,
         summary=row["summary"] or "",
+        language=row["language"],
     )
 
 
@@ -397,6 +420,9 @@ ARTICLE_COLUMNS = (
     t.articles.c.date_source,
     t.articles.c.title_derived,
     t.articles.c.duplicate_of,
+    t.articles.c.language,
+    t.articles.c.declared_language,
+    t.articles.c.fact_keys,
 )
 
 
@@ -417,4 +443,7 @@ def article_from_row(row: RowMapping) -> Article:
         date_estimated=row["date_source"] != DateSource.FEED.value,
         title_derived=bool(row["title_derived"]),
         duplicate_of=row["duplicate_of"],
+        language=row["language"],
+        declared_language=row["declared_language"],
+        fact_keys=frozenset(row["fact_keys"]) if row["fact_keys"] is not None else None,
     )

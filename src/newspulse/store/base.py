@@ -132,6 +132,8 @@ class ArticleRef:
     event_id: int | None = None
     date_estimated: bool = False
     summary: str = ""
+    # The language read from its words (text.language); None until enrich read them.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ class CatalogRows(StoreRows):
                     "threshold": topic.threshold,
                     "window_days": topic.window_days,
                     "facets": list(topic.facets),
+                    "language": topic.language,
                     "position": position,
                     "active": True,
                 }
@@ -84,4 +85,5 @@ def topic_from_row(row: RowMapping) -> Topic:
         threshold=row["threshold"],
         window_days=row["window_days"],
         facets=tuple(row["facets"] or ()),
+        language=row["language"],
     )

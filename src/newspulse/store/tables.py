@@ -60,6 +60,8 @@ topics = Table(
     Column("threshold", Float, nullable=True),
     Column("window_days", Integer, nullable=True),
     Column("facets", JSON, nullable=True),
+    # The language the topic's prose is written in (BCP-47 primary subtag, text.language).
+    Column("language", String(16), nullable=False, server_default="en"),
     Column("position", Integer, nullable=False, default=0),
     Column("active", Boolean, nullable=False, default=True),
 )
@@ -100,7 +102,10 @@ articles = Table(
     Column("title", Text, nullable=False),
     Column("title_derived", Boolean, nullable=False, default=False),
     Column("author", String(300), nullable=True),
+    # Read from the article's words by the enrich stage (text.language); NULL until then.
     Column("language", String(16), nullable=True),
+    # What the feed or page declared: only a hint for ``language``.
+    Column("declared_language", String(16), nullable=True),
     Column("summary", Text, nullable=False, default=""),
     Column("text", Text, nullable=False),
     Column("published_at", utc_datetime(), nullable=False),
@@ -113,6 +118,8 @@ articles = Table(
     Column("embedding_model", String(200), nullable=True),
     Column("entities", JSON, nullable=True),
     Column("figures", JSON, nullable=True),
+    # Name and figure keys clustering compares (cluster.similarity.fact_keys), from enrich.
+    Column("fact_keys", JSON, nullable=True),
     Column("routed_at", utc_datetime(), nullable=True),
     Column("clustered_at", utc_datetime(), nullable=True),
     Index("ix_articles_content_hash", "content_hash"),
@@ -134,6 +141,13 @@ for _name, _pending, _columns in (
         sqlite_where=_condition,
         postgresql_where=_condition,
     )
+# Every row (copies too: source lists show them) waits for its language to be read.
+Index(
+    "ix_articles_pending_language",
+    articles.c.id,
+    sqlite_where=articles.c.language.is_(None),
+    postgresql_where=articles.c.language.is_(None),
+)
 
 article_topics = Table(
     "article_topics",
