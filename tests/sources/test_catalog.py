@@ -68,6 +68,10 @@ def test_every_starter_topic_has_facets_a_reader_would_write() -> None:
         (('include = ["data center", "GPU", "HBM"]', "include = 3"), "list of strings"),
         (('title = "AI Infrastructure & Funding"', 'titel = "x"'), "unknown topic keys"),
         (("exclude = []", 'exclude = []\nfacets = "chips"'), "list of strings"),
+        (("exclude = []", 'exclude = []\nlanguage = "english"'), "not a language code"),
+        (("exclude = []", 'exclude = []\nlanguage = "en-US"'), "not a language code"),
+        (("exclude = []", 'exclude = []\nlanguage = "xx"'), "not a language code"),
+        (("exclude = []", "exclude = []\nlanguage = 1"), "language code string"),
     ],
 )
 def test_invalid_topics_are_clear_errors(
@@ -89,3 +93,12 @@ def test_non_numeric_threshold_is_config_error(tmp_path: Path) -> None:
     path.write_text(ISSUE_EXAMPLE + 'threshold = "high"\n', "utf-8")
     with pytest.raises(ConfigError, match="positive number"):
         load_catalog(path)
+
+
+def test_a_topic_is_written_in_english_unless_its_language_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert {topic.language for topic in load_catalog().topics} == {"en"}
+    path = tmp_path / "topics.toml"
+    path.write_text(ISSUE_EXAMPLE.replace("exclude = []", 'exclude = []\nlanguage = "zh"'), "utf-8")
+    assert [topic.language for topic in load_catalog(path).topics] == ["zh"]

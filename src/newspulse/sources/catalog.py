@@ -14,6 +14,7 @@ from typing import Any
 
 from newspulse.domain import Catalog, Topic, Vertical
 from newspulse.errors import ConfigError
+from newspulse.text.language import DEFAULT_LANGUAGE, LanguageError, checked_language
 
 VERTICAL_KEYS = frozenset({"slug", "name", "description"})
 TOPIC_KEYS = frozenset(
@@ -28,6 +29,7 @@ TOPIC_KEYS = frozenset(
         "threshold",
         "window_days",
         "facets",
+        "language",
     }
 )
 REQUIRED_TOPIC_KEYS = ("slug", "vertical", "title", "tagline", "description")
@@ -97,7 +99,18 @@ def parse_topic(raw: dict[str, Any], resource: str) -> Topic:
         threshold=threshold,
         window_days=int(window) if window is not None else None,
         facets=as_terms(raw.get("facets", []), "facets", resource),
+        language=topic_language(raw.get("language", DEFAULT_LANGUAGE), resource),
     )
+
+
+def topic_language(value: Any, resource: str) -> str:
+    """The topic's prose language: a BCP-47 primary subtag ("en", "zh", "id")."""
+    if not isinstance(value, str):
+        raise ConfigError(f"'language' must be a language code string, not {value!r}", resource)
+    try:
+        return checked_language(value)
+    except LanguageError as exc:
+        raise ConfigError(str(exc), resource) from exc
 
 
 def positive_or_none(value: Any, key: str, resource: str) -> float | None:

@@ -13,6 +13,7 @@ from typing import Any
 from newspulse.domain import Article, Briefing, EventSummary, Topic, Vector
 from newspulse.settings import LLMSettings, RankSettings, WriteSettings
 from newspulse.write.compose import compose_headline
+from newspulse.write.coverage import prose_articles, with_coverage
 from newspulse.write.extractive import write_extractive
 from newspulse.write.incremental import kept_sections, stamp_sections
 from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, describe, write_llm
@@ -38,7 +39,7 @@ class WrittenVersion:
 
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-4"
+WRITER_VERSION = "extractive-5"
 
 
 def events_fingerprint(
@@ -77,8 +78,11 @@ def write_version(
     """Plan, word (LLM when enabled, else extractive) and verify one version.
 
     ``previous`` is the topic's last published document: sections whose events did not
-    change keep its wording (``incremental``).
+    change keep its wording (``incremental``).  Only articles in the topic's language are
+    quoted; the events' others are listed as coverage (``coverage``).
     """
+    everything = articles
+    articles = prose_articles(everything, topic.language)
     plan = plan_briefing(
         topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
     )
@@ -104,6 +108,8 @@ def write_version(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
     )
     briefing = dataclasses.replace(briefing, headline=compose_headline(briefing, articles))
+    if len(articles) < len(everything):
+        briefing = with_coverage(briefing, ranked_events, everything)
     inputs = tuple(sorted({a for e in plan.planned_events for a in e.article_ids}))
     if result is None:
         return WrittenVersion(briefing, tuple(citations), inputs)

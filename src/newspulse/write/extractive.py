@@ -351,6 +351,7 @@ def source_refs(
                     published_at=article.published_at,
                     event_id=event.id,
                     date_estimated=article.date_estimated,
+                    language=article.language,
                 )
             )
     return tuple(refs)
