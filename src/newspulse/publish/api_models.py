@@ -106,6 +106,11 @@ class SourceDoc(ApiModel):
     published_at: str | None
     event_id: int | None
     date_estimated: bool
+    language: str | None = Field(
+        default=None,
+        description="The article's language, a BCP-47 primary subtag read from its words "
+        "('und': too little text to tell); absent in versions written before it was stored.",
+    )
 
 
 class VerificationDoc(ApiModel):
@@ -173,6 +178,10 @@ class ArticleItem(ApiModel):
     date_estimated: bool
     duplicate_of: int | None = Field(description="The original of a syndicated copy.")
     event_id: int | None
+    language: str | None = Field(
+        description="The language read from its words, a BCP-47 primary subtag ('zh'); "
+        "'und' when too little text to tell, null until the enrich stage read it."
+    )
 
 
 class ArticleList(Page):

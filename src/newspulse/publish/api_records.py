@@ -90,6 +90,7 @@ def article_item(article: ArticleRef) -> m.ArticleItem:
         date_estimated=article.date_estimated,
         duplicate_of=article.duplicate_of,
         event_id=article.event_id,
+        language=article.language,
     )
 
 

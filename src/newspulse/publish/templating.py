@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from newspulse.domain import VISIBLE_CITATIONS
+from newspulse.text.language import language_name
 
 LINKABLE_SCHEMES = frozenset({"http", "https"})
 
@@ -52,6 +53,7 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["safe_url"] = safe_url
+    environment.filters["language_name"] = language_name
     environment.globals["visible_citations"] = VISIBLE_CITATIONS
     return environment
 

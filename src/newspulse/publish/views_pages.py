@@ -28,6 +28,7 @@ from newspulse.publish.views import (
 from newspulse.publish.views_sources import CopyItem
 from newspulse.redact import public_text, public_url
 from newspulse.store.base import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
+from newspulse.text.language import language_tag
 
 
 def relative_age(moment: dt.datetime | None, now: dt.datetime) -> str:
@@ -157,6 +158,7 @@ class TimelineItem:
     published: Moment
     date_estimated: bool
     copies: tuple[CopyItem, ...]
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,7 @@ def build_event(event: EventDetail, topics: Sequence[TopicLink]) -> EventView:
             published=moment_of(article.published),
             date_estimated=article.date_estimated,
             copies=tuple(copies.get(article.id, ())),
+            language=language_tag(article.language),
         )
         for article in sorted(originals, key=lambda a: (a.published, a.id))
     )

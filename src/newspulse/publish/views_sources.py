@@ -17,6 +17,7 @@ from newspulse.publish.views import (
     source_anchor,
     text_of,
 )
+from newspulse.text.language import language_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class SourceItem:
     published: Moment | None
     date_estimated: bool
     copies: tuple[CopyItem, ...] = ()
+    # The article's language code ("zh"), None when unknown; shown beside its outlet.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ def build_source_item(number: int, source: Mapping[str, Any]) -> SourceItem:
         url=text_of(source.get("url")),
         published=read_timestamp(source.get("published_at")),
         date_estimated=source.get("date_estimated") is True,
+        language=language_tag(text_of(source.get("language"))),
     )
 
 
