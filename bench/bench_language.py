@@ -111,8 +111,10 @@ def measure(name: str, detect: Detector, rows: list[tuple[str, str, str]]) -> No
             counts = tally[gold]
             total = sum(counts.values())
             wrong = {k: v for k, v in counts.items() if k not in ("right", "und")}
+            guesses = Counter(g for (_, _, gd), g in zip(rows, found, strict=True) if gd == gold)
+            split = f" as {dict(sorted(guesses.items()))}" if gold in ACCEPTED else ""
             parts.append(
-                f"{gold} {counts['right']}/{total} ({counts['right'] / total:.1%}) "
+                f"{gold} {counts['right']}/{total} ({counts['right'] / total:.1%}){split} "
                 f"und {counts['und']} wrong {wrong or 0}"
             )
         print(f"{name:<36} {label:<10} {len(texts) / seconds:>8.0f} texts/s  " + "; ".join(parts))

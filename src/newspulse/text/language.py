@@ -25,9 +25,9 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 UNDETERMINED = "und"
 DEFAULT_LANGUAGE = "en"
-# What the classifier reads: the title and the opening of the text carry the language as
-# clearly as the whole article at a fraction of the cost (time grows with the bytes).
-SAMPLE_CHARS = 1000
+# What the classifier reads (what the embedder reads, ``Article.lead``): the opening carries
+# the language as clearly as the whole article at a fraction of the cost (time grows with bytes).
+SAMPLE_CHARS = 600
 # Fewer letters than this (about one short sentence; a CJK character counts as one) is
 # too little to tell a language by: the text is "und" unless the feed declared one.
 MIN_LETTERS = 20
