@@ -430,6 +430,7 @@ class Briefing:
                 "title": self.topic.title,
                 "tagline": self.topic.tagline,
                 "vertical": self.topic.vertical,
+                "language": self.topic.language,
             },
             "version": self.version,
             "updated_at": iso_utc(self.updated_at),

@@ -3,6 +3,7 @@ stable ids, ``updated`` only on a new version, links to the version permalinks."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -191,6 +192,18 @@ def test_a_topic_without_versions_has_a_valid_empty_feed(
     root = check_atom(topic_feed(feed_store, MARKETS, base_url=BASE), atom_schema)
     assert root.findall("atom:entry", NS) == []
     assert root.findtext("atom:updated", namespaces=NS) == EPOCH.isoformat()
+
+
+def test_a_topic_feed_declares_the_topics_language(
+    feed_store: FeedFakeStore, atom_schema: etree.RelaxNG
+) -> None:
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert (
+        check_atom(topic_feed(feed_store, INFRA, base_url=BASE), atom_schema).get(xml_lang) == "en"
+    )
+    chinese = dataclasses.replace(INFRA, language="zh")
+    root = check_atom(topic_feed(feed_store, chinese, base_url=BASE), atom_schema)
+    assert root.get(xml_lang) == "zh"
 
 
 def test_vertical_feed_merges_its_topics_newest_first(

@@ -71,6 +71,11 @@ class TopicRef(ApiModel):
     title: str
     tagline: str
     vertical: str
+    language: str | None = Field(
+        default=None,
+        description="The language the page is written in (BCP-47 primary subtag); absent "
+        "in versions written before topics had one.",
+    )
 
 
 class StatementDoc(ApiModel):

@@ -28,6 +28,7 @@ from newspulse.domain import Topic, Vertical
 from newspulse.errors import PublishError
 from newspulse.publish.site import FeedStore, topic_path, version_path, vertical_path
 from newspulse.store.base import VersionSummary
+from newspulse.text.language import DEFAULT_LANGUAGE
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
 FEED_FILE = "feed.atom"
@@ -85,6 +86,7 @@ def topic_feed(store: FeedStore, topic: Topic, *, base_url: str) -> bytes:
         page_url=absolute(base_url, topic_path(topic)),
         entries=entries,
         base_url=base_url,
+        language=topic.language,
     )
 
 
@@ -137,7 +139,9 @@ def render_feed(
     page_url: str,
     entries: Sequence[FeedEntry],
     base_url: str,
+    language: str | None = None,
 ) -> bytes:
+    """The Atom document; ``language`` is its entries' language, when they share one."""
     generator = FeedGenerator()
     generator.id(feed_id)
     generator.title(xml_text(title))
@@ -147,7 +151,9 @@ def render_feed(
     generator.link(href=self_url, rel="self", type=ATOM_MEDIA_TYPE)
     generator.link(href=page_url, rel="alternate", type="text/html")
     generator.generator("NewsPulse")
-    generator.language("en")
+    languages = {entry.topic.language for entry in entries}
+    feed_language = language or (languages.pop() if len(languages) == 1 else DEFAULT_LANGUAGE)
+    generator.language(feed_language)
     generator.updated(max((e.version.created_at for e in entries), default=EPOCH))
     for entry in entries:
         add_entry(generator, entry, base_url=base_url)
