@@ -20,7 +20,7 @@ ENGLISH = (
     "Nvidia agreed to buy the chip designer for twenty billion dollars, the companies said "
     "on Monday, in the largest deal the company has made."
 )
-CHINESE = "英伟达周一表示，公司同意以两百亿美元收购这家芯片设计公司，这是该公司迄今最大的一笔交易。"
+CHINESE = "英伟达周一表示，公司同意以两百亿美元收购这家芯片设计公司，这是该公司迄今最大的一笔交易。"  # noqa: RUF001 (Chinese punctuation)
 
 
 def new_article(
@@ -110,7 +110,8 @@ def test_migration_0009_moves_declared_languages_aside_and_back(any_store: SqlSt
     enrich_pending(any_store, HashingEmbedder())
     (article,) = any_store.articles_by_ids([old.id]).values()
     assert (article.language, article.declared_language) == ("en", "zh-CN")
-    assert article.fact_keys is not None and "nvidia" in article.fact_keys
+    assert article.fact_keys is not None
+    assert "nvidia" in article.fact_keys
     with any_store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0008")

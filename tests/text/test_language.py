@@ -16,7 +16,7 @@ ENGLISH = (
     "The central bank raised its benchmark rate by a quarter point on Wednesday, citing "
     "inflation that has stayed above its target for two years."
 )
-CHINESE = "中央银行周三将基准利率上调二十五个基点，理由是通胀已连续两年高于目标。"
+CHINESE = "中央银行周三将基准利率上调二十五个基点，理由是通胀已连续两年高于目标。"  # noqa: RUF001 (Chinese punctuation)
 MALAY = (
     "Bank pusat menaikkan kadar faedah sebanyak suku mata peratus pada hari Rabu, kata "
     "jurucakap kerajaan, kerana inflasi kekal tinggi sejak dua tahun lalu."
