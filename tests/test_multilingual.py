@@ -97,6 +97,10 @@ def test_reports_in_three_languages_make_one_english_page(tmp_path: Path) -> Non
     assert 'lang="zh" hreflang="zh">新航允许怀孕空乘人员转任地勤工作</a>' in sources_page
     topic_page = (site / "world/world-news/index.html").read_text("utf-8")
     assert "Sources (8)" in topic_page
+    for event_id in events:
+        event_page = (site / f"events/{event_id}/index.html").read_text("utf-8")
+        assert event_page.count('<abbr class="lang" title="Chinese">zh</abbr>') == 1
+        assert event_page.count('<abbr class="lang" title="English">en</abbr>') == 2
     store.close()
 
 
