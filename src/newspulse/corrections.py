@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newspulse.domain import EventSummary, iso_utc
-from newspulse.store.base import Correction
+from newspulse.records import Correction
 
 
 def excluded_articles(corrections: Sequence[Correction]) -> frozenset[int]:

@@ -32,6 +32,7 @@ from newspulse.ingest.extract import ExtractionError, extract_page
 from newspulse.ingest.feeds import FeedParseError, ParsedFeed, entries_from_feed, parse_feed
 from newspulse.ingest.fetch import Fetcher, FetchError, FetchJob, FetchResult, HttpStatusError
 from newspulse.pipeline import ingest_entries
+from newspulse.records import SourceRecord
 from newspulse.redact import public_url
 from newspulse.settings import Settings
 from newspulse.sources.schedule import (
@@ -46,7 +47,6 @@ from newspulse.sources.schedule import (
     retry_after_delay,
 )
 from newspulse.sources.stored_state import feed_state, poll_state
-from newspulse.store.base import SourceRecord
 from newspulse.store.sql import SqlStore
 
 log = logging.getLogger(__name__)

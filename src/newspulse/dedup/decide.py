@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from newspulse.dedup.exact import article_uid, content_hash, long_enough_to_copy
 from newspulse.dedup.near import NearDuplicateIndex, text_signature
 from newspulse.domain import DatedEntry
-from newspulse.store.base import NewArticle
+from newspulse.records import NewArticle
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,10 @@ from newspulse.evaluation.briefing import (
 )
 from newspulse.evaluation.readability import EmbedTexts, KeyFact
 from newspulse.pipeline import replay, update_briefings
+from newspulse.records import StoredVersion
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store import tables as t
-from newspulse.store.base import StoredVersion
 from newspulse.store.sql import SqlStore
 
 

@@ -26,8 +26,8 @@ from newspulse.publish.views import (
     text_of,
 )
 from newspulse.publish.views_sources import CopyItem
+from newspulse.records import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
 from newspulse.redact import public_text, public_url
-from newspulse.store.base import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
 from newspulse.text.language import language_tag
 
 

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from newspulse.bounds import MAX_DELAY, utc_moment
+from newspulse.records import SourcePollState, SourceRecord
 from newspulse.sources.schedule import PAGES_REMEMBERED, FeedState
-from newspulse.store.base import SourcePollState, SourceRecord
 
 
 def feed_state(source: SourceRecord) -> FeedState:

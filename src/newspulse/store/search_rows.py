@@ -33,16 +33,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import TableClause
 
-from newspulse.errors import NewsPulseError
+from newspulse.records import (
+    SEARCH_KINDS,
+    ArticleFilters,
+    SearchHit,
+    SearchQueryError,
+    SearchResults,
+)
 from newspulse.store import tables as t
-from newspulse.store.base import ArticleFilters, SearchHit, SearchResults, as_utc
+from newspulse.store.base import as_utc
 from newspulse.store.filters import article_filters, event_filters
 from newspulse.store.rows import StoreRows
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
 MAX_QUERY_CHARS = 500
-KINDS = ("article", "event")
+KINDS = SEARCH_KINDS
 SEARCH_OBJECT_PREFIX = "search_"
 FTS_ARTICLES = table("search_articles", column("rowid"))
 FTS_EVENTS = table("search_events", column("rowid"))
@@ -71,10 +77,6 @@ def is_schema_object(obj: object, name: str | None, *_: object) -> bool:
     (FTS5 tables and GIN expression indexes are backend-specific), so autogenerate and
     the schema test leave them alone."""
     return not (name or "").startswith(SEARCH_OBJECT_PREFIX)
-
-
-class SearchQueryError(NewsPulseError):
-    """A search query cannot be understood (unbalanced quotes, nothing to find, too long)."""
 
 
 @dataclass(frozen=True, slots=True)
