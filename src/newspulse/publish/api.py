@@ -26,9 +26,9 @@ from newspulse.publish.api_http import (
     encode_json,
     page_fields,
 )
-from newspulse.publish.api_records import ApiStore, add_record_routes
-from newspulse.publish.atom import vertical_feed_path
-from newspulse.publish.site import SiteStore, version_path
+from newspulse.publish.api_records import add_record_routes
+from newspulse.publish.paths import version_path, vertical_feed_path
+from newspulse.publish.ports import ApiStore, SiteStore
 from newspulse.publish.views import count_sources
 
 __all__ = ["API_PREFIX", "ApiStore", "create_api_router", "encode_json", "topic_index"]

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Request, Response
 
 from newspulse.publish import atom
 from newspulse.publish.api_http import cached_response
-from newspulse.publish.site import FeedStore, find_topic, find_vertical
+from newspulse.publish.paths import FEED_FILE
+from newspulse.publish.ports import FeedStore
+from newspulse.publish.site import find_topic, find_vertical
 
 
 def create_feed_router(store: FeedStore) -> APIRouter:
@@ -18,13 +20,13 @@ def create_feed_router(store: FeedStore) -> APIRouter:
     would otherwise be taken for."""
     router = APIRouter()
 
-    @router.get(f"/{{vertical}}/{atom.FEED_FILE}", include_in_schema=False)
+    @router.get(f"/{{vertical}}/{FEED_FILE}", include_in_schema=False)
     def vertical_feed(request: Request, vertical: str) -> Response:
         found = find_vertical(store, vertical)
         feed = atom.vertical_feed(store, found, base_url=str(request.base_url))
         return cached_response(request, feed, atom.ATOM_MEDIA_TYPE)
 
-    @router.get(f"/{{vertical}}/{{topic}}/{atom.FEED_FILE}", include_in_schema=False)
+    @router.get(f"/{{vertical}}/{{topic}}/{FEED_FILE}", include_in_schema=False)
     def topic_feed(request: Request, vertical: str, topic: str) -> Response:
         found = find_topic(store, vertical, topic)
         feed = atom.topic_feed(store, found, base_url=str(request.base_url))

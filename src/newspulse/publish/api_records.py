@@ -9,7 +9,7 @@ shape, never a 500.  A search query its little language cannot parse is a 400.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Protocol, TypeVar, Unpack
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
@@ -25,9 +25,14 @@ from newspulse.publish.api_http import (
     page_fields,
     parse_moment,
 )
-from newspulse.publish.site import PageStore
-from newspulse.store.base import ArticleFilters, ArticleRef, EventDetail, EventFilters
-from newspulse.store.search_rows import SearchQueryError
+from newspulse.publish.ports import ApiStore
+from newspulse.records import (
+    ArticleFilters,
+    ArticleRef,
+    EventDetail,
+    EventFilters,
+    SearchQueryError,
+)
 
 NO_NUL = r"^[^\x00]*$"
 TextFilter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
@@ -58,26 +63,6 @@ SearchText = Annotated[
         description='Words must all match; "a phrase", a OR b, -word excludes.',
     ),
 ]
-
-
-class ApiStore(PageStore, Protocol):
-    """What the API and the site read from the store (the store seam of ``store.base``)."""
-
-    def count_versions(self, topic: str) -> int: ...
-
-    def list_events(
-        self, *, limit: int = 50, offset: int = 0, **filters: Unpack[EventFilters]
-    ) -> list[EventSummary]: ...
-
-    def count_events(self, **filters: Unpack[EventFilters]) -> int: ...
-
-    def get_article(self, article_id: int) -> ArticleRef | None: ...
-
-    def list_articles(
-        self, *, limit: int = 50, offset: int = 0, **filters: Unpack[ArticleFilters]
-    ) -> list[ArticleRef]: ...
-
-    def count_articles(self, **filters: Unpack[ArticleFilters]) -> int: ...
 
 
 def article_item(article: ArticleRef) -> m.ArticleItem:

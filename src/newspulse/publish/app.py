@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from typing import Annotated, Protocol
+from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request, Response
@@ -30,7 +30,6 @@ from newspulse.ops.probe import StoreProbe, probe_for
 from newspulse.publish import site, site_pages, site_search
 from newspulse.publish.api import (
     API_PREFIX,
-    ApiStore,
     create_api_router,
     error_body,
     json_response,
@@ -38,6 +37,7 @@ from newspulse.publish.api import (
 from newspulse.publish.api_feeds import create_feed_router
 from newspulse.publish.operator import PRIVATE, OperatorGuard
 from newspulse.publish.page_cache import PageCache
+from newspulse.publish.ports import AppStore, PageStore
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +135,6 @@ class PublicAddressMiddleware:
         await self.app(scope, receive, send)
 
 
-class AppStore(ApiStore, site.PageStore, Protocol):
-    """Everything the app reads: the API's seam and the pages' seam."""
-
-
 def create_app(
     store: AppStore,
     *,
@@ -202,9 +198,7 @@ def add_ops_routes(app: FastAPI, probe: StoreProbe | None) -> None:
         )
 
 
-def add_page_routes(
-    app: FastAPI, store: site.PageStore, clock: Clock, guard: OperatorGuard
-) -> None:
+def add_page_routes(app: FastAPI, store: PageStore, clock: Clock, guard: OperatorGuard) -> None:
     """The HTML pages, each also reachable without its trailing slash through a redirect.
 
     The briefing pages (home, vertical, topic, its sources, history, versions) come from a

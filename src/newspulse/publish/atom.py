@@ -26,12 +26,18 @@ from feedgen.feed import FeedGenerator
 
 from newspulse.domain import Topic, Vertical
 from newspulse.errors import PublishError
-from newspulse.publish.site import FeedStore, topic_path, version_path, vertical_path
-from newspulse.store.base import VersionSummary
+from newspulse.publish.paths import (
+    topic_feed_path,
+    topic_path,
+    version_path,
+    vertical_feed_path,
+    vertical_path,
+)
+from newspulse.publish.ports import FeedStore
+from newspulse.records import VersionSummary
 from newspulse.text.language import DEFAULT_LANGUAGE
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
-FEED_FILE = "feed.atom"
 # Feed readers keep what they have seen; a feed lists only the newest versions.
 FEED_ENTRY_LIMIT = 50
 AUTHOR_NAME = "NewsPulse"
@@ -55,14 +61,6 @@ class FeedEntry:
 
 def slug_part(slug: str) -> str:
     return quote(slug, safe="")
-
-
-def topic_feed_path(topic: Topic) -> str:
-    return topic_path(topic) + FEED_FILE
-
-
-def vertical_feed_path(vertical_slug: str) -> str:
-    return vertical_path(vertical_slug) + FEED_FILE
 
 
 def entry_id(topic_slug: str, number: int) -> str:

@@ -21,13 +21,14 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from newspulse.domain import EventSummary, Topic, Vertical
 from newspulse.errors import PublishError
 from newspulse.publish import atom, site, site_pages, site_search
 from newspulse.publish.api import encode_json, topic_index
-from newspulse.store.base import (
+from newspulse.publish.ports import ExportStore
+from newspulse.records import (
     ArticleRef,
     Correction,
     EventDetail,
@@ -42,13 +43,6 @@ RESERVED_VERTICAL_SLUGS = frozenset({"api", "static", "events", "search", "sourc
 PAGE_FILE = "index.html"
 EVENT_LINK = re.compile(r'href="(?:\.\./)*events/(\d+)/"')
 EVENT_BATCH = 500
-
-
-class ExportStore(site_search.IndexStore, Protocol):
-    """What an export reads: the pages' seam and the static search index's articles, plus
-    the events listing behind event pages."""
-
-    def list_events(self, *, limit: int = 50, offset: int = 0) -> list[EventSummary]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,15 +13,10 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Protocol
+
+from newspulse.publish.ports import StampedStore
 
 DEFAULT_PAGES = 256
-
-
-class StampedStore(Protocol):
-    def content_stamp(self) -> Hashable:
-        """A value that changes whenever anything a briefing page shows may have changed."""
-        ...
 
 
 class PageCache:

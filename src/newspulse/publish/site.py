@@ -1,4 +1,4 @@
-"""Site pages: the ``SiteStore`` seam, the URL layout, and one render function per page.
+"""Site pages: one render function per page, over the read ports of ``publish.ports``.
 
 Layout (live and exported alike; an exported page is ``index.html`` in its folder)::
 
@@ -12,131 +12,43 @@ Layout (live and exported alike; an exported page is ``index.html`` in its folde
     search/                          full-text search over articles and events
     sources/                         the feeds and their health (for operators)
 
-Every internal link is relative to its page (``root`` is ``../`` per folder level), so the
-same HTML works served by ``app`` and written to a folder by ``export``.  Render functions
-are pure apart from reading the store: the clock comes in as ``now``.
+The paths live in ``publish.paths``.  Every internal link is relative to its page
+(``root`` is ``../`` per folder level), so the same HTML works served by ``app`` and
+written to a folder by ``export``.  Render functions are pure apart from reading the
+store: the clock comes in as ``now``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, Protocol, Unpack
-from urllib.parse import quote
+from collections.abc import Sequence
+from typing import Any
 
 from newspulse.domain import Topic, Vertical
 from newspulse.errors import PublishError
 from newspulse.publish import views, views_chart, views_pages, views_sources
-from newspulse.publish.templating import render_template
-from newspulse.store.base import (
-    ArticleFilters,
-    ArticleRef,
-    Correction,
-    EventDetail,
-    SearchResults,
-    SourceRecord,
-    StoredVersion,
-    VersionSummary,
+from newspulse.publish.paths import (
+    FEED_FILE,
+    api_topic_path,
+    page_root,
+    topic_path,
+    vertical_path,
 )
+from newspulse.publish.ports import PageStore, SiteStore
+from newspulse.publish.templating import render_template
+from newspulse.records import StoredVersion
 
 SITE_NAME = "NewsPulse"
 VERTICAL_NOTABLE_LIMIT = 2
-
-
-class SiteStore(Protocol):
-    """What the site reads from the store; implemented by the store package."""
-
-    def list_verticals(self) -> list[Vertical]: ...
-
-    def list_topics(self) -> list[Topic]: ...
-
-    def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
-        """The newest ``Briefing.to_json()`` document, or None before the first version."""
-        ...
-
-
-class FeedStore(SiteStore, Protocol):
-    """What the Atom feeds (``atom``) read: the site's reads and the version summaries."""
-
-    def list_versions(
-        self, topic: str, *, limit: int | None = None, offset: int = 0
-    ) -> list[VersionSummary]: ...
-
-
-class PageStore(FeedStore, Protocol):
-    """What the briefing's own pages read beyond ``SiteStore`` (the store seam)."""
-
-    def latest_version(self, topic: str) -> StoredVersion | None: ...
-
-    def get_version(self, topic: str, version: int) -> StoredVersion | None: ...
-
-    def content_stamp(self) -> Hashable:
-        """Changes whenever a briefing page may read differently (``page_cache``)."""
-        ...
-
-    def list_corrections(self, topic: str) -> list[Correction]: ...
-
-    def citation_passages(self, version_id: int) -> dict[tuple[str, str], str]: ...
-
-    def article_copies(self, uids: Iterable[str]) -> dict[str, list[ArticleRef]]: ...
-
-    def get_event(self, event_id: int) -> EventDetail | None: ...
-
-    def event_successor(self, event_id: int) -> int | None: ...
-
-    def list_sources(self, *, kinds: Sequence[str] = ("feed", "site")) -> list[SourceRecord]: ...
-
-    def search(
-        self,
-        query: str,
-        *,
-        kind: str | None = None,
-        limit: int = 20,
-        offset: int = 0,
-        **filters: Unpack[ArticleFilters],
-    ) -> SearchResults: ...
 
 
 class PageNotFoundError(PublishError):
     """A page names a vertical or topic that the store does not hold."""
 
 
-def page_root(depth: int) -> str:
-    """The relative path from a page ``depth`` folders deep back to the site root."""
-    return "../" * depth if depth > 0 else "./"
-
-
-def vertical_path(vertical_slug: str) -> str:
-    return f"{quote(vertical_slug, safe='')}/"
-
-
-def topic_path(topic: Topic) -> str:
-    return f"{vertical_path(topic.vertical)}{quote(topic.slug, safe='')}/"
-
-
-def sources_path(topic: Topic) -> str:
-    return f"{topic_path(topic)}sources/"
-
-
-def history_path(topic: Topic) -> str:
-    return f"{topic_path(topic)}history/"
-
-
-def version_path(topic: Topic, number: int) -> str:
-    return f"{topic_path(topic)}v/{number}/"
-
-
 def event_page_path(event_id: int) -> str:
     return views.event_path(event_id)
-
-
-SEARCH_PATH = "search/"
-HEALTH_PATH = "sources/"
-
-
-def api_topic_path(topic_slug: str) -> str:
-    return f"api/v1/topics/{quote(topic_slug, safe='')}.json"
 
 
 def find_vertical(store: SiteStore, vertical_slug: str) -> Vertical:
@@ -188,8 +100,6 @@ def render_home(store: SiteStore, *, now: dt.datetime) -> str:
 
 def feed_file() -> str:
     """The Atom feed's file name inside a vertical's or topic's folder (see ``atom``)."""
-    from newspulse.publish.atom import FEED_FILE  # atom reads the site's store seam
-
     return FEED_FILE
 
 

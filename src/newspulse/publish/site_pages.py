@@ -10,18 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from newspulse.publish import views, views_pages
+from newspulse.publish.paths import page_root, topic_path
+from newspulse.publish.ports import PageStore
 from newspulse.publish.site import (
     SITE_NAME,
     PageNotFoundError,
-    PageStore,
     briefing_context,
     feed_file,
     find_topic,
     find_vertical,
-    page_root,
     render_page,
     topic_breadcrumbs,
-    topic_path,
 )
 
 # Versions listed on a history page; older ones stay reachable by their permalinks.

@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 
 from newspulse.bounds import bounded_int
 from newspulse.domain import iso_utc
 from newspulse.publish import views, views_pages, views_writers
-from newspulse.publish.site import SITE_NAME, PageStore, page_root, render_page, topic_path
+from newspulse.publish.paths import page_root, topic_path
+from newspulse.publish.ports import IndexStore, PageStore
+from newspulse.publish.site import SITE_NAME, render_page
 from newspulse.publish.templating import safe_url
-from newspulse.store.base import ArticleRef
-from newspulse.store.search_rows import KINDS, SearchQueryError
+from newspulse.records import SEARCH_KINDS as KINDS
+from newspulse.records import SearchQueryError
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -165,10 +167,6 @@ def search_page(store: PageStore, *, now: dt.datetime, form: SearchForm, **conte
         topic_options=[(t.slug, t.title) for t in topics],
         **context,
     )
-
-
-class IndexStore(PageStore, Protocol):
-    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[ArticleRef]: ...
 
 
 def search_index(store: IndexStore, *, root_events: set[int]) -> dict[str, Any]:
