@@ -1,45 +1,32 @@
-"""Writing one topic's version: plan → compose → verify, plus its fingerprint and diff."""
+"""One topic's version written by the chosen ``Writer`` (``writers``); its fingerprint, diff."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from newspulse.domain import Article, Briefing, EventSummary, Topic, Vector
+from newspulse.domain import Article, EventSummary, Topic, Vector
 from newspulse.settings import LLMSettings, RankSettings, WriteSettings
-from newspulse.write.compose import compose_headline
-from newspulse.write.coverage import prose_articles, with_coverage
-from newspulse.write.extractive import write_extractive
-from newspulse.write.incremental import kept_sections, stamp_sections
-from newspulse.write.llm import PROMPT_VERSION, WRITER_LLM, describe, write_llm
-from newspulse.write.llm_client import LLMConfig
-from newspulse.write.plan import plan_briefing
-from newspulse.write.timeline import build_timeline
-from newspulse.write.verify import CitationRecord, verify_briefing
+from newspulse.write.writers import (
+    WRITER_VERSION,
+    Writer,
+    WrittenVersion,
+    create_writer,
+    writer_key,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class WrittenVersion:
-    briefing: Briefing
-    citations: tuple[CitationRecord, ...]
-    input_article_ids: tuple[int, ...]
-    writer: str = "extractive"
-    model: str | None = None
-    prompt_version: str | None = None
-    fallback_reason: str | None = None
-    llm_rejected: tuple[str, ...] = ()
-    # The LLM writer's run: mode, requests, tokens, seconds, each section's writer and why.
-    llm_report: dict[str, Any] | None = None
-    llm_summary: str | None = None
-
-
-# Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-5"
+__all__ = [
+    "WRITER_VERSION",
+    "WrittenVersion",
+    "bullet_texts",
+    "events_fingerprint",
+    "version_diff",
+    "write_version",
+    "writer_key",
+]
 
 
 def events_fingerprint(
@@ -49,17 +36,16 @@ def events_fingerprint(
     settings: WriteSettings,
     rank: RankSettings,
     llm: LLMSettings | None = None,
+    writer: Writer | None = None,
 ) -> str:
     """Changes when an event enters, leaves or gains/loses an article, when an event ages
     out of "recent", or when the writer or its settings change: exactly when a new
-    version could read differently."""
+    version could read differently.  ``writer`` defaults to the one ``llm`` chooses."""
     recent_cutoff = now - dt.timedelta(days=settings.recent_days)
     parts = sorted(f"{e.id}:{','.join(map(str, sorted(e.article_ids)))}" for e in events)
     recent = sorted(str(e.id) for e in events if e.last_seen >= recent_cutoff)
-    writer: list[object] = [WRITER_VERSION, settings.model_dump(), rank.model_dump()]
-    if llm is not None and llm.enabled:
-        writer += [PROMPT_VERSION, llm.model_dump(exclude={"api_key_env"})]
-    configuration = json.dumps(writer, sort_keys=True)
+    chosen = writer or create_writer(llm)
+    configuration = json.dumps(chosen.fingerprint_parts(settings, rank), sort_keys=True)
     text = "|".join(parts) + "#" + ",".join(recent) + "#" + configuration
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -75,63 +61,20 @@ def write_version(
     previous: Mapping[str, Any] | None = None,
     facet_vectors: Sequence[Vector] | None = None,
 ) -> WrittenVersion:
-    """Plan, word (LLM when enabled, else extractive) and verify one version.
+    """Plan, word (LLM when enabled, else extractive: ``create_writer``) and verify one version.
 
     ``previous`` is the topic's last published document: sections whose events did not
-    change keep its wording (``incremental``).  Only articles in the topic's language are
-    quoted; the events' others are listed as coverage (``coverage``).
+    change keep its wording (``incremental``).
     """
-    everything = articles
-    articles = prose_articles(everything, topic.language)
-    plan = plan_briefing(
-        topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
+    return create_writer(llm).write(
+        topic,
+        ranked_events,
+        articles,
+        now=now,
+        settings=settings,
+        previous=previous,
+        facet_vectors=facet_vectors,
     )
-    result = None
-    keys: dict[str, str] = {}
-    if llm is not None and llm.enabled:
-        config = LLMConfig(**llm.model_dump(exclude={"enabled"}))
-        key = writer_key(config)
-        kept = kept_sections(plan, previous, key)
-        result = write_llm(plan, articles, settings, config, kept)
-        draft = result.briefing
-        if result.writer != WRITER_LLM:
-            key = writer_key(None)
-        # Sections left in extractive wording are offered to the model again next time.
-        keys = {o.section: writer_key(None) for o in result.sections if o.writer != WRITER_LLM}
-    else:
-        key = writer_key(None)
-        kept = kept_sections(plan, previous, key)
-        draft = write_extractive(plan, articles, settings, kept)
-    draft = stamp_sections(draft, plan, key, kept, keys)
-    draft = dataclasses.replace(draft, timeline=build_timeline(plan.planned_events, articles))
-    briefing, citations = verify_briefing(
-        draft, articles, redundancy_threshold=settings.redundancy_threshold
-    )
-    briefing = dataclasses.replace(briefing, headline=compose_headline(briefing, articles))
-    if len(articles) < len(everything):
-        briefing = with_coverage(briefing, ranked_events, everything)
-    inputs = tuple(sorted({a for e in plan.planned_events for a in e.article_ids}))
-    if result is None:
-        return WrittenVersion(briefing, tuple(citations), inputs)
-    return WrittenVersion(
-        briefing,
-        tuple(citations),
-        inputs,
-        writer=result.writer,
-        model=result.model,
-        prompt_version=result.prompt_version,
-        fallback_reason=result.fallback_reason,
-        llm_rejected=result.rejected,
-        llm_report=result.report(),
-        llm_summary=describe(result),
-    )
-
-
-def writer_key(llm: LLMConfig | None) -> str:
-    """Who words a section: a kept section must have been worded by the same writer."""
-    if llm is None:
-        return WRITER_VERSION
-    return f"{WRITER_VERSION}/{PROMPT_VERSION}/{llm.model}/{llm.temperature}"
 
 
 def version_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
