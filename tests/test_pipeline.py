@@ -147,10 +147,9 @@ def test_a_different_embedding_model_is_refused(
 
 
 def test_a_near_copy_of_an_original_from_an_earlier_batch_is_linked(
-    store: SqlStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    store: SqlStore, settings: Settings
 ) -> None:
     """One ingest call of several batches: the copy's original was stored by batch one."""
-    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     story = next(r for r in load_records("sports") if len(str(r["text"]).split()) > 200)
     day = dt.timedelta(days=1)
     entries = [
@@ -164,7 +163,7 @@ def test_a_near_copy_of_an_original_from_an_earlier_batch_is_linked(
               text=f"{story['text']}\nThis story was syndicated from a wire service.",
               published_at=NOW - day),
     ]  # fmt: skip
-    report = pipeline.ingest_entries(store, entries, now=NOW, settings=settings)
+    report = pipeline.ingest_entries(store, entries, now=NOW, settings=settings, batch_size=2)
     assert (report.stored, report.copies) == (3, 1)
     ids = [a.id for a in store.list_articles(limit=10)]
     articles = store.articles_by_ids(ids)

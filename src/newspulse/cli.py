@@ -131,7 +131,7 @@ def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = N
     """Embed every article again with the configured model, then re-route and re-cluster."""
     from newspulse.enrich.embed import create_embedder
     from newspulse.ops.queue import pipeline_measure, reader
-    from newspulse.pipeline import cluster_pending, enrich_pending, route_pending
+    from newspulse.pipeline import understand
 
     context = Context.ready(db, config)
     embed = context.settings.embed
@@ -142,10 +142,8 @@ def reembed(now: NowOption = None, db: DbOption = None, config: ConfigOption = N
         reader(context.store.engine) as engine,
         progress_bar(pipeline_measure(engine, "reembed", items=reset)),
     ):
-        enriched = enrich_pending(context.store, embedder)
-        route_pending(context.store, embedder, now=moment, settings=context.settings)
-        cluster_pending(context.store, now=moment, settings=context.settings)
-    say(f"re-embedded {enriched} of {reset} articles with {embedder.name}")
+        done = understand(context.store, embedder, now=moment, settings=context.settings)
+    say(f"re-embedded {done['enrich']} of {reset} articles with {embedder.name}")
 
 
 @app.command()

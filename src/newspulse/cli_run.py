@@ -106,7 +106,7 @@ def run_tick(
 ) -> None:
     """One tick: poll and process, then (unless a stop was asked for) update briefings."""
     from newspulse.ops.metrics import llm_usage
-    from newspulse.pipeline import update_topic
+    from newspulse.pipeline import StepContext, step
     from newspulse.poller import poll_and_process
 
     moment = parse_now(None)
@@ -115,21 +115,22 @@ def run_tick(
         metrics.polls.labels(polled.status).inc()
         if polled.error_kind:
             metrics.errors.labels(polled.error_kind).inc()
-    for step, count in (
+    for name, count in (
         ("ingest", report.new_items),
         ("enrich", report.enriched),
         ("route", report.routed),
         ("cluster", report.clustered),
     ):
-        metrics.articles.labels(step).inc(count)
+        metrics.articles.labels(name).inc(count)
     written: list[str] = []
-    for topic in context.store.list_topics():
-        if stop.stopping:  # finish the current step; the next run takes up the rest
-            break
+    write = step("write")
+    briefings = StepContext(context.store, context.settings, moment, facet_embedder=embedder)
+    # One topic per batch: a stop finishes the current topic; the next run takes up the rest.
+    while not stop.stopping:
         started = time.perf_counter()
-        result = update_topic(
-            context.store, topic, now=moment, settings=context.settings, embedder=embedder
-        )
+        if not write.run_batch(briefings, 1):
+            break
+        result = briefings.updates[-1]
         metrics.write_seconds.labels(result.status).observe(time.perf_counter() - started)
         if result.status == "written" and result.version is not None:
             written.append(result.topic)

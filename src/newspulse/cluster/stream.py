@@ -2,9 +2,10 @@
 
 ``MemoryEvents`` plays the store's part for clustering: it persists a ``ClusterBatch``
 under real ids, keeps each event's members, and applies a maintenance plan.
-``cluster_stream`` then runs the loop of ``pipeline.cluster_pending`` (batches in
-arrival order, ``cluster_batch``, the maintenance pass over the window after every
-batch) with one difference: its ``EventIndex`` lives for the whole stream and is told
+``cluster_stream`` then runs the loop of the pipeline's cluster step (batches in
+arrival order, of the cluster step's batch size when ``evaluation.run`` calls it,
+``cluster_batch``, the maintenance pass over the window after every batch) with one
+difference: its ``EventIndex`` lives for the whole stream and is told
 each batch's new ids and regrouped events, where the pipeline reloads the window from
 the store per batch.  Both see the same live events, since every article expires the
 index to its own window; a long-lived index lets ``cluster.index = "auto"`` move into
@@ -26,9 +27,6 @@ from newspulse.cluster.index import EventIndex, top_facts
 from newspulse.cluster.maintain import EventMembers, MaintenancePlan, Member, plan_maintenance
 from newspulse.domain import Article, LiveEvent, Vector
 from newspulse.settings import ClusterSettings
-
-# The pipeline's batch size (pipeline.BATCH_SIZE): maintenance runs this often.
-BATCH_SIZE = 256
 
 
 @dataclass(slots=True)
@@ -124,7 +122,7 @@ def cluster_stream(
     items: Sequence[tuple[Article, Vector]],
     settings: ClusterSettings,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int,
     maintain: bool = True,
 ) -> tuple[dict[int, int], MaintenanceCounts]:
     """Event id per article id, clustering ``items`` oldest first as the pipeline would."""

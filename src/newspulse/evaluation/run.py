@@ -8,8 +8,9 @@ What ``newspulse cluster`` runs, and what the quality benchmark and floors score
 2. Exact copies (same normalised text, ``dedup.exact``) are not clustered; they take
    their original's event, as the pipeline counts a syndicated copy once.
 3. ``enrich.annotate.enrich_articles`` embeds title + lead with the configured model.
-4. ``cluster.stream.cluster_stream`` clusters in batches with a throwaway in-memory
-   state and runs the maintenance pass after each batch.
+4. ``cluster.stream.cluster_stream`` clusters in batches of the pipeline's cluster step
+   (``pipeline.steps``) with a throwaway in-memory state and runs the maintenance pass
+   after each batch.
 5. Event ids are renumbered 1, 2, ... in order of first appearance in the file.
 """
 
@@ -25,6 +26,7 @@ from newspulse.domain import Article, Vector
 from newspulse.enrich.annotate import enrich_articles
 from newspulse.enrich.embed import Embedder
 from newspulse.evaluation.records import ClusterRecord, RecordId
+from newspulse.pipeline.steps import step
 from newspulse.settings import ClusterSettings
 
 # The time of every record when none is dated: any fixed instant will do.
@@ -54,7 +56,9 @@ def cluster_records(
     original_of = find_copies(articles)
     originals = [article for article in articles if article.id not in original_of]
     items = embed_articles(originals, embedder)
-    event_of, counts = cluster_stream(items, settings, maintain=maintain)
+    event_of, counts = cluster_stream(
+        items, settings, batch_size=step("cluster").batch_size, maintain=maintain
+    )
     for copy, original in original_of.items():
         event_of[copy] = event_of[original]
     return ClusterRun(renumber(records, event_of), len(original_of), counts)

@@ -1,0 +1,128 @@
+"""The cluster step: unclustered articles into events in arrival order, then the
+merge/split pass over the events the batch touched.  A single writer: batches run in
+order in one process, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+
+from newspulse.bounds import window_start
+from newspulse.cluster.assign import cluster_batch
+from newspulse.cluster.index import EventIndex
+from newspulse.cluster.maintain import (
+    EventMembers,
+    MaintenancePlan,
+    Member,
+    Regroup,
+    StoredEvent,
+    plan_maintenance,
+)
+from newspulse.domain import Article, Vector
+from newspulse.pipeline.ingest import BATCH_SIZE
+from newspulse.pipeline.ports import ClusterPort
+from newspulse.pipeline.understand import drain
+from newspulse.settings import Settings
+
+
+def cluster_claimed(
+    store: ClusterPort,
+    batch: Sequence[tuple[Article, Vector]],
+    *,
+    now: dt.datetime,
+    settings: Settings,
+) -> int:
+    """Assign one claimed batch to events and run the maintenance pass, as one unit."""
+    window = dt.timedelta(days=settings.cluster.window_days)
+    # One stray old date must not load the whole history into the index: articles
+    # more than two windows older than the batch's newest just start new events.
+    newest = max(article.published_at for article, _ in batch)
+    earliest = max(
+        min(article.published_at for article, _ in batch), window_start(newest, 2 * window)
+    )
+    live = store.live_events(since=window_start(earliest, window))
+    index = EventIndex(
+        live,
+        len(batch[0][1]),
+        kind=settings.cluster.index,
+        hnsw_min_events=settings.cluster.hnsw_min_events,
+    )
+    result = cluster_batch(batch, index, settings.cluster)
+    touched = store.save_event_assignments(
+        result.assignments,
+        {article.id: article for article, _ in batch},
+        result.new_events,
+        list(result.changed_events.values()),
+        now,
+    )
+    maintain_events(
+        store, since=window_start(newest, window), focus=touched, settings=settings, now=now
+    )
+    return len(batch)
+
+
+def cluster_pending(
+    store: ClusterPort, *, now: dt.datetime, settings: Settings, batch_size: int = BATCH_SIZE
+) -> int:
+    """Assign unclustered articles to events in arrival order, one batch per transaction."""
+    return drain(
+        store.pending_clustering,
+        lambda batch: cluster_claimed(store, batch, now=now, settings=settings),
+        batch_size,
+    )
+
+
+def maintain_events(
+    store: ClusterPort,
+    *,
+    since: dt.datetime,
+    focus: Collection[int],
+    settings: Settings,
+    now: dt.datetime,
+) -> MaintenancePlan:
+    """The merge/split pass of cluster/maintain.py after one batch, as `newspulse cluster`
+    runs it: only events the batch touched can split or have converged with another, so
+    events of other stories (and other verticals) in the window keep their members.
+
+    Only the touched events' member vectors are loaded; the window's other events take
+    part in merges through their stored size and centroid (issue 11, item 4)."""
+    members = store.window_members(since, events=focus)
+    events = [
+        EventMembers(event_id, tuple(Member(a, vector, published) for a, vector, published in rows))
+        for event_id, rows in members.items()
+    ]
+    stored = [
+        StoredEvent(event_id, size, centroid)
+        for event_id, size, centroid in store.window_summaries(since, exclude=members)
+    ]
+    plan = plan_maintenance(events, settings.cluster, focus=focus, summaries=stored)
+    if plan.changed:
+        vectors = {a: vector for rows in members.values() for a, vector, _ in rows}
+        summary = {event.event_id: event for event in stored}
+        whole = store.event_member_ids([e for r in plan.regroups for e in r.whole_events])
+        store.apply_regroups(
+            [
+                (
+                    regroup.event_id,
+                    [*regroup.article_ids, *(a for e in regroup.whole_events for a in whole[e])],
+                    regroup_centroid(regroup, vectors, summary),
+                )
+                for regroup in plan.regroups
+            ],
+            plan.retired,
+            now,
+        )
+    return plan
+
+
+def regroup_centroid(
+    regroup: Regroup, vectors: Mapping[int, Vector], stored: Mapping[int, StoredEvent]
+) -> Vector:
+    """Mean member vector of a regrouped event: loaded members plus whole stored events."""
+    parts = [vectors[a] for a in regroup.article_ids]
+    parts += [stored[e].centroid * stored[e].size for e in regroup.whole_events]
+    size = len(regroup.article_ids) + sum(stored[e].size for e in regroup.whole_events)
+    mean: Vector = (np.sum(parts, axis=0) / size).astype(np.float32)
+    return mean
