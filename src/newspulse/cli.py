@@ -199,20 +199,31 @@ def export(
 ) -> None:
     """Write the whole site as static files, with the briefing JSON under api/v1/."""
     from newspulse.ops.queue import files_measure
-    from newspulse.publish.export import export_site
+    from newspulse.pipeline import StepContext, run_steps, steps_between
+    from newspulse.publish.export import ExportReport, export_site
 
     context = Context.ready(db, config)
     serve = context.settings.serve
     address = base_url or f"http://{serve.host}:{serve.port}/"
-    with progress_bar(files_measure(directory, f"export {directory}")):
-        report = export_site(
-            context.store,
-            directory,
-            now=parse_now(now),
-            base_url=address,
-            operator_pages=context.settings.admin_token is not None,
+    moment = parse_now(now)
+    reports: list[ExportReport] = []
+
+    def publish() -> int:
+        reports.append(
+            export_site(
+                context.store,
+                directory,
+                now=moment,
+                base_url=address,
+                operator_pages=context.settings.admin_token is not None,
+            )
         )
-    say(f"exported to {directory}: {json.dumps(asdict(report))}")
+        return reports[-1].pages
+
+    steps = StepContext(context.store, context.settings, moment, publisher=publish)
+    with progress_bar(files_measure(directory, f"export {directory}")):
+        run_steps(steps_between("publish", "publish"), steps)
+    say(f"exported to {directory}: {json.dumps(asdict(reports[-1]))}")
 
 
 @app.command()
