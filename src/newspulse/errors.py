@@ -16,7 +16,8 @@
     ├── OpmlError              an OPML document has no outlines (sources/opml.py)
     ├── SignatureError         a stored near-duplicate signature is unreadable (dedup/near.py)
     ├── NoFeedFoundError       a URL is no feed and announces none (poller.py)
-    ├── SearchQueryError       a search query cannot be understood (store/search_rows.py)
+    ├── SearchQueryError       a search query cannot be understood (records.py)
+    ├── StepError              no such pipeline step, or a claim it has not (pipeline/steps.py)
     └── PublishError           a page or export cannot be written
         └── PageNotFoundError  a page names what the store does not hold (publish/site.py)
 
