@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newspulse.cluster.stream import cluster_stream
+from newspulse.domain import Entry
 from newspulse.enrich.embed import Embedder
 from newspulse.evaluation.records import ClusterRecord
 from newspulse.evaluation.run import cluster_records
@@ -23,6 +24,7 @@ from newspulse.pipeline import (
     ingest_corpus,
     poll_cycle,
     replay,
+    run_steps,
     runs,
     step,
     steps_between,
@@ -32,6 +34,8 @@ from newspulse.pipeline import (
 from newspulse.settings import ClusterSettings, Settings
 from newspulse.store.sql import SqlStore
 from tests.conftest import corpus_slice
+from tests.servers import HttpServer
+from tests.servers import http_server as http_server  # the session fixture
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 ORDER = ("poll", "fetch", "ingest", "enrich", "route", "cluster", "write", "publish")
@@ -114,6 +118,31 @@ def test_a_steps_batch_is_a_unit_of_work_on_its_own(
     assert len(context.updates) == topics
     with pytest.raises(StepError, match="fed by the step before it"):
         step("ingest").run_batch(context)
+
+
+def test_a_slice_that_starts_with_fed_steps_runs_on_what_it_was_handed(
+    http_server: HttpServer, store: SqlStore, settings: Settings
+) -> None:
+    """fetch → ingest on a handed snippet: the page's text is what gets stored."""
+    loopback = settings.model_copy(
+        update={
+            "allow_private_hosts": True,
+            "fetch": settings.fetch.model_copy(update={"min_delay": 0.0}),
+        }
+    )
+    snippet = Entry(
+        url=http_server.url("files/site/article.html"),
+        source="example.org",
+        title="A port",
+        text="A snippet of the story.",
+        published_at=NOW - dt.timedelta(hours=1),
+    )
+    context = StepContext(store, loopback, NOW, inbox=[snippet])
+    assert run_steps(steps_between("fetch", "ingest"), context) == {"fetch": 1, "ingest": 1}
+    (article,) = store.pending_enrichment(10)
+    assert len(article.text) > 1000  # from the page, not the snippet
+    assert context.ingested[0].stored == 1
+    assert context.inbox == ()
 
 
 def test_the_evaluation_clusters_in_the_cluster_steps_batches(

@@ -52,6 +52,11 @@ class StepError(NewsPulseError):
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One step, as data.  ``claim(context, limit)`` returns up to ``limit`` units of
+    pending work (articles, sources, topics); ``run(context, batch)`` does the step's part
+    on them in its own transaction(s) and returns how many units it ran; ``single_writer``
+    says whether two processes may run the step at once."""
+
     name: str
     run: Run
     claim: Claim | None
