@@ -38,7 +38,9 @@ from tests.servers import HttpServer
 from tests.servers import http_server as http_server  # the session fixture
 
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
-ORDER = ("poll", "fetch", "ingest", "enrich", "route", "cluster", "write", "publish")
+ORDER = (
+    "poll", "fetch", "ingest", "language", "enrich", "route", "cluster", "write", "publish",
+)  # fmt: skip
 SRC = Path(__file__).resolve().parents[1] / "src" / "newspulse"
 
 
@@ -82,9 +84,9 @@ def test_every_run_is_a_slice_of_the_list(
     assert understand(store, hashing_embedder, now=NOW, settings=settings)["enrich"] == 12
     update_briefings(store, now=NOW, settings=settings)
     assert seen == [
-        ("ingest", "enrich", "route", "cluster"),
+        ("ingest", "language", "enrich", "route", "cluster"),
         ("poll", "fetch", "ingest"),
-        ("enrich", "route", "cluster"),
+        ("language", "enrich", "route", "cluster"),
         ("write",),
     ]
     for names in seen:
@@ -98,8 +100,10 @@ def test_a_steps_batch_is_a_unit_of_work_on_its_own(
     """What a job on a worker would call: claim one batch, run it; rerunning adds nothing."""
     ingest_corpus(store, corpus_slice("sports", 5, tmp_path), now=NOW, settings=settings)
     context = StepContext(store, settings, NOW, embedder_factory=lambda: hashing_embedder)
-    enrich, route, cluster = steps_between("enrich", "cluster")
+    language, enrich, route, cluster = steps_between("language", "cluster")
     assert route.run_batch(context) == 0  # nothing embedded yet: nothing to route
+    assert language.run_pending(context) == 5
+    assert language.run_batch(context) == 0
     assert enrich.run_batch(context, 2) == 2
     assert len(store.pending_enrichment(10)) == 3
     assert enrich.run_pending(context) == 3
