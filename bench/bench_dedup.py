@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from common import CORPUS, report, timed
-from newspulse.dedup.exact import content_hash, dedup_batch
+from newspulse.dedup.decide import dedup_batch
+from newspulse.dedup.exact import content_hash
 from newspulse.ingest.canonical import canonical_url
 from newspulse.ingest.corpus import read_corpus
 from newspulse.ingest.dating import date_entry
@@ -40,7 +41,7 @@ def main() -> None:
     report("ingest: date sanity + estimate from text", len(entries), dating.seconds)
     with timed() as batch:
         for _ in range(REPEAT):
-            dedup_batch(dated, known_urls=set(), known_hashes=set())
+            dedup_batch(dated, known_urls=set(), known_hashes={})
     report("dedup: batch decision", len(dated) * REPEAT, batch.seconds)
 
 

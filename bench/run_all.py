@@ -15,6 +15,8 @@ BENCHMARKS = (
     ["bench_embed.py"],
     ["bench_cluster.py", "--sizes", "10000,100000"],
     ["bench_pipeline.py"],
+    # The 1M-article point and PostgreSQL: `bench_store_growth.py` with its defaults (an hour).
+    ["bench_store_growth.py", "--sizes", "10000,100000", "--backends", "sqlite"],
     ["bench_routing.py"],
     ["bench_write.py"],
     ["bench_rouge.py"],
