@@ -192,10 +192,22 @@ class ArticleRows(StoreRows):
             ]
 
     def embedding_models(self) -> set[str]:
-        """The models stored vectors came from (one, unless settings changed mid-life)."""
-        query = select(t.articles.c.embedding_model).distinct()
+        """The models stored vectors came from (one, unless settings changed mid-life).
+
+        Asked before every enrich batch and every briefing, so it must not read every
+        article: each model is found by one step down ``ix_articles_embedding_model``
+        (the next name after the previous one), a handful of index probes in all."""
+        models: set[str] = set()
+        column = t.articles.c.embedding_model
         with self.engine.connect() as connection:
-            return {model for model in connection.execute(query).scalars() if model}
+            previous: str | None = None
+            while True:
+                after = column.is_not(None) if previous is None else column > previous
+                model = connection.execute(select(func.min(column)).where(after)).scalar()
+                if model is None:
+                    return models
+                models.add(model)
+                previous = model
 
     def pending_enrichment(self, limit: int) -> list[Article]:
         query = (

@@ -125,6 +125,7 @@ articles = Table(
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_published_at", "published_at"),
     Index("ix_articles_url", "url"),
+    Index("ix_articles_embedding_model", "embedding_model"),
 )
 
 # Partial indexes over each stage's pending work, so `pending_*` queries read only the
