@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from newspulse.calibration import calibration
 from newspulse.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = "newspulse.toml"
@@ -401,6 +402,24 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Init kwargs (CLI flags) beat the environment, which beats the TOML file.
         return (init_settings, env_settings)
+
+    @model_validator(mode="after")
+    def encoder_calibration(self) -> Settings:
+        """Fill the fields the operator left unset from ``embed.model``'s calibration row.
+
+        The filled values stay *unset* (``model_fields_set``), so a settings dump with
+        ``exclude_unset`` carries only what was given and a later change of model
+        recalibrates them (calibration.py).
+        """
+        for name, values in calibration(self.embed.model).sections.items():
+            section: BaseModel = getattr(self, name)
+            given = set(section.model_fields_set)
+            unset = {key: value for key, value in values.items() if key not in given}
+            if unset:
+                filled = section.model_validate(section.model_dump() | unset)
+                filled.__pydantic_fields_set__ = given
+                object.__setattr__(self, name, filled)
+        return self
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
