@@ -27,13 +27,14 @@ import time
 from collections.abc import Callable
 
 from common import ROOT, SHARED
+from newspulse.enrich.annotate import embed_text
 from newspulse.enrich.embed import create_embedder
 from newspulse.evaluation.datasets import GoldSet, load_mmds, load_neus
 from newspulse.evaluation.embeddings import CachedEmbedder
 from newspulse.evaluation.metrics import ClusteringScores, score_clustering
 from newspulse.evaluation.reference import cut_tree, linkage_tree, threshold_grid
 from newspulse.evaluation.run import cluster_records, records_to_articles
-from newspulse.settings import ClusterSettings, Settings
+from newspulse.settings import ClusterSettings, EmbedSettings, Settings
 
 CACHE = ROOT / "bench" / "results" / "cache"
 NEUS = SHARED / "data" / "neus-allsides"
@@ -72,7 +73,7 @@ def evaluate(
         f"   {'pw P':>5} {'R':>5} {'F1':>5}  {'events':>6}  {'sec':>6}"
     )
     started = time.perf_counter()
-    embedder.embed([article.lead for article in records_to_articles(gold.records)])
+    embedder.embed([embed_text(a, embedder.name) for a in records_to_articles(gold.records)])
     embedded = time.perf_counter() - started
     if embedder.computed:
         rate = embedder.computed / embedded
@@ -99,7 +100,9 @@ def evaluate(
 
 def offline(gold: GoldSet, embedder: CachedEmbedder) -> Callable[[float], ClusteringScores]:
     """Scores of the average-linkage tree of ``gold`` cut at a given threshold."""
-    vectors = embedder.embed([article.lead for article in records_to_articles(gold.records)])
+    vectors = embedder.embed(
+        [embed_text(a, embedder.name) for a in records_to_articles(gold.records)]
+    )
     tree = linkage_tree(vectors)
     ids = [record.id for record in gold.records]
 
@@ -152,8 +155,8 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also tune the online threshold")
     parser.add_argument("--model", default=None, help="embedding model (default: settings)")
     args = parser.parse_args()
-    settings = Settings()
-    model = args.model or settings.embed.model
+    settings = Settings(embed=EmbedSettings(model=args.model)) if args.model else Settings()
+    model = settings.embed.model  # its own calibrated thresholds (newspulse.calibration)
     inner = create_embedder(model, batch_size=settings.embed.batch_size)
     embedder = CachedEmbedder(inner, CACHE / f"{inner.name.replace('/', '_')}.npz")
     print(f"model {inner.name}; cluster settings {settings.cluster.model_dump()}")

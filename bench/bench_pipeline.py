@@ -24,7 +24,7 @@ from newspulse.pipeline import (
     update_briefings,
 )
 from newspulse.publish.export import export_site
-from newspulse.settings import Settings
+from newspulse.settings import EmbedSettings, Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
 
@@ -52,11 +52,13 @@ def main() -> None:
     now = dt.datetime.fromisoformat(args.now.replace("Z", "+00:00"))
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(db=f"sqlite:///{Path(folder) / 'bench.db'}")
+        if args.model:  # the model's own calibration (newspulse.calibration)
+            settings = Settings(db=settings.db, embed=EmbedSettings(model=args.model))
         store = SqlStore.open(settings.db)
         store.migrate()
         store.save_catalog(load_catalog())
         with timed() as load:
-            embedder = create_embedder(args.model or settings.embed.model)
+            embedder = create_embedder(settings.embed.model)
         print(f"model load: {load.seconds:.2f} s")
 
         with timed() as ingest:
