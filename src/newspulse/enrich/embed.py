@@ -35,6 +35,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from newspulse.calibration import DEFAULT_EMBED_CHARS, embed_chars
 from newspulse.errors import ModelError
 
 MINILM_NAME = "all-MiniLM-L6-v2"
@@ -135,6 +136,11 @@ def load_minilm(*, threads: int = 0) -> Any:
         raise ModelError("cannot load the embedding model", str(model_dir)) from exc
 
 
+def with_text_length(name: str, model: str) -> str:
+    chars = embed_chars(model)
+    return name if chars == DEFAULT_EMBED_CHARS else f"{name}+text{chars}"
+
+
 def threads_or_cores(threads: int) -> int:
     return threads if threads > 0 else max(1, os.cpu_count() or 1)
 
@@ -162,7 +168,12 @@ class UseEmbedder:
 
     @property
     def name(self) -> str:
-        return f"{USE_NAME}@{USE_PACKAGE_VERSION}"
+        """Model, version and, when it is not the usual 600, the characters of text read.
+
+        Vectors of the same model over a longer text are not comparable with older ones,
+        so a store embedded with another length is refused until ``newspulse reembed``.
+        """
+        return with_text_length(f"{USE_NAME}@{USE_PACKAGE_VERSION}", USE_NAME)
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         if not texts:
