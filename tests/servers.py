@@ -210,6 +210,7 @@ class HttpServer:
         app.router.add_get("/chain/{count}", self._chain)
         app.router.add_get("/loop/{side}", self._loop_redirect)
         app.router.add_get("/slow", self._slow)
+        app.router.add_get("/slow-feed", self._slow_feed)
         app.router.add_get("/headers", self._headers)
         app.router.add_get("/hostile/{case}", self._hostile)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -385,6 +386,23 @@ class HttpServer:
     async def _slow(self, request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(float(request.query.get("delay", "0.1")))
         return web.Response(text="slow answer", content_type="text/plain")
+
+    async def _slow_feed(self, request: web.Request) -> web.StreamResponse:
+        """A feed of snippet items whose pages answer after ``delay`` seconds."""
+        delay = request.query.get("delay", "1")
+        base = f"{request.scheme}://{request.host}/slow?delay={delay}&amp;n="
+        items = "".join(
+            f"<item><title>Slow story {n}</title><link>{base}{n}</link>"
+            f"<pubDate>Tue, 01 Dec 2026 {n % 24:02d}:00:00 GMT</pubDate>"
+            f"<description>Snippet {n}.</description></item>"
+            for n in range(int(request.query.get("items", "10")))
+        )
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>slow</title><link>{request.scheme}://{request.host}/</link>"
+            f"<description>slow pages</description>{items}</channel></rss>"
+        )
+        return web.Response(body=body.encode(), content_type="application/rss+xml")
 
     async def _hostile(self, request: web.Request) -> web.StreamResponse:
         from tests.hostile import CASES

@@ -49,9 +49,9 @@ def test_the_steps_are_declared_once_in_pipeline_order() -> None:
     assert len(set(STEP_NAMES)) == len(STEPS)
     assert [s.name for s in steps_between("enrich", "cluster")] == ["enrich", "route", "cluster"]
     assert steps_between("write", "write") == (step("write"),)
-    # Stateful steps keep one writer; fed steps (fetch, ingest) claim nothing themselves.
+    # Stateful steps keep one writer; the fed step (ingest) claims nothing itself.
     assert {s.name for s in STEPS if s.single_writer} == {"ingest", "cluster", "write", "publish"}
-    assert {s.name for s in STEPS if s.fed} == {"fetch", "ingest"}
+    assert {s.name for s in STEPS if s.fed} == {"ingest"}
     assert all(s.batch_size > 0 for s in STEPS)
     with pytest.raises(StepError, match="no such step"):
         step("embed")
@@ -124,10 +124,10 @@ def test_a_steps_batch_is_a_unit_of_work_on_its_own(
         step("ingest").run_batch(context)
 
 
-def test_a_slice_that_starts_with_fed_steps_runs_on_what_it_was_handed(
+def test_the_fetch_step_claims_stored_pending_fetches_and_ingests_them(
     http_server: HttpServer, store: SqlStore, settings: Settings
 ) -> None:
-    """fetch → ingest on a handed snippet: the page's text is what gets stored."""
+    """fetch → ingest on a stored snippet: the page's text is what gets stored."""
     loopback = settings.model_copy(
         update={
             "allow_private_hosts": True,
@@ -141,12 +141,15 @@ def test_a_slice_that_starts_with_fed_steps_runs_on_what_it_was_handed(
         text="A snippet of the story.",
         published_at=NOW - dt.timedelta(hours=1),
     )
-    context = StepContext(store, loopback, NOW, inbox=[snippet])
-    assert run_steps(steps_between("fetch", "ingest"), context) == {"fetch": 1, "ingest": 1}
+    assert store.add_pending_fetches(None, [(snippet, "127.0.0.1")], NOW) == 1
+    context = StepContext(store, loopback, NOW)
+    # The fetch step claims the stored item itself; ingest ran inside it (nothing handed).
+    assert run_steps(steps_between("fetch", "ingest"), context) == {"fetch": 1, "ingest": 0}
     (article,) = store.pending_enrichment(10)
     assert len(article.text) > 1000  # from the page, not the snippet
-    assert context.ingested[0].stored == 1
-    assert context.inbox == ()
+    assert store.count_pending_fetches() == 0
+    assert step("fetch").run_batch(context) == 0  # nothing left: a rerun adds nothing
+    assert store.counts()["articles"] == 1
 
 
 def test_the_evaluation_clusters_in_the_cluster_steps_batches(

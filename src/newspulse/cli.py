@@ -33,6 +33,7 @@ from newspulse.cli_eval import eval_app
 from newspulse.cli_run import doctor, run
 from newspulse.cli_sources import sources_app
 from newspulse.cli_topics import topics_app
+from newspulse.cli_workers import Engine, EngineOption, defer_replay, worker
 from newspulse.errors import NewsPulseError
 from newspulse.ops.progress import progress_bar
 from newspulse.settings import load_settings
@@ -66,6 +67,11 @@ def init(
     )
     context.store.migrate()
     context.store.save_catalog(catalog)
+    if context.store.engine.dialect.name == "postgresql":
+        from newspulse.workers.jobs import install_schema
+
+        if install_schema(context.store):
+            say("installed the job queue's schema (procrastinate) for `newspulse worker`")
     say(
         f"database ready at {context.settings.db}: "
         f"{len(catalog.verticals)} verticals, {len(catalog.topics)} topics"
@@ -78,14 +84,22 @@ def replay(
         Path, typer.Argument(help="Corpus in the shared JSONL format.", exists=True, dir_okay=False)
     ],
     now: NowOption = None,
+    engine: EngineOption = Engine.INPROCESS,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Push a JSONL corpus through the pipeline as if its articles had just arrived."""
+    """Push a JSONL corpus through the pipeline as if its articles had just arrived.
+
+    ``--engine procrastinate``: store the articles, then defer the later steps (and the
+    briefings) as jobs for `newspulse worker` processes.
+    """
     from newspulse.enrich.embed import create_embedder
     from newspulse.pipeline import replay as run_replay
 
     context = Context.ready(db, config)
+    if engine is Engine.PROCRASTINATE:
+        defer_replay(context, file, parse_now(now))
+        return
     started = time.perf_counter()
     embed = context.settings.embed
     embedder = create_embedder(embed.model, batch_size=embed.batch_size, threads=embed.threads)
@@ -317,6 +331,7 @@ def poll(now: NowOption = None, db: DbOption = None, config: ConfigOption = None
 
 app.command()(run)
 app.command()(doctor)
+app.command()(worker)
 app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
 app.add_typer(eval_app, name="eval")

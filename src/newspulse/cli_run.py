@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newspulse.cli_context import ConfigOption, Context, DbOption, facet_embedder, parse_now, say
+from newspulse.cli_workers import Engine, EngineOption, defer_ticks
 from newspulse.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -25,10 +26,14 @@ def run(
     ticks: Annotated[
         int | None, typer.Option("--ticks", help="Stop after this many ticks (default: never).")
     ] = None,
+    engine: EngineOption = Engine.INPROCESS,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Poll due sources, process and update briefings in a loop.
+
+    ``--engine procrastinate`` (PostgreSQL store): each tick only defers jobs (polls of
+    due sources, pending steps) for `newspulse worker` processes.
 
     One ``run`` per store: a second one is refused (``store.run_lock``).  SIGTERM or
     Ctrl-C stops it after the current step, releasing the lock; a busy store is retried
@@ -39,8 +44,16 @@ def run(
     from newspulse.store.run_lock import run_lock
 
     signals = StopSignals()
-    with signals.installed(), run_lock(Context.ready(db, config).store):
-        run_loop(interval, ticks, db, config, signals)
+    context = Context.ready(db, config)
+    if engine is Engine.PROCRASTINATE:
+        from newspulse.workers.jobs import conninfo
+
+        conninfo(context.store)  # a clear error on SQLite before anything starts
+    with signals.installed(), run_lock(context.store):
+        if engine is Engine.PROCRASTINATE:
+            defer_ticks(context, interval, ticks, signals)
+        else:
+            run_loop(interval, ticks, db, config, signals)
     if signals.received:
         say(f"stopped on {signals.received}")
 

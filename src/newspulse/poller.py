@@ -1,8 +1,8 @@
 """Sources from the command line: adding one (discovering its feed), its health, a poll.
 
 The poll itself is a run over the pipeline's steps (``pipeline.runs.poll_cycle``; the
-poll and fetch+extract steps live in ``pipeline.poll``, whose names are re-exported
-here for older imports).
+poll step lives in ``pipeline.poll`` and the fetch+extract step in ``pipeline.fetch``;
+the poll's names are re-exported here for older imports).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from newspulse.ingest.discover import feed_links
 from newspulse.ingest.feeds import FeedParseError, parse_feed
 from newspulse.ingest.fetch import Fetcher, FetchError
 from newspulse.pipeline.poll import (
-    FullText,
     PageBudget,
     PollReport,
     SourceFailedError,
@@ -26,7 +25,6 @@ from newspulse.pipeline.poll import (
     create_fetcher,
     handle_outcome,
     poll_due_sources,
-    with_full_text,
 )
 from newspulse.pipeline.runs import has_pending_work, poll_cycle
 from newspulse.records import SourceRecord
@@ -36,7 +34,6 @@ from newspulse.store.sql import SqlStore
 
 __all__ = [
     "DiscoveredFeed",
-    "FullText",
     "NoFeedFoundError",
     "PageBudget",
     "PollReport",
@@ -50,7 +47,6 @@ __all__ = [
     "poll_and_process",
     "poll_due_sources",
     "source_health",
-    "with_full_text",
 ]
 
 

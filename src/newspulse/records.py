@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from newspulse.domain import DatedEntry
+from newspulse.domain import DatedEntry, Entry
 from newspulse.errors import NewsPulseError
 
 # What ``search`` can look for: articles or events.
@@ -196,3 +196,16 @@ class Correction:
     text: str
     created_at: dt.datetime
     article_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingFetch:
+    """One stored feed item whose page is still to fetch (the fetch step's unit)."""
+
+    id: int
+    url: str
+    source_id: int | None
+    host: str
+    entry: Entry
+    attempts: int
+    last_error: str | None

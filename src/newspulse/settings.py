@@ -342,6 +342,15 @@ class RunSettings(BaseModel):
         "polled, errors by kind, articles per step, tick and write latency); 0: not served.",
     )
     metrics_host: str = Field("127.0.0.1", description="Address the `run` metrics port binds to.")
+    lease_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="How long a worker's claim on pending work (a batch of articles, item "
+        "pages, the clustering lease) lasts; a crashed worker's work is taken again after it.",
+    )
+    batch_size: int = Field(
+        64, ge=1, le=1000, description="Items one `newspulse worker` job claims and processes."
+    )
 
 
 class LogSettings(BaseModel):

@@ -95,7 +95,7 @@ def setting_exists(variable: str) -> bool:
 
 def test_the_units_run_real_commands() -> None:
     parsed = units()
-    assert len(parsed) == 2
+    assert len(parsed) == 3
     commands = []
     for unit in parsed:
         for key in ("ExecStartPre", "ExecStart"):
@@ -107,12 +107,12 @@ def test_the_units_run_real_commands() -> None:
         for line in unit.get("Environment", []):
             name = line.partition("=")[0]
             assert setting_exists(name), f"{name} is no setting"
-    assert sorted(commands) == ["doctor", "run", "serve"]
+    assert sorted(commands) == ["doctor", "run", "serve", "worker"]
 
 
 def test_the_compose_services_run_real_commands() -> None:
     services = compose()["services"]
-    assert {"postgres", "init", "run", "web"} <= set(services)
+    assert {"postgres", "init", "run", "worker", "web"} <= set(services)
     run = []
     for name, service in services.items():
         command = service.get("command")
@@ -125,7 +125,7 @@ def test_the_compose_services_run_real_commands() -> None:
         run.append(arguments[0])
         for variable in service.get("environment", {}):
             assert setting_exists(variable), f"{name}: {variable} is no setting"
-    assert sorted(run) == ["init", "run", "serve"]
+    assert sorted(run) == ["init", "run", "serve", "worker"]
 
 
 def test_the_shell_examples_and_env_file_name_real_commands_and_settings() -> None:
@@ -151,8 +151,10 @@ def test_the_shell_examples_and_env_file_name_real_commands_and_settings() -> No
 def test_a_wrong_flag_or_command_would_be_caught() -> None:
     with pytest.raises(typer.BadParameter.__mro__[1], match="--workers"):  # UsageError
         check_command(["run", "--workers", "4"])
-    with pytest.raises(AssertionError, match="worker"):
-        check_command(["worker"])
+    with pytest.raises(AssertionError, match="scheduler"):
+        check_command(["scheduler"])
+    with pytest.raises(typer.BadParameter.__mro__[1], match="procrastinate"):
+        check_command(["run", "--engine", "celery"])
     with pytest.raises(typer.BadParameter):
         check_command(["run", "--interval", "soon"])
     assert not setting_exists("NEWSPULSE_RUN__WORKERS")

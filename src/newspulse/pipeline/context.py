@@ -10,8 +10,9 @@ from typing import TypeVar
 from newspulse.domain import Entry
 from newspulse.enrich.embed import Embedder, create_embedder
 from newspulse.pipeline.briefings import TopicUpdate
+from newspulse.pipeline.fetch import local_worker
 from newspulse.pipeline.ingest import IngestReport
-from newspulse.pipeline.poll import SourcePoll
+from newspulse.pipeline.poll import PageBudget, SourcePoll
 from newspulse.pipeline.ports import PipelineStore
 from newspulse.route import TopicProfile
 from newspulse.settings import Settings
@@ -46,6 +47,10 @@ class StepContext:
     # The publish step's action (``publish`` lives above the pipeline): pages written.
     publisher: Callable[[], int] | None = None
     taken: dict[str, set[Hashable]] = field(default_factory=dict)
+    # The owner of the claims a step takes with a lease (a worker passes its own name).
+    worker: str = field(default_factory=local_worker)
+    # The poll's item-page budget, shared by the sources of one run (set by the poll step).
+    page_budget: PageBudget | None = None
     # Built once per run on first use: the route step's topic profiles, the write step's writer.
     profiles: list[TopicProfile] | None = None
     writer: Writer | None = None

@@ -1,17 +1,18 @@
-"""The poll step and the fetch+extract step it feeds: the front of the pipeline for feeds.
+"""The poll step: the front of the pipeline for feeds.
 
 1. Claim the sources that are due (``store.due_sources``) and fetch them
    concurrently with conditional GET, per-host limits and the SSRF guard.
 2. A 304 costs no parsing; an error is recorded on the source (backoff,
    Retry-After, pause after repeated failures) and never stops the run.
-3. Parse the feed; for items that carry only a snippet, fetch the page and
-   extract the main text (the feed summary stays as the fallback): the fetch step.
-4. Hand the entries to the ingest step (``pipeline.ingest.ingest_entries``: dates,
-   canonical URLs, dedup, one transaction per batch) and save the source's new schedule.
+3. Parse the feed; items that carry only a snippet are stored as pending fetches
+   (the fetch step's work, ``pipeline.fetch``) before any page is fetched, the others
+   go to the ingest step (``pipeline.ingest.ingest_entries``: dates, canonical URLs,
+   dedup, one transaction per batch).
+4. In process, run the fetch step for the source's pending pages within the page
+   budget (a worker's poll job leaves them to fetch jobs), and save the source's new
+   schedule, which depends on what they did.
 
-Fetch and ingest run inside the poll of each source today, since the source's next
-schedule depends on what they did; every decision lives in the stage that owns it
-(``sources.schedule``, ``ingest.*``).
+Every decision lives in the stage that owns it (``sources.schedule``, ``ingest.*``).
 """
 
 from __future__ import annotations
@@ -20,18 +21,26 @@ import dataclasses
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newspulse.bounds import bounded_delay
-from newspulse.domain import Entry
 from newspulse.errors import NewsPulseError
-from newspulse.ingest.extract import ExtractionError, extract_page
 from newspulse.ingest.feeds import FeedParseError, ParsedFeed, entries_from_feed, parse_feed
 from newspulse.ingest.fetch import Fetcher, FetchError, FetchJob, FetchResult, HttpStatusError
+from newspulse.pipeline.fetch import (
+    FetchReport,
+    fetch_batch,
+    local_worker,
+    needs_page,
+    pending_pairs,
+)
+from newspulse.pipeline.fetch import (
+    create_fetcher as create_fetcher,  # re-exported: callers build their fetcher here
+)
 from newspulse.pipeline.ingest import ingest_entries
 from newspulse.pipeline.ports import PollPort
-from newspulse.records import SourceRecord
+from newspulse.records import PendingFetch, SourceRecord
 from newspulse.settings import Settings
 from newspulse.sources.schedule import (
     DEFAULT_POLICY,
@@ -39,7 +48,6 @@ from newspulse.sources.schedule import (
     after_failure,
     after_not_modified,
     after_success,
-    host_key,
     max_age_from_cache_control,
     remember_pages,
     retry_after_delay,
@@ -73,19 +81,6 @@ class PollReport:
         return sum(poll.new_items for poll in self.polled)
 
 
-def create_fetcher(settings: Settings) -> Fetcher:
-    fetch = settings.fetch
-    return Fetcher(
-        connect_timeout=fetch.connect_timeout,
-        read_timeout=fetch.read_timeout,
-        total_timeout=fetch.total_timeout,
-        max_bytes=fetch.max_bytes,
-        max_per_host=fetch.max_per_host,
-        min_delay=fetch.min_delay,
-        allow_private_hosts=settings.allow_private_hosts or None,
-    )
-
-
 async def poll_due_sources(
     store: PollPort,
     fetcher: Fetcher,
@@ -93,11 +88,14 @@ async def poll_due_sources(
     now: dt.datetime,
     settings: Settings,
     rng: random.Random | None = None,
+    fetch_pages: bool = True,
 ) -> PollReport:
-    """Poll every due source once; per-source failures are recorded, not raised."""
+    """Poll every due source once; per-source failures are recorded, not raised.
+    ``fetch_pages``: run the fetch step in process (see ``handle_outcome``)."""
+    due = store.due_sources(now)
     return PollReport(
         await poll_sources(
-            store, fetcher, store.due_sources(now), now=now, settings=settings, rng=rng
+            store, fetcher, due, now=now, settings=settings, rng=rng, fetch_pages=fetch_pages
         )
     )
 
@@ -110,14 +108,15 @@ async def poll_sources(
     now: dt.datetime,
     settings: Settings,
     rng: random.Random | None = None,
+    fetch_pages: bool = True,
+    budget: PageBudget | None = None,
 ) -> tuple[SourcePoll, ...]:
-    """Poll ``due`` (claimed sources) once, sharing one item-page budget; one result each."""
+    """Poll ``due`` (claimed sources) once, sharing one item-page ``budget``; one result
+    each.  ``fetch_pages``: run the fetch step for each source's items in process."""
     jobs = [FetchJob(s.url, etag=s.etag, last_modified=s.last_modified) for s in due]
     outcomes = await fetcher.fetch_many(jobs)
     rng = rng or random.Random()
-    budget = PageBudget(
-        per_feed=settings.fetch.max_item_pages, per_host=settings.fetch.max_item_pages_per_host
-    )
+    budget = budget or page_budget(settings)
     polled = []
     for source, outcome in zip(due, outcomes, strict=True):
         try:
@@ -131,6 +130,7 @@ async def poll_sources(
                     settings=settings,
                     rng=rng,
                     budget=budget,
+                    fetch_pages=fetch_pages,
                 )
             )
         except Exception as exc:  # one feed must never stop the others' poll
@@ -158,12 +158,12 @@ class PageBudget:
     per_host: int
     used_by_host: dict[str, int] = field(default_factory=dict)
 
-    def take(self, entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
-        """``entries`` (in priority order) split into those to fetch now and those deferred."""
-        chosen: list[Entry] = []
-        deferred: list[Entry] = []
-        for entry in entries:
-            host = host_key(entry.url)
+    def take(self, items: Sequence[PendingFetch]) -> tuple[list[PendingFetch], list[PendingFetch]]:
+        """``items`` (in priority order) split into those to fetch now and those deferred."""
+        chosen: list[PendingFetch] = []
+        deferred: list[PendingFetch] = []
+        for entry in items:
+            host = entry.host
             used = self.used_by_host.get(host, 0)
             if len(chosen) < self.per_feed and used < self.per_host:
                 chosen.append(entry)
@@ -171,6 +171,12 @@ class PageBudget:
             else:
                 deferred.append(entry)
         return chosen, deferred
+
+
+def page_budget(settings: Settings) -> PageBudget:
+    """A fresh budget for one poll, from ``fetch.max_item_pages*``."""
+    fetch = settings.fetch
+    return PageBudget(per_feed=fetch.max_item_pages, per_host=fetch.max_item_pages_per_host)
 
 
 async def handle_outcome(
@@ -183,12 +189,16 @@ async def handle_outcome(
     settings: Settings,
     rng: random.Random,
     budget: PageBudget | None = None,
+    fetch_pages: bool = True,
 ) -> SourcePoll:
-    """Record one source's fetch outcome: parse, fetch item pages within ``budget``, ingest.
+    """Record one source's fetch outcome: parse, store the items that need their page as
+    pending fetches, ingest the others, then (``fetch_pages``) run the fetch step for
+    this source's pending pages within ``budget``.
 
-    When the budget leaves item pages unfetched, those items are not ingested, the
-    validators are not kept (the next poll must read the whole feed again, not a 304)
-    and the next poll comes after ``min_interval``: the feed's backlog is pending work.
+    When the budget leaves item pages unfetched, those items wait as pending fetches,
+    the validators are not kept (the next poll reads the whole feed again, not a 304)
+    and the next poll comes after ``min_interval``.  Without ``fetch_pages`` (a poll
+    job) the fetch jobs of the workers take the stored items.
     """
     state = feed_state(source)
     if isinstance(outcome, FetchError):
@@ -210,26 +220,39 @@ async def handle_outcome(
         )
     except FeedParseError as exc:
         return record_failure(store, source, state, exc, now=now, rng=rng)
-    budget = budget or PageBudget(
-        per_feed=settings.fetch.max_item_pages, per_host=settings.fetch.max_item_pages_per_host
-    )
+    entries = entries_from_feed(feed, source=source.name)
     fetched = state.fetched_pages
-    full = await with_full_text(
-        entries_from_feed(feed, source=source.name),
-        fetcher,
-        snippet_chars=settings.fetch.snippet_chars,
-        budget=budget,
-        stored=lambda urls: store.stored_urls(urls) | set(fetched),
-    )
-    entries, deferred = full.entries, full.deferred
-    state = remember_pages(state, full.fetched)
+    known = store.stored_urls([e.url for e in entries]) | set(fetched)
+    snippets = needs_page(entries, snippet_chars=settings.fetch.snippet_chars, known=known)
+    waiting = store.add_pending_fetches(source.id, pending_pairs(snippets), now)
+    paged = {e.url for e in snippets}
     report = ingest_entries(
-        store, entries, now=now, settings=settings, source_ids={source.name: source.id}
+        store,
+        [e for e in entries if e.url not in paged],
+        now=now,
+        settings=settings,
+        source_ids={source.name: source.id},
     )
+    new_items = report.stored
+    deferred = 0
+    if fetch_pages:
+        pages = await fetch_source_pages(
+            store,
+            fetcher,
+            source,
+            budget=budget or page_budget(settings),
+            now=now,
+            settings=settings,
+        )
+        state = remember_pages(state, pages.fetched)
+        new_items += pages.total_stored
+        deferred = store.count_pending_fetches(source.id)
+    else:
+        new_items += waiting  # stored as pending work: the fetch jobs ingest them
     state = after_success(
         state,
         now=now,
-        new_items=report.stored,
+        new_items=new_items,
         item_times=[e.published_at for e in entries if e.published_at is not None],
         ttl=feed_ttl(feed),
         cache_control_max_age=max_age,
@@ -245,7 +268,7 @@ async def handle_outcome(
     detail = f"{len(feed.items)} items via {feed.parser}"
     if deferred:
         detail += f"; {deferred} item pages left for the next poll"
-    return SourcePoll(source.url, "new items", report.stored, detail)
+    return SourcePoll(source.url, "new items", new_items, detail)
 
 
 def record_failure(
@@ -278,63 +301,34 @@ def feed_ttl(feed: ParsedFeed) -> dt.timedelta | None:
     return bounded_delay(feed.ttl_minutes, unit=dt.timedelta(minutes=1))
 
 
-@dataclass(frozen=True, slots=True)
-class FullText:
-    """``with_full_text``'s result: the entries to ingest now, the item pages it fetched
-    and how many items were deferred to the next poll by the page budget."""
-
-    entries: list[Entry]
-    fetched: tuple[str, ...]
-    deferred: int
-
-
-async def with_full_text(
-    entries: Sequence[Entry],
+async def fetch_source_pages(
+    store: PollPort,
     fetcher: Fetcher,
+    source: SourceRecord,
     *,
-    snippet_chars: int,
     budget: PageBudget,
-    stored: Callable[[Sequence[str]], set[str]] = lambda urls: set(),
-) -> FullText:
-    """Entries whose feed text is only a snippet get the extracted text of their page.
-
-    The feed's summary is kept in ``summary`` and stays the text when the page cannot
-    be fetched or yields nothing.  Items already ``stored`` (or fetched) are not fetched
-    again; the others are fetched newest first within ``budget``, and those over it are
-    left out of the entries to ingest now.
-    """
-    known = stored([e.url for e in entries])
-    snippets = sorted(
-        (e for e in entries if len(e.text) < snippet_chars and e.url not in known),
-        key=newest_first,
+    now: dt.datetime,
+    settings: Settings,
+) -> FetchReport:
+    """The fetch step in process, for one source's pending item pages within ``budget``
+    (newest first); those over it stay pending for the next poll or a worker."""
+    worker = local_worker()
+    candidates = store.fetch_candidates(source.id, now=now, worker=worker)
+    chosen, _ = budget.take(candidates)
+    lease = dt.timedelta(seconds=settings.run.lease_seconds)
+    ids = store.claim_ids(
+        "fetch", [c.id for c in chosen], worker=worker, lease=lease, now=now, retake=True
     )
-    chosen, deferred = budget.take(snippets)
-    left_out = {e.url for e in deferred} - {e.url for e in chosen}
-    pages = await fetcher.fetch_many([e.url for e in chosen]) if chosen else []
-    full: dict[str, Entry] = {}
-    for entry, page in zip(chosen, pages, strict=True):
-        if isinstance(page, FetchResult) and page.body:
-            try:
-                extracted = extract_page(page.body, url=page.final_url)
-            except ExtractionError:
-                continue
-            if len(extracted.text) > len(entry.text):
-                full[entry.url] = dataclasses.replace(
-                    entry,
-                    text=extracted.text,
-                    summary=entry.summary or entry.text,
-                    author=entry.author or extracted.author,
-                    language=entry.language or extracted.language,
-                    canonical=extracted.canonical_url or page.final_url,
-                )
-    return FullText(
-        entries=[full.get(e.url, e) for e in entries if e.url not in left_out],
-        fetched=tuple(e.url for e in chosen),
-        deferred=len(left_out),
-    )
-
-
-def newest_first(entry: Entry) -> tuple[bool, float, str]:
-    """Dated items newest first, then undated ones; the URL breaks ties (no set order)."""
-    moment = entry.published_at
-    return (moment is None, -moment.timestamp() if moment else 0.0, entry.url)
+    if not ids:
+        return FetchReport()
+    claimed = set(ids)
+    try:
+        return await fetch_batch(
+            store,
+            fetcher,
+            [item for item in chosen if item.id in claimed],
+            now=now,
+            settings=settings,
+        )
+    finally:
+        store.release("fetch", ids, worker=worker)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from newspulse.domain import (
     Article,
     Enrichment,
+    Entry,
     EventAssignment,
     EventSummary,
     LiveEvent,
@@ -22,7 +23,14 @@ from newspulse.domain import (
     TopicMatch,
     Vector,
 )
-from newspulse.records import Correction, NewArticle, SourcePollState, SourceRecord, StoredVersion
+from newspulse.records import (
+    Correction,
+    NewArticle,
+    PendingFetch,
+    SourcePollState,
+    SourceRecord,
+    StoredVersion,
+)
 
 
 class IngestPort(Protocol):
@@ -43,7 +51,51 @@ class IngestPort(Protocol):
     def recent_signatures(self, since: dt.datetime) -> list[tuple[int, bytes]]: ...
 
 
-class PollPort(IngestPort, Protocol):
+class FetchPort(IngestPort, Protocol):
+    """Feed items waiting for their page, claimed with a lease (``pipeline.fetch``)."""
+
+    def add_pending_fetches(
+        self, source_id: int | None, entries: Sequence[tuple[Entry, str]], now: dt.datetime
+    ) -> int: ...
+
+    def fetch_candidates(
+        self, source_id: int, *, now: dt.datetime, worker: str
+    ) -> list[PendingFetch]: ...
+
+    def pending_fetches_by_ids(self, ids: Sequence[int]) -> list[PendingFetch]: ...
+
+    def count_pending_fetches(self, source_id: int | None = None) -> int: ...
+
+    def note_fetch_error(self, ids: Sequence[int], error: str) -> None: ...
+
+    def finish_fetches(self, ids: Sequence[int]) -> None: ...
+
+    def claim(
+        self,
+        step: str,
+        *,
+        worker: str,
+        limit: int,
+        lease: dt.timedelta,
+        now: dt.datetime,
+        source_id: int | None = None,
+    ) -> list[int]: ...
+
+    def claim_ids(
+        self,
+        step: str,
+        ids: Sequence[int],
+        *,
+        worker: str,
+        lease: dt.timedelta,
+        now: dt.datetime,
+        retake: bool = False,
+    ) -> list[int]: ...
+
+    def release(self, step: str, ids: Sequence[int], *, worker: str) -> None: ...
+
+
+class PollPort(FetchPort, Protocol):
     """Due sources, their polling state, and the ingest of what they offered (``poll``)."""
 
     def due_sources(self, now: dt.datetime, *, limit: int = 10_000) -> list[SourceRecord]: ...

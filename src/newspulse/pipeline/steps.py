@@ -12,12 +12,15 @@ which are never embedded.
 
 Every ``run`` is idempotent over stored data: it records that it did its part in the
 same transaction, so a batch run twice (a crash, a retried job) changes nothing more.
-Claims today are the plain ``pending_*`` queries; leases would go there.
+The fetch step claims its items with a lease (``store.claim``: a crashed run's claims
+return to the pool); the other claims are the plain ``pending_*`` queries, and a worker
+(``newspulse.workers``) claims those units with leases itself before it runs a step.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +30,9 @@ from newspulse.errors import NewsPulseError
 from newspulse.pipeline.briefings import topics_in_scope, update_topic
 from newspulse.pipeline.clustering import cluster_claimed
 from newspulse.pipeline.context import StepContext
+from newspulse.pipeline.fetch import fetch_claimed
 from newspulse.pipeline.ingest import BATCH_SIZE, ingest_entries
-from newspulse.pipeline.poll import PageBudget, create_fetcher, poll_sources, with_full_text
+from newspulse.pipeline.poll import create_fetcher, page_budget, poll_sources
 from newspulse.pipeline.understand import (
     check_embedding_model,
     enrich_batch,
@@ -36,7 +40,7 @@ from newspulse.pipeline.understand import (
     route_batch,
     store_profiles,
 )
-from newspulse.records import SourceRecord
+from newspulse.records import PendingFetch, SourceRecord
 from newspulse.write.writers import Writer, create_writer
 
 Claim = Callable[[StepContext, int], Sequence[Any]]
@@ -102,17 +106,26 @@ class Step:
 
 
 def poll_claim(context: StepContext, limit: int) -> list[SourceRecord]:
+    if context.page_budget is None:  # one item-page budget for the sources of this run
+        context.page_budget = page_budget(context.settings)
     due = context.store.due_sources(context.now, limit=limit)
     return context.take("poll", due, lambda source: source.id, limit)
 
 
 def poll_run(context: StepContext, sources: Sequence[SourceRecord]) -> int:
-    """Fetch the claimed feeds; each source's items go through fetch and ingest inside."""
+    """Fetch the claimed feeds; each source's items go through fetch and ingest inside,
+    sharing the run's page budget."""
+    budget = context.page_budget or page_budget(context.settings)
 
     async def poll() -> None:
         async with create_fetcher(context.settings) as fetcher:
             polled = await poll_sources(
-                context.store, fetcher, sources, now=context.now, settings=context.settings
+                context.store,
+                fetcher,
+                sources,
+                now=context.now,
+                settings=context.settings,
+                budget=budget,
             )
         context.polls.extend(polled)
 
@@ -120,24 +133,32 @@ def poll_run(context: StepContext, sources: Sequence[SourceRecord]) -> int:
     return len(sources)
 
 
-def fetch_run(context: StepContext, entries: Sequence[Entry]) -> int:
-    """Full text for the handed entries that are only snippets; hands them on to ingest."""
-    fetch = context.settings.fetch
-    budget = PageBudget(per_feed=fetch.max_item_pages, per_host=fetch.max_item_pages_per_host)
+def fetch_claim(context: StepContext, limit: int) -> list[PendingFetch]:
+    """Up to ``limit`` pending fetches, claimed with a lease for ``context.worker``.
 
-    async def fetch_pages() -> list[Entry]:
-        async with create_fetcher(context.settings) as fetcher:
-            full = await with_full_text(
-                entries,
-                fetcher,
-                snippet_chars=fetch.snippet_chars,
-                budget=budget,
-                stored=context.store.stored_urls,
-            )
-        return full.entries
+    After the poll step in the same run nothing: the poll ran this step for each source
+    it polled within its page budget, and the pages over the budget wait for their
+    source's next poll (as before; a claim counts as an attempt at the page).
+    """
+    if context.page_budget is not None:
+        return []
+    store = context.store
+    lease = dt.timedelta(seconds=context.settings.run.lease_seconds)
+    ids = store.claim("fetch", worker=context.worker, limit=limit, lease=lease, now=context.now)
+    items = store.pending_fetches_by_ids(ids)
+    # Each item once per run: one whose ingest failed stays pending for the next run.
+    fresh = context.take("fetch", items, lambda item: item.id, limit)
+    kept = {item.id for item in fresh}
+    store.release("fetch", [i for i in ids if i not in kept], worker=context.worker)
+    return fresh
 
-    context.inbox = asyncio.run(fetch_pages())
-    return len(entries)
+
+def fetch_run(context: StepContext, items: Sequence[PendingFetch]) -> int:
+    """Fetch, extract and ingest the claimed items' pages; the claims are released."""
+    fetch_claimed(
+        context.store, items, worker=context.worker, now=context.now, settings=context.settings
+    )
+    return len(items)
 
 
 def ingest_run(context: StepContext, entries: Sequence[Entry]) -> int:
@@ -217,7 +238,7 @@ def publish_run(context: StepContext, sites: Sequence[str]) -> int:
 
 STEPS: tuple[Step, ...] = (
     Step("poll", poll_run, poll_claim, single_writer=False, batch_size=POLL_BATCH),
-    Step("fetch", fetch_run, None, single_writer=False, batch_size=BATCH_SIZE),
+    Step("fetch", fetch_run, fetch_claim, single_writer=False, batch_size=BATCH_SIZE),
     Step("ingest", ingest_run, None, single_writer=True, batch_size=BATCH_SIZE),
     Step(
         "language",

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Unpack
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, RowMapping
 
 from newspulse.domain import (
     Article,
@@ -100,6 +101,7 @@ class ArticleRows(StoreRows):
     def insert_articles(self, batch: Sequence[NewArticle], source_ids: dict[str, int]) -> list[int]:
         """Insert one batch of accepted articles in one transaction; returns ids in batch order."""
         ids_by_uid: dict[str, int] = {}
+        inserted: list[NewArticle] = []
         with self.engine.begin() as connection:
             # A copy may name by uid an original that an earlier batch of the same ingest
             # call stored (the near-duplicate index keys that call's originals by uid).
@@ -120,8 +122,11 @@ class ArticleRows(StoreRows):
                             f"copy names an original that is not stored: {item.duplicate_of_uid}",
                             entry.url,
                         )
-                ids_by_uid[item.uid] = connection.execute(
-                    insert(t.articles).values(
+                # A concurrent ingest (another worker's poll of a feed carrying the same
+                # article) may have stored it first: keep that row, never a second one.
+                stored = connection.execute(
+                    insert_ignoring_conflicts(connection)(t.articles)
+                    .values(
                         uid=item.uid,
                         url=entry.url,
                         canonical_url=item.dated.canonical_url,
@@ -140,9 +145,20 @@ class ArticleRows(StoreRows):
                         near_signature=item.near_signature,
                         duplicate_of=duplicate_of,
                     )
-                ).inserted_primary_key[0]  # type: ignore[index]
+                    .on_conflict_do_nothing()
+                    .returning(t.articles.c.id)
+                ).scalar()
+                if stored is None:
+                    stored = connection.execute(
+                        select(t.articles.c.id).where(
+                            t.articles.c.canonical_url == item.dated.canonical_url
+                        )
+                    ).scalar_one()
+                else:
+                    inserted.append(item)
+                ids_by_uid[item.uid] = stored
             counts: dict[int, int] = {}
-            for item in batch:
+            for item in inserted:
                 source_id = source_ids.get(item.dated.entry.source)
                 if source_id is not None:
                     counts[source_id] = counts.get(source_id, 0) + 1
@@ -248,6 +264,26 @@ class ArticleRows(StoreRows):
         with self.engine.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query).mappings()]
 
+    def articles_to_read(self, ids: Sequence[int]) -> list[Article]:
+        """The claimed ``ids`` whose language is still to be read, in id order."""
+        query = (
+            article_select()
+            .where(t.articles.c.id.in_(list(ids)), t.articles.c.language.is_(None))
+            .order_by(t.articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query).mappings()]
+
+    def articles_to_enrich(self, ids: Sequence[int]) -> list[Article]:
+        """The claimed ``ids`` that still wait for enrichment, in id order."""
+        query = (
+            article_select()
+            .where(t.articles.c.id.in_(list(ids)), t.articles.c.embedding.is_(None))
+            .order_by(t.articles.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query).mappings()]
+
     def save_languages(self, languages: Mapping[int, str]) -> None:
         with self.engine.begin() as connection:
             for article_id, language in sorted(languages.items()):
@@ -256,6 +292,11 @@ class ArticleRows(StoreRows):
                     .where(t.articles.c.id == article_id)
                     .values(language=language)
                 )
+
+    def articles_to_route(self, ids: Sequence[int]) -> list[tuple[Article, Vector]]:
+        """The claimed ``ids`` that still wait for routing, with their vectors."""
+        condition = t.articles.c.id.in_(list(ids)) & t.articles.c.routed_at.is_(None)
+        return self._with_vectors(condition, len(ids))
 
     def pending_routing(self, limit: int) -> list[tuple[Article, Vector]]:
         return self._with_vectors(t.articles.c.routed_at.is_(None), limit)
@@ -383,6 +424,11 @@ class ArticleRows(StoreRows):
         query = select(func.count()).select_from(t.articles).where(*conditions)
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
+
+
+def insert_ignoring_conflicts(connection: Connection) -> Any:
+    """The dialect's ``insert`` construct, which has ``on_conflict_do_nothing``."""
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 
 def article_ref_select() -> Any:

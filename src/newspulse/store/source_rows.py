@@ -73,6 +73,12 @@ class SourceRows(StoreRows):
             connection.execute(delete(t.sources).where(t.sources.c.id == source_id))
             return True
 
+    def get_source(self, source_id: int) -> SourceRecord | None:
+        query = select(t.sources).where(t.sources.c.id == source_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return source_from_row(row) if row is not None else None
+
     def due_sources(self, now: dt.datetime, *, limit: int = 10_000) -> list[SourceRecord]:
         """Sources to poll now: never polled or due, and not paused."""
         query = (

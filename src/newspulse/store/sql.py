@@ -5,8 +5,8 @@ and ``store.base``.  Methods named ``pending_*`` return the work a stage has
 not done yet, so each stage is an idempotent unit of work over stored data and
 a crashed run is finished by running it again.  Operations live in one mixin
 per table group (``catalog_rows``, ``article_rows``, ``event_rows``,
-``briefing_rows``, ``source_rows``, ``correction_rows``, ``search_rows``); this
-module opens, migrates and checks the database.
+``briefing_rows``, ``source_rows``, ``correction_rows``, ``search_rows``, ``claim_rows``,
+``fetch_rows``); this module opens, migrates and checks the database.
 """
 
 from __future__ import annotations
@@ -21,16 +21,26 @@ from newspulse.store import tables as t
 from newspulse.store.article_rows import ArticleRows
 from newspulse.store.briefing_rows import BriefingRows
 from newspulse.store.catalog_rows import CatalogRows
+from newspulse.store.claim_rows import ClaimRows
 from newspulse.store.correction_rows import CorrectionRows
 from newspulse.store.engine import create_store_engine
 from newspulse.store.event_rows import EventRows
+from newspulse.store.fetch_rows import FetchRows
 from newspulse.store.migrate import head_revision, upgrade_to_head
 from newspulse.store.search_rows import SearchRows
 from newspulse.store.source_rows import SourceRows
 
 
 class SqlStore(
-    CatalogRows, SourceRows, ArticleRows, EventRows, BriefingRows, CorrectionRows, SearchRows
+    CatalogRows,
+    SourceRows,
+    ArticleRows,
+    EventRows,
+    BriefingRows,
+    CorrectionRows,
+    SearchRows,
+    ClaimRows,
+    FetchRows,
 ):
     """All persistence of NewsPulse behind plain-data methods."""
 

@@ -237,3 +237,38 @@ corrections = Table(
     Column("created_at", utc_datetime(), nullable=False),
     Index("ix_corrections_topic", "topic"),
 )
+
+# Claims on pending work (issue 12): a worker holds (step, item) until ``lease_until``;
+# finished work deletes its claim, a crashed worker's claim lapses and the item is taken
+# again.  ``item_id`` is the id of the step's own row (an article, a pending fetch) or a
+# fixed key for a single-writer step (clustering).
+work_claims = Table(
+    "work_claims",
+    metadata,
+    Column("step", String(32), primary_key=True),
+    Column("item_id", Integer, primary_key=True, autoincrement=False),
+    Column("worker", String(200), nullable=False),
+    Column("lease_until", utc_datetime(), nullable=False),
+    Column("claimed_at", utc_datetime(), nullable=False),
+    Index("ix_work_claims_lease_until", "lease_until"),
+)
+
+# Feed items whose page must be fetched and extracted before ingest: stored by the poll,
+# so a crash between poll and fetch loses nothing and fetching fans out over workers.
+# ``entry`` is the feed's item (``ingest.pending_fetch.entry_json``); the row is deleted
+# once the item is ingested.  ``attempts`` counts claims, so a page that kills its worker
+# every time is given up after a few tries and ingested with the feed's text.
+pending_fetches = Table(
+    "pending_fetches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False, unique=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("host", String(300), nullable=False),
+    Column("entry", JSON, nullable=False),
+    Column("published_at", utc_datetime(), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", utc_datetime(), nullable=False),
+    Index("ix_pending_fetches_source_id", "source_id"),
+)

@@ -1,0 +1,250 @@
+"""The procrastinate App on the store's PostgreSQL, and its tasks.
+
+Task names (``newspulse.<step>``): ``poll`` (one source), ``fetch``, ``language``,
+``enrich`` and ``route`` (one claimed batch each: the fan-out steps), ``cluster``
+(the store's single writer of events) and ``write`` (one topic's briefing version,
+single writer per topic), and the periodic ``tick`` (every minute) that defers polls of
+due sources and recovers jobs of crashed workers.  Every task is idempotent over
+stored, claimed work; a job that finds nothing to do returns at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from procrastinate import App, JobContext, PsycopgConnector
+from procrastinate.exceptions import UniqueViolation
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from newspulse.enrich.embed import Embedder, create_embedder
+from newspulse.errors import ConfigError
+from newspulse.pipeline.poll import create_fetcher, poll_sources
+from newspulse.route import TopicProfile
+from newspulse.settings import Settings
+from newspulse.store.sql import SqlStore
+from newspulse.workers import schedule, steps
+from newspulse.workers.leases import utc_now
+from newspulse.workers.schedule import task_name
+
+log = logging.getLogger(__name__)
+
+
+class EngineError(ConfigError):
+    """The procrastinate engine cannot run on this store."""
+
+
+def conninfo(store: SqlStore) -> str:
+    """The store's URL as libpq takes it (no SQLAlchemy driver name)."""
+    url = store.engine.url
+    if url.get_backend_name() != "postgresql":
+        raise EngineError(
+            "the procrastinate engine needs a PostgreSQL store (db = postgresql://...); "
+            "without --engine procrastinate everything runs in process",
+            store.url,
+        )
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def schema_installed(store: SqlStore) -> bool:
+    return inspect(store.engine).has_table("procrastinate_jobs")
+
+
+def install_schema(store: SqlStore) -> bool:
+    """Apply procrastinate's schema to the store's database (``newspulse init``);
+    False when it is there already."""
+    if schema_installed(store):
+        return False
+    with create_app(store).open() as app:
+        app.schema_manager.apply_schema()
+    return True
+
+
+@dataclass
+class Runtime:
+    """What the tasks of one worker process share: the store, settings, its name, and
+    the embedding model and topic profiles, loaded once."""
+
+    worker: steps.Worker
+    app: App
+    _embedder: Embedder | None = None
+    _profiles: tuple[str, list[TopicProfile]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def embedder(self) -> Embedder:
+        with self.lock:
+            if self._embedder is None:
+                embed = self.worker.settings.embed
+                self._embedder = create_embedder(
+                    embed.model, batch_size=embed.batch_size, threads=embed.threads
+                )
+            return self._embedder
+
+    def profiles(self) -> list[TopicProfile]:
+        """The topics' routing profiles, rebuilt when the topics change."""
+        store = self.worker.store
+        key = repr(store.list_topics())
+        if self._profiles is None or self._profiles[0] != key:
+            profiles = steps.route_profiles(store, self.embedder, self.worker.settings)
+            self._profiles = (key, profiles)
+        return self._profiles[1]
+
+
+_runtime: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    if _runtime is None:
+        raise RuntimeError("no worker runtime: tasks run inside `newspulse worker`")
+    return _runtime
+
+
+def worker_name() -> str:
+    """Unique per process: claims of a crashed worker are never taken for its own."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def moment(now: str | None) -> dt.datetime:
+    return dt.datetime.fromisoformat(now) if now else utc_now()
+
+
+def create_app(store: SqlStore) -> App:
+    """The App on the store's database, with NewsPulse's tasks registered."""
+    app = App(connector=PsycopgConnector(conninfo=conninfo(store)))
+    register_tasks(app)
+    return app
+
+
+def register_tasks(app: App) -> None:
+    @app.task(name=task_name("poll"))
+    def poll(source_id: int, now: str | None = None) -> int:
+        """Poll one source; its snippet items become pending fetches (fetch jobs)."""
+        run = runtime()
+        store, settings = run.worker.store, run.worker.settings
+        record = store.get_source(source_id)
+        at = moment(now)
+        if record is None or record.paused_reason or (record.next_poll_at or at) > at:
+            return 0  # removed, paused or polled since this job was deferred
+
+        async def poll_one() -> int:
+            async with create_fetcher(settings) as fetcher:
+                polled = await poll_sources(
+                    store, fetcher, [record], now=at, settings=settings, fetch_pages=False
+                )
+            return sum(poll.new_items for poll in polled)
+
+        new = asyncio.run(poll_one())
+        advance(now)
+        return new
+
+    def on_claim(step: str, now: str | None) -> Callable[[int], None]:
+        settings = runtime().worker.settings
+        return lambda count: schedule.claimed(
+            app,
+            step,
+            count,
+            batch=settings.run.batch_size,
+            lease=settings.run.lease_seconds,
+            now=now,
+        )
+
+    def advance(now: str | None) -> None:
+        worker = runtime().worker
+        schedule.advance(app, worker.store, now=now, lease=worker.settings.run.lease_seconds)
+
+    @app.task(name=task_name("fetch"))
+    def fetch(now: str | None = None) -> int:
+        done = steps.fetch_step(runtime().worker, on_claim=on_claim("fetch", now))
+        advance(now)
+        return done
+
+    @app.task(name=task_name("language"))
+    def language(now: str | None = None) -> int:
+        done = steps.language_step(runtime().worker, on_claim=on_claim("language", now))
+        advance(now)
+        return done
+
+    @app.task(name=task_name("enrich"))
+    def enrich(now: str | None = None) -> int:
+        run = runtime()
+        done = steps.enrich_step(run.worker, run.embedder, on_claim=on_claim("enrich", now))
+        advance(now)
+        return done
+
+    @app.task(name=task_name("route"))
+    def route(now: str | None = None) -> int:
+        run = runtime()
+        done = steps.route_step(
+            run.worker, run.profiles(), now=moment(now), on_claim=on_claim("route", now)
+        )
+        advance(now)
+        return done
+
+    @app.task(name=task_name("cluster"))
+    def cluster(now: str | None = None) -> int:
+        run = runtime()
+        done = steps.cluster_step(run.worker, now=moment(now), on_claim=on_claim("cluster", now))
+        advance(now)
+        return done or 0
+
+    @app.task(name=task_name("write"))
+    def write(topic: str, now: str | None = None) -> str:
+        run = runtime()
+        embedder = run.embedder if any(t.facets for t in run.worker.store.list_topics()) else None
+        result = steps.write_step(
+            run.worker,
+            topic,
+            now=moment(now),
+            embedder=embedder,
+        )
+        return result.status if result is not None else "waiting"
+
+    @app.periodic(cron="* * * * *")
+    @app.task(name=task_name("tick"), queueing_lock="tick", pass_context=True)
+    async def tick(context: JobContext, timestamp: int) -> None:
+        """Defer polls of due sources and pending steps; retry the jobs of workers that
+        stopped sending heartbeats (killed: their claims lapse on their own)."""
+        run = runtime()
+        await asyncio.to_thread(
+            schedule.tick, app, run.worker.store, lease=run.worker.settings.run.lease_seconds
+        )
+        stalled = await app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=run.worker.settings.run.lease_seconds
+        )
+        for job in stalled:
+            log.warning("retrying job %s of a stalled worker", job.id)
+            try:
+                await app.job_manager.retry_job(job)
+            except UniqueViolation:
+                # A job with the same queueing lock already waits: it does this work.
+                log.info("job %s need not run again: its successor waits", job.id)
+
+
+def run_worker(store: SqlStore, settings: Settings, *, concurrency: int) -> None:
+    """Work jobs until SIGTERM/SIGINT (procrastinate stops after the running jobs)."""
+    global _runtime
+    if not schema_installed(store):
+        raise EngineError("procrastinate's schema is missing; run `newspulse init`", store.url)
+    app = create_app(store)
+    name = worker_name()
+    _runtime = Runtime(steps.Worker(store, settings, name), app)
+    lease = settings.run.lease_seconds
+    log.info("worker %s starting (concurrency %d)", name, concurrency)
+    app.run_worker(
+        name=name,
+        concurrency=concurrency,
+        delete_jobs="successful",
+        # Jobs deferred for later (a step waiting for a lapsed lease) are found by polling.
+        fetch_job_polling_interval=max(min(lease / 3, 5.0), 0.5),
+        update_heartbeat_interval=max(min(lease / 4, 10.0), 0.5),
+        stalled_worker_timeout=lease,
+    )

@@ -1,0 +1,193 @@
+"""Each step's unit of work as one job runs it, over claimed items.
+
+The work is the step list's own (``pipeline.steps``: each step's ``run`` on a batch,
+``run_pending`` for clustering); only the claiming is new.  Fan-out steps (fetch,
+language, enrich, route) claim a batch of items with a lease (fetch through its own
+claim hook, the others here); clustering (one writer for the store: events are assigned
+in arrival order) and each topic's briefing versions hold a single-writer lease.  A step
+that claims nothing returns 0, so extra or repeated jobs are harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from newspulse.enrich.embed import Embedder
+from newspulse.pipeline import StepContext, TopicUpdate, step, topic_profiles
+from newspulse.route import TopicProfile
+from newspulse.settings import Settings
+from newspulse.store.claim_rows import SINGLE_WRITER_KEY
+from newspulse.store.sql import SqlStore
+from newspulse.workers.leases import heartbeat, single_writer, utc_now
+
+# Told how many items a step claimed, before it works on them (a lease taken counts 1).
+Hook = Callable[[int], None] | None
+
+# What "nothing pending" means for each later step: the steps whose work comes first.
+UPSTREAM = {
+    "cluster": ("fetch", "enrich"),
+    "write": ("fetch", "language", "enrich", "route", "cluster"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """What a step needs of the process running it."""
+
+    store: SqlStore
+    settings: Settings
+    name: str
+
+    @property
+    def lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.settings.run.lease_seconds)
+
+    @property
+    def batch(self) -> int:
+        return self.settings.run.batch_size
+
+    def context(self, now: dt.datetime, **kwargs: Any) -> StepContext:
+        """A step context of one job: this worker owns the claims its steps take."""
+        return StepContext(self.store, self.settings, now, worker=self.name, **kwargs)
+
+
+def pending_steps(store: SqlStore) -> set[str]:
+    """The steps that have work waiting (claimed or not)."""
+    waiting = {
+        step
+        for step, rows in (
+            ("language", store.pending_language(1)),
+            ("enrich", store.pending_enrichment(1)),
+            ("route", store.pending_routing(1)),
+            ("cluster", store.pending_clustering(1)),
+        )
+        if rows
+    }
+    if store.count_pending_fetches():
+        waiting.add("fetch")
+    return waiting
+
+
+def waits_for_upstream(store: SqlStore, step: str) -> bool:
+    """Whether ``step`` must wait: clustering assigns events in arrival order and a
+    briefing describes settled events, so both run only on a drained pipeline, as the
+    in-process run does (it finishes each step before the next)."""
+    return bool(pending_steps(store) & set(UPSTREAM.get(step, ())))
+
+
+def fetch_step(worker: Worker, *, on_claim: Hook = None) -> int:
+    """Fetch, extract and ingest one claimed batch of pending fetches (the fetch step's
+    claim hook takes them with a lease); the items run."""
+    fetch = step("fetch")
+    context = worker.context(utc_now())
+    items = fetch.take(context, worker.batch)
+    if not items:
+        return 0
+    if on_claim is not None:
+        on_claim(len(items))
+    return fetch.run(context, items)
+
+
+def language_step(worker: Worker, *, on_claim: Hook = None) -> int:
+    """Read the language of a claimed batch (copies too; only briefings use it)."""
+    store = worker.store
+    ids = store.claim(
+        "language", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
+    )
+    if not ids:
+        return 0
+    if on_claim is not None:
+        on_claim(len(ids))
+    with heartbeat(store, "language", ids, worker=worker.name, lease=worker.lease):
+        return step("language").run(worker.context(utc_now()), store.articles_to_read(ids))
+
+
+def enrich_step(worker: Worker, embedder: Embedder, *, on_claim: Hook = None) -> int:
+    enrich = step("enrich")
+    context = worker.context(utc_now(), embedder_factory=lambda: embedder)
+    if enrich.prepare is not None:  # vectors of another embedding model refuse the job
+        enrich.prepare(context)
+    store = worker.store
+    ids = store.claim(
+        "enrich", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
+    )
+    if not ids:
+        return 0
+    if on_claim is not None:
+        on_claim(len(ids))
+    with heartbeat(store, "enrich", ids, worker=worker.name, lease=worker.lease):
+        return enrich.run(context, store.articles_to_enrich(ids))
+
+
+def route_step(
+    worker: Worker, profiles: list[TopicProfile], *, now: dt.datetime, on_claim: Hook = None
+) -> int:
+    store = worker.store
+    ids = store.claim(
+        "route", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
+    )
+    if not ids:
+        return 0
+    if on_claim is not None:
+        on_claim(len(ids))
+    with heartbeat(store, "route", ids, worker=worker.name, lease=worker.lease):
+        context = worker.context(now, profiles=profiles)
+        return step("route").run(context, store.articles_to_route(ids))
+
+
+def route_profiles(store: SqlStore, embedder: Embedder, settings: Settings) -> list[TopicProfile]:
+    return topic_profiles(
+        store.list_topics(),
+        embedder,
+        phrases=settings.route.phrase_profiles,
+        facets=settings.route.facet_phrases,
+    )
+
+
+def cluster_step(worker: Worker, *, now: dt.datetime, on_claim: Hook = None) -> int | None:
+    """Cluster everything pending under the store's clustering lease; None when another
+    worker holds it or enrichment is not drained yet (a later job takes over)."""
+    if waits_for_upstream(worker.store, "cluster"):
+        return None
+    with single_writer(
+        worker.store, "cluster", SINGLE_WRITER_KEY, worker=worker.name, lease=worker.lease
+    ) as held:
+        if not held:
+            return None
+        if on_claim is not None and worker.store.pending_clustering(1):
+            on_claim(1)  # real work under the lease: watch it
+        return step("cluster").run_pending(worker.context(now))
+
+
+def topic_key(slug: str) -> int:
+    """A topic's single-writer key: a stable 31-bit number of its slug."""
+    return zlib.crc32(slug.encode("utf-8")) & 0x7FFF_FFFF
+
+
+def write_step(
+    worker: Worker,
+    slug: str,
+    *,
+    now: dt.datetime,
+    embedder: Embedder | None,
+) -> TopicUpdate | None:
+    """A new briefing version of ``slug`` if its events changed, under the topic's lease;
+    None while the pipeline is not drained or another worker writes this topic."""
+    store = worker.store
+    if waits_for_upstream(store, "write"):
+        return None
+    topic = next((t for t in store.list_topics() if t.slug == slug), None)
+    if topic is None:
+        return None
+    with single_writer(
+        store, "write", topic_key(slug), worker=worker.name, lease=worker.lease
+    ) as held:
+        if not held:
+            return None
+        context = worker.context(now, facet_embedder=embedder)
+        step("write").run(context, [topic])
+        return context.updates[-1]
