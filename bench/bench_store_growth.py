@@ -5,7 +5,8 @@ roughly flat as the history grows.  For each size the store is filled (bulk SQL,
 pipeline: 1M articles through the pipeline would take hours on 2 cores) with fully
 processed synthetic history — articles with vectors, topic matches, events of five — spread
 over the year before the measured moment, plus a fixed recent layer inside every window
-(so the window's density is the same at every size and only the history grows).  Then
+(measured 100 days after the previous size, so every window holds the same and only the
+history grows).  Then
 1,000 new articles, built from sentences of the bundled corpora so they pass dedup as
 originals, go through the real steps: ingest (date, canonicalise, exact + near dedup,
 insert), enrich, route, cluster (assign + merge/split maintenance), write (every topic).
@@ -52,8 +53,9 @@ from newspulse.store.vectors import vector_to_blob
 
 sys.path.insert(0, str(ROOT))
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
-HISTORY_DAYS = (30, 400)  # the filled history lies this many days before NOW
+HISTORY_DAYS = (100, 470)  # before each measured moment: older than every window
 RECENT_DAYS = 7
+SHIFT = dt.timedelta(days=100)  # longer than the cluster (30 days) and write (90) windows
 EVENT_SIZE = 5
 CHUNK = 5_000
 STEPS = ("ingest", "enrich", "route", "cluster", "write")
@@ -96,6 +98,7 @@ def fill(
     embedder: Embedder,
     topics: list[str],
     seed: int,
+    now: dt.datetime = NOW,
 ) -> None:
     """``count`` processed articles after the highest stored id, events of five, one topic
     each."""
@@ -114,7 +117,7 @@ def fill(
             articles, members, events = [], [], []
             for i in range(size):
                 number = start + i
-                published = NOW - dt.timedelta(days=days[0], seconds=offsets[i])
+                published = now - dt.timedelta(days=days[0], seconds=offsets[i])
                 title = f"{rng.choice(pool.titles)} ({number})"
                 articles.append(
                     {
@@ -260,24 +263,13 @@ def run_backend(backend: str, sizes: list[int], args: Any, pool: Pool) -> None:
         store.migrate()
         store.save_catalog(load_catalog())
         topics = sorted(topic.slug for topic in store.list_topics())
-        with timed() as recent:
-            fill(
-                store,
-                pool,
-                count=args.recent,
-                days=(0.05, RECENT_DAYS),
-                embedder=embedder,
-                topics=topics,
-                seed=1,
-            )
-        print(f"[{backend}] recent layer: {args.recent} articles in {recent.seconds:.1f} s")
-        held = args.recent
-        # Warm-up (imports, compiled patterns, topic profiles), not reported.
-        warm = new_entries(pool, 100, now=NOW - dt.timedelta(hours=1), seed=0)
-        measure(store, warm, embedder, now=NOW - dt.timedelta(hours=1), settings=settings)
-        held += len(warm)
+        held = 0
         for number, size in enumerate(sizes):
-            history = size - held
+            # Each size is measured SHIFT later, over a recent layer of its own: the earlier
+            # layers and measured batches have left every window and become history, so
+            # only the history grows between sizes, not what a window holds.
+            now = NOW + number * SHIFT
+            history = size - held - args.recent
             if history > 0:
                 with timed() as filling:
                     fill(
@@ -288,21 +280,34 @@ def run_backend(backend: str, sizes: list[int], args: Any, pool: Pool) -> None:
                         embedder=embedder,
                         topics=topics,
                         seed=100 + number,
+                        now=now,
                     )
-                held = size
-                print(f"[{backend}] filled to {held:,} in {filling.seconds:.1f} s", flush=True)
-            now = NOW + dt.timedelta(hours=number)
+                print(f"[{backend}] history: {history:,} articles in {filling.seconds:.1f} s")
+            fill(
+                store,
+                pool,
+                count=args.recent,
+                days=(0.05, RECENT_DAYS),
+                embedder=embedder,
+                topics=topics,
+                seed=number + 1,
+                now=now,
+            )
+            # Warm-up (imports, compiled patterns, topic profiles), not reported.
+            warm = new_entries(pool, 100, now=now - dt.timedelta(hours=1), seed=1000 + number)
+            measure(store, warm, embedder, now=now - dt.timedelta(hours=1), settings=settings)
+            held = size + len(warm)
             entries = new_entries(pool, args.batch, now=now, seed=number + 1)
             seconds = measure(store, entries, embedder, now=now, settings=settings)
+            held += args.batch
             total = sum(seconds.values())
             per_step = "  ".join(f"{step} {seconds[step]:6.2f}" for step in STEPS)
             print(
-                f"[{backend}] store {held:>9,}  per {args.batch} new: {per_step}  "
+                f"[{backend}] store {size:>9,}  per {args.batch} new: {per_step}  "
                 f"total {total:6.2f} s  ({args.batch / total:,.0f} articles/s)  "
                 f"peak RSS {peak_rss_mib():,.0f} MiB",
                 flush=True,
             )
-            held += args.batch
 
 
 def main() -> None:
