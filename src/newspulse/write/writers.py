@@ -116,18 +116,14 @@ class ExtractiveWriter:
         previous: Mapping[str, Any] | None = None,
         facet_vectors: Sequence[Vector] | None = None,
     ) -> WrittenVersion:
-        everything = articles
-        articles = prose_articles(everything, topic.language)
-        plan = plan_briefing(
+        page = plan_page(
             topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
         )
-        kept = kept_sections(plan, previous, self.version)
-        draft = write_extractive(plan, articles, settings, kept)
-        draft = stamp_sections(draft, plan, self.version, kept, {})
-        briefing, citations = finish(draft, plan, articles, settings)
-        if len(articles) < len(everything):
-            briefing = with_coverage(briefing, ranked_events, everything)
-        return WrittenVersion(briefing, tuple(citations), input_ids(plan))
+        kept = kept_sections(page.plan, previous, self.version)
+        draft = write_extractive(page.plan, page.prose, settings, kept)
+        draft = stamp_sections(draft, page.plan, self.version, kept, {})
+        briefing, citations = finish_page(draft, page, ranked_events, settings)
+        return WrittenVersion(briefing, tuple(citations), input_ids(page.plan))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,23 +162,59 @@ class LLMWriter:
         previous: Mapping[str, Any] | None = None,
         facet_vectors: Sequence[Vector] | None = None,
     ) -> WrittenVersion:
-        everything = articles
-        articles = prose_articles(everything, topic.language)
-        plan = plan_briefing(
+        page = plan_page(
             topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
         )
         key = self.version
-        kept = kept_sections(plan, previous, key)
-        result = write_llm(plan, articles, settings, self.config, kept)
+        kept = kept_sections(page.plan, previous, key)
+        result = write_llm(page.plan, page.prose, settings, self.config, kept)
         if result.writer != WRITER_LLM:
             key = writer_key(None)
         # Sections left in extractive wording are offered to the model again next time.
         keys = {o.section: writer_key(None) for o in result.sections if o.writer != WRITER_LLM}
-        draft = stamp_sections(result.briefing, plan, key, kept, keys)
-        briefing, citations = finish(draft, plan, articles, settings)
-        if len(articles) < len(everything):
-            briefing = with_coverage(briefing, ranked_events, everything)
-        return llm_version(result, briefing, citations, input_ids(plan))
+        draft = stamp_sections(result.briefing, page.plan, key, kept, keys)
+        briefing, citations = finish_page(draft, page, ranked_events, settings)
+        return llm_version(result, briefing, citations, input_ids(page.plan))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPage:
+    """A page planned over the articles in the topic's language (``prose``: what may be
+    quoted) and every article behind its events (other languages are listed as coverage)."""
+
+    plan: BriefingPlan
+    prose: Mapping[int, Article]
+    everything: Mapping[int, Article]
+
+
+def plan_page(
+    topic: Topic,
+    ranked_events: Sequence[EventSummary],
+    articles: Mapping[int, Article],
+    *,
+    now: dt.datetime,
+    settings: WriteSettings,
+    facet_vectors: Sequence[Vector] | None,
+) -> PlannedPage:
+    """The plan every writer starts from: the same for the extractive and the LLM writer."""
+    prose = prose_articles(articles, topic.language)
+    plan = plan_briefing(
+        topic, ranked_events, prose, now=now, settings=settings, facet_vectors=facet_vectors
+    )
+    return PlannedPage(plan, prose, articles)
+
+
+def finish_page(
+    draft: Briefing,
+    page: PlannedPage,
+    ranked_events: Sequence[EventSummary],
+    settings: WriteSettings,
+) -> tuple[Briefing, list[CitationRecord]]:
+    """``finish``, then the other-language articles listed under Sources as coverage."""
+    briefing, citations = finish(draft, page.plan, page.prose, settings)
+    if len(page.prose) < len(page.everything):
+        briefing = with_coverage(briefing, ranked_events, page.everything)
+    return briefing, citations
 
 
 def create_writer(llm: LLMSettings | None) -> Writer:
