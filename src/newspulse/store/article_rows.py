@@ -8,18 +8,23 @@ from typing import Any, Unpack
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from newspulse.domain import (
     Article,
-    DateSource,
     Enrichment,
     TopicMatch,
     Vector,
 )
 from newspulse.errors import StoreError
 from newspulse.store import tables as t
-from newspulse.store.base import ArticleFilters, ArticleRef, NewArticle, as_utc
+from newspulse.store.article_records import (
+    article_from_row,
+    article_ref_from_row,
+    article_ref_select,
+    article_select,
+)
+from newspulse.store.base import ArticleFilters, ArticleRef, NewArticle
 from newspulse.store.filters import article_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
@@ -429,79 +434,3 @@ class ArticleRows(StoreRows):
 def insert_ignoring_conflicts(connection: Connection) -> Any:
     """The dialect's ``insert`` construct, which has ``on_conflict_do_nothing``."""
     return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-def article_ref_select() -> Any:
-    """Article references with the event of the article, or of its original for a copy."""
-    a = t.articles.c
-    return select(
-        a.id,
-        a.title,
-        a.url,
-        a.source_name,
-        a.published_at,
-        a.duplicate_of,
-        a.date_source,
-        a.summary,
-        a.language,
-        t.event_articles.c.event_id,
-    ).outerjoin(
-        t.event_articles,
-        t.event_articles.c.article_id == func.coalesce(a.duplicate_of, a.id),
-    )
-
-
-def article_ref_from_row(row: RowMapping) -> ArticleRef:
-    return ArticleRef(
-        id=row["id"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source_name"],
-        published=as_utc(row["published_at"]),
-        duplicate_of=row["duplicate_of"],
-        event_id=row["event_id"],
-        date_estimated=row["date_source"] != DateSource.FEED.value,
-        summary=row["summary"] or "",
-        language=row["language"],
-    )
-
-
-ARTICLE_COLUMNS = (
-    t.articles.c.id,
-    t.articles.c.uid,
-    t.articles.c.url,
-    t.articles.c.canonical_url,
-    t.articles.c.source_name,
-    t.articles.c.title,
-    t.articles.c.text,
-    t.articles.c.published_at,
-    t.articles.c.date_source,
-    t.articles.c.title_derived,
-    t.articles.c.duplicate_of,
-    t.articles.c.language,
-    t.articles.c.declared_language,
-    t.articles.c.fact_keys,
-)
-
-
-def article_select() -> Any:
-    return select(*ARTICLE_COLUMNS)
-
-
-def article_from_row(row: RowMapping) -> Article:
-    return Article(
-        id=row["id"],
-        uid=row["uid"],
-        url=row["url"],
-        canonical_url=row["canonical_url"],
-        source=row["source_name"],
-        title=row["title"],
-        text=row["text"],
-        published_at=as_utc(row["published_at"]),
-        date_estimated=row["date_source"] != DateSource.FEED.value,
-        title_derived=bool(row["title_derived"]),
-        duplicate_of=row["duplicate_of"],
-        language=row["language"],
-        declared_language=row["declared_language"],
-        fact_keys=frozenset(row["fact_keys"]) if row["fact_keys"] is not None else None,
-    )

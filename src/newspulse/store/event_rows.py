@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, Unpack
+from typing import Unpack
 
-from sqlalchemy import Select, and_, func, insert, literal, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from newspulse.domain import (
     Article,
-    DateSource,
     EventAssignment,
     EventSummary,
     LiveEvent,
     Vector,
 )
 from newspulse.store import tables as t
-from newspulse.store.article_rows import article_ref_from_row, article_ref_select
+from newspulse.store.article_records import article_ref_from_row, article_ref_select
 from newspulse.store.base import EventDetail, EventFilters, as_utc
+from newspulse.store.event_records import member_rows, summarise_events
 from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
@@ -371,33 +371,6 @@ class EventRows(StoreRows):
             return int(connection.execute(query).scalar_one())
 
 
-def member_rows(topic: str | None) -> Select[Any]:
-    """One row per member of an event, grouped by event and oldest first, with the member's
-    routing score in ``topic`` (None without one): what ``summarise_events`` reads."""
-    score = t.article_topics.c.score if topic is not None else literal(None).label("score")
-    query = (
-        select(
-            t.events,
-            t.event_articles.c.article_id,
-            t.articles.c.source_name,
-            t.articles.c.date_source,
-            t.articles.c.published_at,
-            score,
-        )
-        .join(t.event_articles, t.event_articles.c.event_id == t.events.c.id)
-        .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
-    )
-    if topic is not None:
-        query = query.outerjoin(
-            t.article_topics,
-            and_(
-                t.article_topics.c.article_id == t.articles.c.id,
-                t.article_topics.c.topic == topic,
-            ),
-        )
-    return query.order_by(t.events.c.id, t.articles.c.published_at, t.articles.c.id)
-
-
 def fresh_event_id(connection: Connection) -> dict[str, int]:
     """An explicit id for a new event on SQLite, which would otherwise hand out again the id
     of the newest event after it was merged away; old versions and redirects name events
@@ -473,30 +446,3 @@ def label_values(titles: list[tuple[str, bool]]) -> dict[str, str]:
     """The ``label`` column's new value, or nothing when no member has a title."""
     label = best_headline(titles)
     return {"label": label} if label else {}
-
-
-def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
-    grouped: dict[int, list[RowMapping]] = {}
-    for row in rows:
-        grouped.setdefault(row["id"], []).append(row)
-    summaries = []
-    for event_id, members in grouped.items():
-        head = members[0]
-        scores = [m["score"] for m in members if m["score"] is not None]
-        share = len(scores) / len(members)
-        summaries.append(
-            EventSummary(
-                id=event_id,
-                label=head["label"],
-                first_seen=min(as_utc(m["published_at"]) for m in members),
-                last_seen=max(as_utc(m["published_at"]) for m in members),
-                article_ids=tuple(m["article_id"] for m in members),
-                sources=tuple(m["source_name"] for m in members),
-                centroid=blob_to_vector(head["centroid"]),
-                topic_fit=(sum(scores) / len(scores)) * share if scores else 0.0,
-                topic_share=share,
-                salience=head["salience"],
-                has_known_date=any(m["date_source"] == DateSource.FEED.value for m in members),
-            )
-        )
-    return summaries
