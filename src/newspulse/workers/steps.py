@@ -92,16 +92,23 @@ def fetch_step(worker: Worker, *, on_claim: Hook = None) -> int:
     return fetch.run(context, items)
 
 
+def claim_batch(worker: Worker, name: str, on_claim: Hook) -> list[int]:
+    """A batch of ``name``'s pending items under this worker's lease; ``on_claim`` hears how
+    many (the job defers its successor before working)."""
+    ids = worker.store.claim(
+        name, worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
+    )
+    if ids and on_claim is not None:
+        on_claim(len(ids))
+    return ids
+
+
 def language_step(worker: Worker, *, on_claim: Hook = None) -> int:
     """Read the language of a claimed batch (copies too; only briefings use it)."""
     store = worker.store
-    ids = store.claim(
-        "language", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
-    )
+    ids = claim_batch(worker, "language", on_claim)
     if not ids:
         return 0
-    if on_claim is not None:
-        on_claim(len(ids))
     with heartbeat(store, "language", ids, worker=worker.name, lease=worker.lease):
         return step("language").run(worker.context(utc_now()), store.articles_to_read(ids))
 
@@ -112,13 +119,9 @@ def enrich_step(worker: Worker, embedder: Embedder, *, on_claim: Hook = None) ->
     if enrich.prepare is not None:  # vectors of another embedding model refuse the job
         enrich.prepare(context)
     store = worker.store
-    ids = store.claim(
-        "enrich", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
-    )
+    ids = claim_batch(worker, "enrich", on_claim)
     if not ids:
         return 0
-    if on_claim is not None:
-        on_claim(len(ids))
     with heartbeat(store, "enrich", ids, worker=worker.name, lease=worker.lease):
         return enrich.run(context, store.articles_to_enrich(ids))
 
@@ -127,13 +130,9 @@ def route_step(
     worker: Worker, profiles: list[TopicProfile], *, now: dt.datetime, on_claim: Hook = None
 ) -> int:
     store = worker.store
-    ids = store.claim(
-        "route", worker=worker.name, limit=worker.batch, lease=worker.lease, now=utc_now()
-    )
+    ids = claim_batch(worker, "route", on_claim)
     if not ids:
         return 0
-    if on_claim is not None:
-        on_claim(len(ids))
     with heartbeat(store, "route", ids, worker=worker.name, lease=worker.lease):
         context = worker.context(now, profiles=profiles)
         return step("route").run(context, store.articles_to_route(ids))
