@@ -8,7 +8,9 @@ from newspulse.text.readability import (
     article_relative_time,
     dangling_opener,
     headline_fragment,
+    incomplete_ending,
     page_scrap,
+    strip_dateline,
     strip_trailing_tag,
 )
 
@@ -21,6 +23,8 @@ CLEAN = [
     "Meta's deal closed on Monday, 23 February 2026, after regulators approved it.",
     "Revenue rose 20% from a year earlier to $5 billion, the company said.",
     "SanDisk opened the event at its headquarters in Milpitas, California.",
+    "The ETF market has grown to $100 billion since the first fund launched in 2024.",
+    "Europe won the Ryder Cup 15-13 at Bethpage Black on 28 September 2025.",
 ]
 
 
@@ -39,6 +43,14 @@ CLEAN = [
             "In the midst of",
         ),
         ("First, an exchange needed to propose a rule change to list the fund.", "First,"),
+        ("If not, GenAI is dead in the water because prices have not come down.", "If not"),
+        ("Either way, Nvidia keeps selling every chip it makes this quarter.", "Either way"),
+        ("The ETF opened with $58 million in trading volume.", "The ETF"),
+        ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
+        (
+            "The 22-year-old Spaniard won 6-2, 3-6, 6-1, 6-4 to capture the title.",
+            "The 22-year-old",
+        ),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -73,6 +85,8 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "The chart shows prices rising, as seen in hero-image.jpg from the report.",
         "Markets rallied strongly after the decision, 5 min read for subscribers.",
         "Who is covered and when:Eligible users are futures and margin account holders.",
+        "FARMINGDALE, N.Y., Sept 29 (AP): Staked to the largest lead in history, Europe won.",
+        "Camera IconMan-of-the-match George Ford (l) celebrates with his England teammates.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:
@@ -83,6 +97,19 @@ def test_headlines_and_teasers_used_as_prose_are_found() -> None:
     assert headline_fragment("Snail-speed superbrain, big-time drama.") == "no verb"
     assert headline_fragment("SpaceX Acquires xAI In $1.25T Merger To Build Data Centers.")
     assert headline_fragment("Building energy-efficient AI chips to reduce reliance on Nvidia.")
+
+
+def test_a_statement_cut_short_is_a_fragment() -> None:
+    cut = "JPMorgan Chase warns that if Strategy is removed from mainstream indices such."
+    assert headline_fragment(cut) == "incomplete"
+    assert incomplete_ending("Anthropic's platform lets teams encode workflows and.") == "and"
+    assert incomplete_ending("Nvidia sold more chips than it could make.") is None
+
+
+def test_a_wire_dateline_is_cut_from_the_sentence() -> None:
+    text = "FARMINGDALE, N.Y., Sept 29 (AP): Europe won the Ryder Cup at Bethpage Black."
+    assert strip_dateline(text) == "Europe won the Ryder Cup at Bethpage Black."
+    assert strip_dateline(CLEAN[0]) == CLEAN[0]
 
 
 @pytest.mark.parametrize("text", CLEAN)

@@ -5,7 +5,8 @@ import datetime as dt
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
-from tests.write.helpers import NOW, STORIES, TOPIC, build_stories
+from newspulse.write.extractive import Composer, child_count
+from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
 
 
 def build() -> tuple[Topic, list[EventSummary], dict[int, Article]]:
@@ -77,3 +78,20 @@ def test_relative_time_in_a_quoted_sentence_is_anchored_to_its_article() -> None
     assert tether
     assert all("today" not in t.lower() for t in tether)
     assert any(f"on {said_on.day} {said_on:%b} {said_on.year}" in t for t in tether)
+
+
+def test_a_notable_story_keeps_the_details_its_coverage_earns() -> None:
+    main = "Bitcoin fell below $90,000 on 18 November 2025, erasing its gains for the year."
+    details = (
+        "More than $19 billion of leveraged positions were liquidated on 10 October 2025.",
+        "Spot bitcoin ETFs lost $866.7 million on 13 November 2025 in a single day.",
+        "BlackRock's IBIT fund posted a record outflow of $523 million on 19 November 2025.",
+    )
+    texts = [f"{main} {detail}" for detail in details] + [main] * 3
+    articles = [make_article(i + 1, text, title="Bitcoin slides") for i, text in enumerate(texts)]
+    event = make_event(1, articles, 0)
+    composer = Composer(articles={a.id: a for a in articles}, settings=WriteSettings())
+    bullet = composer.notable_bullet(event)
+    assert bullet is not None
+    assert bullet.text == main
+    assert len(bullet.children) == child_count(event) == 2

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from newspulse.domain import Bullet, Section, Statement
-from newspulse.write.compose import headline_clause, summary_statements
+import datetime as dt
+
+from newspulse.domain import Briefing, Bullet, Section, Statement, Topic
+from newspulse.write.compose import compose_headline, headline_clause, summary_statements
 
 
 def test_a_headline_clause_keeps_the_subject_and_its_decisive_figure() -> None:
@@ -50,3 +52,47 @@ def test_the_summary_restates_each_main_fact_once_and_cites_it() -> None:
     assert "Western Digital" not in " ".join(
         s.text for s in summary_statements(lead, [section], twice)
     )
+
+
+def test_no_clause_cut_inside_a_list_or_before_a_consequence() -> None:
+    listed = (
+        "Anthropic's Cowork platform introduces a plugin architecture that allows teams to "
+        "encode institutional workflows, domain knowledge, and tool integrations."
+    )
+    assert headline_clause(listed, max_words=24, need_figure=False) is None
+    conditional = (
+        "JPMorgan Chase warns that if Strategy is removed from indices such as MSCI USA, it "
+        "could trigger outflows of up to $2.8 billion."
+    )
+    assert headline_clause(conditional, max_words=24, need_figure=False) is None
+    assert headline_clause("Bitcoin dropped below $90,000, deepening a month-long slide.") == (
+        "Bitcoin dropped below $90,000"
+    )
+    titled = "President Trump's 100% tariff threat triggered the largest liquidation in history."
+    assert headline_clause(titled) == titled.rstrip(".")
+
+
+def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> None:
+    minor = Bullet("SanDisk posted revenue of $3.03 billion for the quarter.", ("a",), event_id=1)
+    major = Bullet(
+        "Nvidia reported record revenue of $68.1 billion for the quarter.", ("b",), event_id=2
+    )
+    second = Bullet(
+        "The Adani Group plans to invest $100 billion in data centres.", ("c",), event_id=3
+    )
+    briefing = Briefing(
+        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
+        updated_at=dt.datetime(2026, 2, 27, tzinfo=dt.UTC),
+        headline="",
+        lead=(),
+        sections=(Section("Memory", (), (minor,)), Section("Chips", (), (major, second))),
+        notable=(),
+        implications=(),
+        summary=(),
+        sources=(),
+    )
+    assert compose_headline(briefing, {}, [2, 3, 1]) == (
+        "Nvidia reported record revenue of $68.1 billion for the quarter; the Adani Group plans "
+        "to invest $100 billion in data centres"
+    )
+    assert compose_headline(briefing, {}).startswith("SanDisk posted revenue")

@@ -43,20 +43,24 @@ def member_rows(topic: str | None) -> Select[Any]:
 
 
 def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
+    """Members grouped per event.  An event's dates come from members whose date a feed or
+    the text stated: an undated article (dated when fetched) must not make a weeks-old
+    story look like today's news, in ranking, the window or "Notable"."""
     grouped: dict[int, list[RowMapping]] = {}
     for row in rows:
         grouped.setdefault(row["id"], []).append(row)
     summaries = []
     for event_id, members in grouped.items():
         head = members[0]
+        dated = [m for m in members if m["date_source"] != DateSource.FETCH_TIME.value] or members
         scores = [m["score"] for m in members if m["score"] is not None]
         share = len(scores) / len(members)
         summaries.append(
             EventSummary(
                 id=event_id,
                 label=head["label"],
-                first_seen=min(as_utc(m["published_at"]) for m in members),
-                last_seen=max(as_utc(m["published_at"]) for m in members),
+                first_seen=min(as_utc(m["published_at"]) for m in dated),
+                last_seen=max(as_utc(m["published_at"]) for m in dated),
                 article_ids=tuple(m["article_id"] for m in members),
                 sources=tuple(m["source_name"] for m in members),
                 centroid=blob_to_vector(head["centroid"]),

@@ -10,7 +10,8 @@ phrase (or None):
   "last year", "two days ago", "over the next year") rather than as a date.
 - ``page_scrap``: furniture of the source page: bylines, "min read", view counters, image
   paths, a trailing outlet tag (", News."), a section label run into the text.
-- ``headline_fragment``: a headline or teaser used as prose: no verb, or title case.
+- ``headline_fragment``: a headline or teaser used as prose (no verb, title case), or a
+  statement cut short ("... indices such.").
 
 The writer refuses sentences with any of these; ``evaluation.readability`` counts them on
 published pages, so a writer path that forgets the check shows up there.
@@ -47,7 +48,9 @@ CONNECTIVE_PHRASES = re.compile(
     r"in other words|in the midst of|to be sure|even then|after all|in fact|of course|"
     r"(?:first|second|third|finally|lastly|next),|"
     r"in contrast|even so|for (?:its|their|his|her) part|that said|to that end|"
-    r"the (?:former|latter)|such (?:a|an)\b|the same\b|both (?:companies|firms|sides))",
+    r"the (?:former|latter)|such (?:a|an)\b|the same\b|both (?:companies|firms|sides)|"
+    r"(?:if|unless) (?:not|so)\b|either way|in (?:that|this|which) case|because of (?:this|that)|"
+    r"despite (?:this|that)|as such|for this reason|in response|doing so|to do so)",
     re.IGNORECASE,
 )
 # "The deals", "The collapse of the talks", "The two companies": a definite description whose
@@ -61,6 +64,9 @@ SELF_CONTAINED_THE = word_set(
     world world's us u.s. uk eu european global federal white supreme pentagon
     """
 )
+# "The ETF opened with ...", "The IPO was ...": an acronym that names a kind of thing, not
+# one thing, points back like a common noun.
+COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC")
 LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -83,6 +89,11 @@ RELATIVE_TIME = re.compile(
     re.IGNORECASE,
 )
 
+# "FARMINGDALE, N.Y., Sept 29 (AP): ": a wire story's dateline.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)"
+    r"\s*(?::|\s[-\u2013\u2014])?\s*"
+)
 BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]", re.IGNORECASE)
 SCRAP = re.compile(
     r"\b\d+\s*min(?:ute)?s?\s+read\b|\b\d[\d.,]*\s*[kKmM]?\s+(?:views|shares|comments|likes)\b|"
@@ -90,7 +101,7 @@ SCRAP = re.compile(
     r"(?:minutes?|hours?|days?)\s+ago\b|^post\s+\d+\s+(?:minutes?|hours?)\s+ago\b|"
     r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
     r"\b(?:getty images|shutterstock|ap photo|reuters/|afp via)\b|"
-    r"\ball rights reserved\b|\bshare this (?:article|story)\b",
+    r"\ball rights reserved\b|\bshare this (?:article|story)\b|\bcamera ?icon",
     re.IGNORECASE,
 )
 # ", News." / " - Reuters." / " | TechCrunch": an outlet name glued to the end of the sentence.
@@ -135,14 +146,24 @@ def dangling_opener(text: str) -> str | None:
     if phrase:
         return phrase.group(0)
     description = DEFINITE_DESCRIPTION.match(stripped.lower())
-    if description and words[0] == "The" and len(words) > 1 and words[1][:1].islower():
+    if description and words[0] == "The" and len(words) > 1 and not words[1][:1].isupper():
         head = words[1].strip(",").lower()
         if head not in SELF_CONTAINED_THE:
             return " ".join(words[:2])
+    if acronym_description(words):
+        return " ".join(words[:2])
     demonym = DEMONYM_DESCRIPTION.match(stripped)
     if demonym:
         return " ".join(words[:3])
     return early_pronoun(stripped)
+
+
+def acronym_description(words: list[str]) -> bool:
+    """ "The ETF opened ...": "The", a common-noun acronym, then the verb."""
+    if len(words) < 3 or words[0] != "The":
+        return False
+    head = words[1].strip(",").removesuffix("'s").removesuffix("\u2019s").removesuffix("s")
+    return head in COMMON_ACRONYMS and (looks_verbish(words[2]) or words[2] in VERBISH_WORDS)
 
 
 def early_pronoun(text: str) -> str | None:
@@ -169,7 +190,7 @@ def article_relative_time(text: str) -> str | None:
 def page_scrap(text: str) -> str | None:
     """A byline, counter, image path, outlet tag or section label left in the sentence."""
     stripped = text.strip()
-    for pattern in (BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX, GLUED_LABEL):
+    for pattern in (DATELINE, BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX, GLUED_LABEL):
         match = pattern.search(stripped)
         if match:
             return match.group(0).strip()
@@ -196,8 +217,23 @@ def trailing_tag(text: str) -> str | None:
     return None
 
 
+# Words a sentence never ends on: a statement ending "... indices such." was cut short.
+INCOMPLETE_END = word_set(
+    "a an the of to and or but with from that which whose than such including if whether "
+    "because its their his her into between"
+)
+
+
+def incomplete_ending(text: str) -> str | None:
+    """The last word when it leaves the statement unfinished ("... mainstream indices such.")."""
+    words = text.rstrip(" .!?\"'\u201d\u2019)").split()
+    return words[-1] if words and words[-1].lower() in INCOMPLETE_END else None
+
+
 def headline_fragment(text: str) -> str | None:
     """Why the statement reads as a headline or teaser rather than a sentence, or None."""
+    if incomplete_ending(text):
+        return "incomplete"
     words = TITLE_WORD.findall(text)
     lowercase = [w for w in words if w.islower()]
     if not (any(looks_verbish(w) for w in lowercase) or VERB_CONTRACTION.search(text)):
@@ -207,7 +243,9 @@ def headline_fragment(text: str) -> str | None:
     if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
         return "headline style"
     content = [w for w in words[1:] if w.lower() not in STOPWORDS]
-    if len(content) >= MIN_TITLE_CASE_WORDS:
+    # "Europe won the Ryder Cup at Bethpage Black": many names, but its verb is lowercase.
+    lowercase_verb = any(looks_verbish(w) for w in content if w.islower())
+    if len(content) >= MIN_TITLE_CASE_WORDS and not lowercase_verb:
         capitalised = sum(1 for w in content if w[:1].isupper())
         if capitalised / len(content) >= TITLE_CASE_SHARE:
             return "title case"
@@ -239,6 +277,11 @@ def has_finite_verb(words: list[str]) -> bool:
         (word in VERBISH_WORDS or word.endswith("ed")) and (i == 0 or words[i - 1] != "to")
         for i, word in enumerate(words)
     )
+
+
+def strip_dateline(text: str) -> str:
+    """The sentence without a wire dateline ("FARMINGDALE, N.Y., Sept 29 (AP): ")."""
+    return DATELINE.sub("", text, count=1)
 
 
 def strip_trailing_tag(text: str) -> str:

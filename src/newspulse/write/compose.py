@@ -1,6 +1,6 @@
 """Written, not quoted: the headline and the summary composed from the page's own statements.
 
-Nothing new is claimed: the headline joins the main clauses of the two leading themes' first
+Nothing new is claimed: the headline joins the main clauses of the two most salient events'
 facts (each keeps its decisive figure), and the summary restates the page's main facts by their
 main clauses, each cited as the sentence it shortens.  Both are cut from statements that cite
 their sources, so no fact enters that a source does not state.
@@ -15,7 +15,7 @@ from newspulse.domain import Article, Briefing, Section, Statement
 from newspulse.text.figures import figure_keys
 from newspulse.text.headlines import copied_title
 from newspulse.text.names import find_names
-from newspulse.text.readability import dangling_opener, headline_fragment
+from newspulse.text.readability import dangling_opener, headline_fragment, incomplete_ending
 from newspulse.text.repeats import FactKeys, same_fact
 from newspulse.text.sentences import split_sentences
 
@@ -35,6 +35,12 @@ CUT_POINT = re.compile(
     r"reflecting|underscoring|marking|making)\s"
 )
 MIN_CLAUSE_WORDS = 5
+# "Bitcoin dropped below $90,000": four words carry a headline when one is the figure.
+MIN_FIGURE_CLAUSE_WORDS = 4
+# The subject's name opens the clause or follows a title ("President Trump's ...").
+MAX_WORDS_BEFORE_NAME = 1
+# A conditional ("warns that if X is removed ...") whose consequence was cut off.
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
 MAX_CLAUSE_WORDS = 18
 MAX_HEADLINE_WORDS = 26
 # Each restates a fact the page tells in full: two keep the page within its repeat budget.
@@ -55,46 +61,80 @@ def headline_clause(
     sentences = split_sentences(text)  # a bullet's conflict note is a sentence of its own
     text = sentences[0] if sentences else text
     text = PARENTHETICAL.sub("", LEADING_ADVERBIAL.sub("", text, count=1))
-    clause = CLAUSE_END.split(text, maxsplit=1)[0].strip().rstrip(".!,")
+    clause = main_clause(text)
     if len(clause.split()) > max_words:
         clause = shortened(clause, need_figure=need_figure)
     words = clause.split()
-    if not MIN_CLAUSE_WORDS <= len(words) <= max_words:
+    least = MIN_FIGURE_CLAUSE_WORDS if figure_keys(clause) else MIN_CLAUSE_WORDS
+    if not least <= len(words) <= max_words or not complete(clause):
         return None
-    names = find_names(clause)
-    if not names or not clause.startswith(names[0].split()[0]) or dangling_opener(clause):
+    if not opens_on_name(clause) or dangling_opener(clause):
         return None
     if need_figure and not figure_keys(clause):
         return None
     return clause
 
 
+def main_clause(text: str) -> str:
+    """The text up to where an aside begins; none when that would cut a list at its last
+    comma ("encode workflows, domain knowledge, and tools")."""
+    parts = CLAUSE_END.split(text, maxsplit=1)
+    clause = parts[0].strip().rstrip(".!,")
+    if len(parts) > 1 and any(word.endswith(",") for word in clause.split()[-4:]):
+        return ""
+    return clause
+
+
+def opens_on_name(clause: str) -> bool:
+    names = find_names(clause)
+    if not names or not clause[:1].isupper():
+        return False
+    first = clause.find(names[0])
+    return first >= 0 and len(clause[:first].split()) <= MAX_WORDS_BEFORE_NAME
+
+
+def complete(clause: str) -> bool:
+    """Not cut before what its last word or an open conditional still needs."""
+    words = clause.split()
+    return bool(words) and incomplete_ending(clause) is None and not CONDITIONAL.search(clause)
+
+
 def shortened(clause: str, *, need_figure: bool) -> str:
     """The clause up to the first cut point after which nothing it needs is lost."""
     for match in CUT_POINT.finditer(clause):
         head = clause[: match.start()].rstrip(" ,")
-        if len(head.split()) >= MIN_CLAUSE_WORDS and (not need_figure or figure_keys(head)):
+        if len(head.split()) < MIN_FIGURE_CLAUSE_WORDS or not complete(head):
+            continue
+        if not need_figure or figure_keys(head):
             return head
     return clause
 
 
-def compose_headline(briefing: Briefing, articles: Mapping[int, Article]) -> str:
-    """What the period was about: the leading themes' main clauses, joined; the briefing's
-    headline when no statement makes one."""
+def compose_headline(
+    briefing: Briefing, articles: Mapping[int, Article], ranked_events: Sequence[int] = ()
+) -> str:
+    """What the period was about: the main clauses of the two most salient events the page
+    tells (``ranked_events``, most salient first), joined; then the leading themes'; the
+    themes' names when no statement makes one."""
     titles = [ref.title for ref in briefing.sources]
     clauses: list[str] = []
-    for texts in theme_texts(briefing):
+    for texts in [*event_texts(briefing, ranked_events), *theme_texts(briefing)]:
         for text in texts:
             clause = headline_clause(text)
-            if clause is not None and copied_title(clause, titles) is None:
+            if clause is None or copied_title(clause, titles) is not None:
+                continue
+            if not any(same_fact(FactKeys.of(clause), FactKeys.of(c)) for c in clauses):
                 clauses.append(clause)
-                break
+            break
         if len(clauses) == 2:
             break
     if not clauses:
         return theme_headline(briefing)
     if len(clauses) == 2 and len(" ".join(clauses).split()) <= MAX_HEADLINE_WORDS:
-        return f"{clauses[0]}; {clauses[1]}"
+        second = clauses[1]
+        if second.startswith("The "):
+            second = "the " + second[4:]
+        return f"{clauses[0]}; {second}"
     return clauses[0]
 
 
@@ -107,6 +147,18 @@ def theme_headline(briefing: Briefing) -> str:
         titles[0] if len(titles) == 1 else f"{titles[0]} and {titles[1][:1].lower()}{titles[1][1:]}"
     )
     return f"{briefing.topic.title}: {themes}"
+
+
+def event_texts(briefing: Briefing, ranked_events: Sequence[int]) -> list[list[str]]:
+    """The statements the page tells of each event, most salient event first."""
+    told: dict[int, list[str]] = {}
+    bullets = [b for s in briefing.sections for b in s.bullets] + list(briefing.notable)
+    for bullet in bullets:
+        if bullet.event_id is not None:
+            told.setdefault(bullet.event_id, []).extend(
+                [bullet.text, *(c.text for c in bullet.children)]
+            )
+    return [told[event_id] for event_id in ranked_events if event_id in told]
 
 
 def theme_texts(briefing: Briefing) -> list[list[str]]:

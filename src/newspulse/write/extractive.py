@@ -141,8 +141,9 @@ class Composer:
         return self.articles[article_id].uid
 
     def notable_bullet(self, event: EventSummary) -> Bullet | None:
-        """A notable development: its main fact and at most one detail."""
-        return self.bullet_for(event, max_children=1)
+        """A notable development: its main fact and the details its coverage earns, as a
+        themed bullet would have (the plan moves it out of its theme)."""
+        return self.bullet_for(event)
 
     def bullet_for(self, event: EventSummary, *, max_children: int | None = None) -> Bullet | None:
         ranked = self.ranked(event)

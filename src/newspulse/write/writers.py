@@ -29,7 +29,7 @@ from newspulse.write.timeline import build_timeline
 from newspulse.write.verify import CitationRecord, verify_briefing
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-5"
+WRITER_VERSION = "extractive-6"
 EXTRACTIVE = "extractive"
 
 
@@ -232,7 +232,9 @@ def finish(
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold
     )
-    briefing = dataclasses.replace(briefing, headline=compose_headline(briefing, articles))
+    ranked = [e.id for e in sorted(plan.events, key=lambda e: (-e.salience, e.id))]
+    headline = compose_headline(briefing, articles, ranked)
+    briefing = dataclasses.replace(briefing, headline=headline)
     return briefing, citations
 
 
