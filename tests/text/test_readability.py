@@ -25,6 +25,8 @@ CLEAN = [
     "SanDisk opened the event at its headquarters in Milpitas, California.",
     "The ETF market has grown to $100 billion since the first fund launched in 2024.",
     "Europe won the Ryder Cup 15-13 at Bethpage Black on 28 September 2025.",
+    "The Federal Reserve cut interest rates by 25 basis points on 29 October 2025.",
+    "The US government approved exports of H200 chips to China with a 25% fee.",
 ]
 
 
@@ -47,6 +49,10 @@ CLEAN = [
         ("Either way, Nvidia keeps selling every chip it makes this quarter.", "Either way"),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
         ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
+        (
+            "The Intel investment also includes a partnership with SambaNova.",
+            "The Intel investment",
+        ),
         (
             "The 22-year-old Spaniard won 6-2, 3-6, 6-1, 6-4 to capture the title.",
             "The 22-year-old",

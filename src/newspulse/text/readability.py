@@ -155,7 +155,26 @@ def dangling_opener(text: str) -> str | None:
     demonym = DEMONYM_DESCRIPTION.match(stripped)
     if demonym:
         return " ".join(words[:3])
+    named = named_description(opening_words(stripped, 4))
+    if named:
+        return named
     return early_pronoun(stripped)
+
+
+def named_description(words: list[str]) -> str | None:
+    """ "The Intel investment also ...", "The Series E round was ...": "The", a name, then
+    a common noun (not a verb) heads the subject: which investment, which round, was said
+    in a sentence the reader never saw."""
+    if len(words) < 3 or words[0] != "The" or not words[1][:1].isupper():
+        return None
+    name = words[1].rstrip(",")
+    if name.lower() in SELF_CONTAINED_THE or name.rstrip(".") in COMMON_ACRONYMS:
+        return None
+    head_at = 3 if len(words) > 3 and len(words[2]) <= 2 and words[2][:1].isupper() else 2
+    head = words[head_at]
+    if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
+        return " ".join(words[: head_at + 1])
+    return None
 
 
 def acronym_description(words: list[str]) -> bool:

@@ -116,24 +116,19 @@ def compose_headline(
     """What the period was about: the main clauses of the two most salient events the page
     tells (``ranked_events``, most salient first), joined; then the leading themes'; the
     themes' names when no statement makes one."""
+    groups = [*event_texts(briefing, ranked_events), *theme_texts(briefing)]
     titles = [ref.title for ref in briefing.sources]
-    clauses: list[str] = []
-    for texts in [*event_texts(briefing, ranked_events), *theme_texts(briefing)]:
-        for text in texts:
-            clause = headline_clause(text)
-            if clause is None or copied_title(clause, titles) is not None:
-                continue
-            if not any(same_fact(FactKeys.of(clause), FactKeys.of(c)) for c in clauses):
-                clauses.append(clause)
-            break
-        if len(clauses) == 2:
-            break
+    # A result ("Norris won the Sao Paulo Grand Prix") may have no figure to keep.
+    clauses = headline_clauses(groups, titles, need_figure=True) or headline_clauses(
+        groups, titles, need_figure=False
+    )
     if not clauses:
         return theme_headline(briefing)
     if len(clauses) == 2 and len(" ".join(clauses).split()) <= MAX_HEADLINE_WORDS:
         second = clauses[1]
-        if second.startswith("The "):
-            second = "the " + second[4:]
+        first_word, _, rest = second.partition(" ")
+        if first_word in ("The", "A", "An"):
+            second = f"{first_word.lower()} {rest}"
         return f"{clauses[0]}; {second}"
     return clauses[0]
 
@@ -147,6 +142,24 @@ def theme_headline(briefing: Briefing) -> str:
         titles[0] if len(titles) == 1 else f"{titles[0]} and {titles[1][:1].lower()}{titles[1][1:]}"
     )
     return f"{briefing.topic.title}: {themes}"
+
+
+def headline_clauses(
+    groups: Sequence[Sequence[str]], titles: Sequence[str], *, need_figure: bool
+) -> list[str]:
+    """The first headline clause of each group, up to two different facts."""
+    clauses: list[str] = []
+    for texts in groups:
+        for text in texts:
+            clause = headline_clause(text, need_figure=need_figure)
+            if clause is None or copied_title(clause, titles) is not None:
+                continue
+            if not any(same_fact(FactKeys.of(clause), FactKeys.of(c)) for c in clauses):
+                clauses.append(clause)
+            break
+        if len(clauses) == 2:
+            break
+    return clauses
 
 
 def event_texts(briefing: Briefing, ranked_events: Sequence[int]) -> list[list[str]]:

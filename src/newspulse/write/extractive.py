@@ -1,12 +1,13 @@
 """The extractive writer: every statement is a source sentence, cited to all that support it.
 
 1. Per event, rank its articles' clean sentences by support breadth and
-   informativeness; the best becomes the bullet, one more sentence that adds
+   informativeness; of the best few, the one closest to the event's headlines becomes
+   the bullet (``main_fact``), sentences that add
    new figures or names becomes a sub-bullet.  When the event's sources disagree
    on a figure, the bullet says so and cites both sides (``conflicts``).
 2. Each section opens with the theme's most central unused sentence.
-3. The lead takes the top events' strongest unused sentences; the headline is
-   the best real headline of the top event.
+3. The lead takes, per leading theme, the top event's main fact with a figure; the
+   headline is composed later (``compose``).
 4. "Implications" takes forward-looking sentences with numbers from the plan's
    analysis material; "In summary"
    takes the most topic-central sentences left.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -31,6 +33,7 @@ from newspulse.domain import (
 )
 from newspulse.settings import WriteSettings
 from newspulse.text.headlines import clean_headline
+from newspulse.text.sentences import content_words
 from newspulse.write.compose import summary_statements
 from newspulse.write.conflicts import conflict_note, find_conflicts, with_conflicts
 from newspulse.write.evidence import (
@@ -53,6 +56,9 @@ INTRO_ARTICLES_PER_EVENT = 5
 LEAD_THEMES = 3
 LEAD_EVENTS_PER_THEME = 2
 LEAD_MIN_EVENTS = 2
+# A bullet's (and the lead's) sentence is the one among the event's best few that tells most
+# of what its headlines say (``main_fact``).
+MAIN_CHOICES = 4
 
 
 @dataclass(slots=True)
@@ -149,11 +155,13 @@ class Composer:
         ranked = self.ranked(event)
         if not ranked:
             return None
-        main, supporters = ranked[0]
+        main, supporters = main_fact(ranked, headline_words(event, self.articles))
         statement = self.take(main, supporters)
         children: list[Bullet] = []
         told = [main]
-        for candidate, child_supporters in ranked[1:]:
+        for candidate, child_supporters in ranked:
+            if candidate is main:
+                continue
             limit = child_count(event) if max_children is None else max_children
             if len(children) >= limit:
                 break
@@ -295,9 +303,29 @@ def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, 
         for event in theme.events[:LEAD_EVENTS_PER_THEME]:
             ranked = [(c, s) for c, s in composer.ranked(event) if c.figures]
             if ranked:
-                lead.append(composer.take(*ranked[0]))
+                lead.append(
+                    composer.take(*main_fact(ranked, headline_words(event, composer.articles)))
+                )
                 break
     return tuple(lead)
+
+
+Ranked = list[tuple[Candidate, list[tuple[int, float]]]]
+
+
+def main_fact(ranked: Ranked, headlines: set[str]) -> tuple[Candidate, list[tuple[int, float]]]:
+    """Among the best few candidates, the one that tells most of what the headlines say:
+    the story itself, not a background figure ("Solana's market cap is $110 billion")."""
+    return max(ranked[:MAIN_CHOICES], key=lambda pair: len(pair[0].words & headlines))
+
+
+def headline_words(event: EventSummary, articles: Mapping[int, Article]) -> set[str]:
+    """Words at least two of the event's headlines use (every word with one headline): what
+    the story is about as its editors titled it."""
+    titles = [content_words(articles[a].title) for a in event.article_ids if a in articles]
+    counts = Counter(word for title in titles for word in title)
+    floor = 2 if len(titles) > 1 else 1
+    return {word for word, count in counts.items() if count >= floor}
 
 
 def implication_bullets(composer: Composer, plan: BriefingPlan) -> tuple[Bullet, ...]:
