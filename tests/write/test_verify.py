@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from newspulse.domain import Briefing, Bullet, Section, SourceRef, Statement, Topic
 from newspulse.write.verify import verify_briefing
@@ -110,3 +114,28 @@ def test_today_said_on_an_earlier_day_is_withheld() -> None:
     ]
     assert verified.verification is not None
     assert "relative time" in verified.verification.withheld[0]
+
+
+def test_a_retelling_in_other_words_is_withheld_with_the_gauges_meaning_rule() -> None:
+    first = "Meta signed nuclear deals with Vistra, Oklo and TerraPower."
+    retold = "Reactor power for Meta will come from TerraPower and two other suppliers."
+    other = "Meta opened a data centre in Ohio in January."
+    articles = {
+        2: make_article(2, f"{first} {retold} {other}"),
+    }
+    directions = {first: 0, retold: 0, other: 1}  # retold: same meaning as first
+
+    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        vectors = np.zeros((len(texts), 4), dtype=np.float32)
+        for row, text in enumerate(texts):
+            vectors[row, directions[text]] = 1.0
+        return vectors
+
+    bullets = [Bullet(text, ("a002",)) for text in (first, retold, other)]
+    document = dataclasses.replace(briefing(bullets), sources=briefing([]).sources[1:])
+    without, _ = verify_briefing(document, articles, redundancy_threshold=0.9)
+    assert len(without.sections[0].bullets) == 3  # the wording rule alone lets it through
+    verified, _ = verify_briefing(document, articles, redundancy_threshold=0.9, embed=embed)
+    assert [b.text for b in verified.sections[0].bullets] == [first, other]
+    assert verified.verification is not None
+    assert any("repeats" in reason for reason in verified.verification.withheld)

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newspulse.evaluation.readability import (
-    EmbedTexts,
     KeyFact,
     ReadabilityReport,
     evaluate_readability,
@@ -44,6 +43,7 @@ from newspulse.evaluation.statements import StatementRef, bullets, iter_statemen
 from newspulse.text.figures import figure_keys, number_tokens
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.relative_time import anchored_periods
+from newspulse.text.repeats import EmbedTexts
 from newspulse.text.sentences import STOPWORDS
 
 WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")

@@ -25,13 +25,14 @@ from newspulse.evaluation.briefing import (
     SourceText,
     evaluate_briefing,
 )
-from newspulse.evaluation.readability import EmbedTexts, KeyFact
+from newspulse.evaluation.readability import KeyFact
 from newspulse.pipeline import replay, update_briefings
 from newspulse.records import StoredVersion
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store import tables as t
 from newspulse.store.sql import SqlStore
+from newspulse.text.repeats import EmbedTexts
 
 
 @dataclass(frozen=True, slots=True)

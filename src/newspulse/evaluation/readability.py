@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from newspulse.domain import VISIBLE_CITATIONS
 from newspulse.errors import NewsPulseError
 from newspulse.evaluation.statements import iter_statements
@@ -41,14 +38,8 @@ from newspulse.text.readability import (
     headline_fragment,
     page_scrap,
 )
-from newspulse.text.repeats import FactKeys, same_fact
+from newspulse.text.repeats import EmbedTexts, FactKeys, same_fact, same_meaning
 from newspulse.text.sentences import word_set
-
-EmbedTexts = Callable[[Sequence[str]], npt.NDArray[np.float32]]
-
-# MiniLM puts two facts of one story ("Nvidia nears a $30 billion investment in OpenAI" /
-# "OpenAI relies on Nvidia's chips") at 0.81-0.84 and retellings of one fact at 0.84-0.94.
-SAME_MEANING = 0.85
 
 
 class FactsFileError(NewsPulseError):
@@ -195,12 +186,8 @@ def repeated_facts(
     vectors = embed([s.text for s in statements]) if embed is not None and statements else None
     for i, j in itertools.combinations(range(len(statements)), 2):
         same = same_fact(keys[i], keys[j])
-        if not same and vectors is not None and keys[i].names & keys[j].names:
-            # Different amounts say different things, however close the wording.
-            amounts_differ = (
-                keys[i].amounts and keys[j].amounts and not (keys[i].amounts & keys[j].amounts)
-            )
-            same = not amounts_differ and float(vectors[i] @ vectors[j]) >= SAME_MEANING
+        if not same and vectors is not None:
+            same = same_meaning(keys[i], keys[j], vectors[i], vectors[j])
         if same:
             yield statements[i].path, statements[j].path
 

@@ -65,7 +65,8 @@ def update_topic(
     """Write ``topic``'s next version unless its fingerprint is unchanged (idempotent).
 
     ``writer`` defaults to the one the ``llm`` settings choose; ``embedder`` places
-    events in the topic's facets by meaning (without it, by shared words).
+    events in the topic's facets by meaning (without it, by shared words) and lets the
+    verifier withhold a statement that retells another in other words.
     """
     writer = writer or create_writer(settings.llm)
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
@@ -99,6 +100,7 @@ def update_topic(
         settings=settings.write,
         previous=previous.document if previous else None,
         facet_vectors=facet_vectors(topic, store, embedder),
+        embed=embedder.embed if embedder is not None else None,
     )
     if not written.briefing.sections and not written.briefing.notable:
         # Everything was withheld: keep the previous version rather than publish nothing.

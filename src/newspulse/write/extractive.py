@@ -49,8 +49,8 @@ from newspulse.write.plan import BriefingPlan
 
 MAX_HEADLINE_WORDS = 18
 MIN_CHILD_NOVELTY = 2
-MAX_CHILDREN = 3
-OUTLETS_PER_CHILD = 6
+MAX_CHILDREN = 5
+OUTLETS_PER_CHILD = 4
 MAX_ARTICLES_PER_EVENT = 20
 INTRO_ARTICLES_PER_EVENT = 5
 LEAD_THEMES = 3
@@ -192,9 +192,10 @@ def without_restated_conflicts(bullet: Bullet) -> Bullet:
 
 
 def child_count(event: EventSummary) -> int:
-    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets
-    beyond the first batch, up to ``MAX_CHILDREN``: a story many outlets cover carries
-    more facts worth telling (amounts, who, what next) than a one-source item."""
+    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets, up
+    to ``MAX_CHILDREN``: a story many outlets cover carries more facts worth telling
+    (amounts, who, what next) than a one-source item; each must add names or figures
+    (``MIN_CHILD_NOVELTY``) and the verifier withholds one that retells another."""
     return min(MAX_CHILDREN, 1 + event.source_count // OUTLETS_PER_CHILD)
 
 

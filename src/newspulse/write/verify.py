@@ -3,7 +3,8 @@
 For each statement: its citations must name sources of the briefing; every figure it states
 must occur in the cited articles, and most of its names; it must not anchor the present in
 an earlier year ("as of mid-2024" on a 2026 page) nor say "today" of a day that is no longer
-today. No two bullets may say the same thing. A statement that fails is withheld (and
+today. No two statements may say the same thing (with an embedding function, by the
+page gauge's meaning rule too: ``text.repeats``). A statement that fails is withheld (and
 listed), never published. An explanation of what something is ("X, a ... chip,") stays only
 when cited text holds it (``definitions``); a bullet that reports a disagreement stays only
 when each side is found in the articles it cites (``conflicts``). Each surviving citation
@@ -17,11 +18,15 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from newspulse.domain import Article, Briefing, Bullet, Statement, TimelineEntry, Verification
 from newspulse.text.dates import find_stale_time_references
 from newspulse.text.figures import figure_keys
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.relative_time import shifted_relative_phrases
+from newspulse.text.repeats import EmbedTexts, FactKeys, same_meaning
 from newspulse.text.sentences import content_words, split_sentences
 from newspulse.text.similarity import jaccard, shingles
 from newspulse.write.conflicts import conflict_note, conflict_problem
@@ -55,6 +60,11 @@ class Verifier:
     statements: int = 0
     cited: int = 0
     supported: int = 0
+    # With an embedding function, the repeat check also applies the gauge's meaning rule.
+    embed: EmbedTexts | None = None
+    told_meaning: list[tuple[FactKeys, npt.NDArray[np.float32]]] = dataclasses.field(
+        default_factory=list
+    )
 
     def check(
         self, statement: Statement, note: str = "", *, restates: bool = False
@@ -120,6 +130,11 @@ class Verifier:
             for told, told_grams in self.told
         ):
             return True
+        if self.embed is not None:
+            keys, vector = FactKeys.of(text), self.embed([text])[0]
+            if any(same_meaning(keys, k, vector, v) for k, v in self.told_meaning):
+                return True
+            self.told_meaning.append((keys, vector))
         self.told.append((fact, grams))
         return False
 
@@ -187,7 +202,11 @@ def best_passage(text: str, article: Article) -> tuple[str, float]:
 
 
 def verify_briefing(
-    briefing: Briefing, articles: Mapping[int, Article], *, redundancy_threshold: float
+    briefing: Briefing,
+    articles: Mapping[int, Article],
+    *,
+    redundancy_threshold: float,
+    embed: EmbedTexts | None = None,
 ) -> tuple[Briefing, list[CitationRecord]]:
     by_uid = {article.uid: article for article in articles.values()}
     verifier = Verifier(
@@ -195,6 +214,7 @@ def verify_briefing(
         source_ids=frozenset(ref.id for ref in briefing.sources),
         redundancy_threshold=redundancy_threshold,
         as_of=briefing.updated_at.date(),
+        embed=embed,
     )
     # Bullets are checked first, so a lead or summary sentence that restates a bullet is the
     # one withheld, not the bullet.

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from newspulse.domain import Article, Briefing, EventSummary, Topic, Vector
 from newspulse.settings import LLMSettings, RankSettings, WriteSettings
+from newspulse.text.repeats import EmbedTexts
 from newspulse.write.compose import compose_headline
 from newspulse.write.coverage import prose_articles, with_coverage
 from newspulse.write.extractive import write_extractive
@@ -79,6 +80,7 @@ class Writer(Protocol):
         settings: WriteSettings,
         previous: Mapping[str, Any] | None = None,
         facet_vectors: Sequence[Vector] | None = None,
+        embed: EmbedTexts | None = None,
     ) -> WrittenVersion: ...
 
 
@@ -115,10 +117,12 @@ class ExtractiveWriter:
         settings: WriteSettings,
         previous: Mapping[str, Any] | None = None,
         facet_vectors: Sequence[Vector] | None = None,
+        embed: EmbedTexts | None = None,
     ) -> WrittenVersion:
         page = plan_page(
             topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
         )
+        page = dataclasses.replace(page, embed=embed)
         kept = kept_sections(page.plan, previous, self.version)
         draft = write_extractive(page.plan, page.prose, settings, kept)
         draft = stamp_sections(draft, page.plan, self.version, kept, {})
@@ -161,10 +165,12 @@ class LLMWriter:
         settings: WriteSettings,
         previous: Mapping[str, Any] | None = None,
         facet_vectors: Sequence[Vector] | None = None,
+        embed: EmbedTexts | None = None,
     ) -> WrittenVersion:
         page = plan_page(
             topic, ranked_events, articles, now=now, settings=settings, facet_vectors=facet_vectors
         )
+        page = dataclasses.replace(page, embed=embed)
         key = self.version
         kept = kept_sections(page.plan, previous, key)
         result = write_llm(page.plan, page.prose, settings, self.config, kept)
@@ -185,6 +191,8 @@ class PlannedPage:
     plan: BriefingPlan
     prose: Mapping[int, Article]
     everything: Mapping[int, Article]
+    # The encoder's texts-to-vectors, so the verifier applies the gauge's meaning rule.
+    embed: EmbedTexts | None = None
 
 
 def plan_page(
@@ -211,7 +219,7 @@ def finish_page(
     settings: WriteSettings,
 ) -> tuple[Briefing, list[CitationRecord]]:
     """``finish``, then the other-language articles listed under Sources as coverage."""
-    briefing, citations = finish(draft, page.plan, page.prose, settings)
+    briefing, citations = finish(draft, page.plan, page.prose, settings, embed=page.embed)
     if len(page.prose) < len(page.everything):
         briefing = with_coverage(briefing, ranked_events, page.everything)
     return briefing, citations
@@ -225,12 +233,17 @@ def create_writer(llm: LLMSettings | None) -> Writer:
 
 
 def finish(
-    draft: Briefing, plan: BriefingPlan, articles: Mapping[int, Article], settings: WriteSettings
+    draft: Briefing,
+    plan: BriefingPlan,
+    articles: Mapping[int, Article],
+    settings: WriteSettings,
+    *,
+    embed: EmbedTexts | None = None,
 ) -> tuple[Briefing, list[CitationRecord]]:
     """What every writer's draft goes through: timeline, verification, composed headline."""
     draft = dataclasses.replace(draft, timeline=build_timeline(plan.planned_events, articles))
     briefing, citations = verify_briefing(
-        draft, articles, redundancy_threshold=settings.redundancy_threshold
+        draft, articles, redundancy_threshold=settings.redundancy_threshold, embed=embed
     )
     ranked = [e.id for e in sorted(plan.events, key=lambda e: (-e.salience, e.id))]
     headline = compose_headline(briefing, articles, ranked)
