@@ -22,7 +22,7 @@ Embedder (``--embedder``): ``minilm`` (default) embeds each bundled article's le
 with the real all-MiniLM-L6-v2 and reuses that vector for its synthetic variants (the
 same article, re-dated); topic profiles and the 50 arrivals are embedded by the model
 itself.  ``hashing`` uses the hashing embedder throughout (fast, but weak routing and
-events).  The writer itself embeds nothing; what it writes depends on the events.
+events).  The writer embeds only the statements it publishes (the verifier's repeat check).
     python bench/bench_write.py [--generations 21] [--embedder minilm|hashing] [--profile]
 """
 

@@ -65,6 +65,7 @@ class Verifier:
     told_meaning: list[tuple[FactKeys, npt.NDArray[np.float32]]] = dataclasses.field(
         default_factory=list
     )
+    vectors: dict[str, npt.NDArray[np.float32]] = dataclasses.field(default_factory=dict)
 
     def check(
         self, statement: Statement, note: str = "", *, restates: bool = False
@@ -131,12 +132,24 @@ class Verifier:
         ):
             return True
         if self.embed is not None:
-            keys, vector = FactKeys.of(text), self.embed([text])[0]
+            keys, vector = FactKeys.of(text), self.vector(text)
             if any(same_meaning(keys, k, vector, v) for k, v in self.told_meaning):
                 return True
             self.told_meaning.append((keys, vector))
         self.told.append((fact, grams))
         return False
+
+    def embed_all(self, texts: Sequence[str]) -> None:
+        """Embed the draft's statements in one batch (one call per statement is slow)."""
+        if self.embed is not None and texts:
+            unique = list(dict.fromkeys(texts))
+            self.vectors.update(zip(unique, self.embed(unique), strict=True))
+
+    def vector(self, text: str) -> npt.NDArray[np.float32]:
+        """``text``'s vector; one the draft did not hold (a conflict note added) is embedded."""
+        if text not in self.vectors and self.embed is not None:
+            self.vectors[text] = self.embed([text])[0]
+        return self.vectors[text]
 
     def withhold(self, statement: Statement, reason: str) -> Statement | None:
         """Record why a statement is not published; returns None so the caller drops it."""
@@ -172,6 +185,20 @@ class Verifier:
     ) -> tuple[Statement, ...]:
         checked = (self.check(s, restates=restates) for s in statements)
         return tuple(s for s in checked if s is not None)
+
+
+def draft_texts(briefing: Briefing) -> list[str]:
+    """Every statement text of a draft, bullets and their children included."""
+    texts = [s.text for s in (*briefing.lead, *briefing.summary)]
+    stack = [*briefing.notable, *briefing.implications]
+    for section in briefing.sections:
+        texts += [s.text for s in section.intro]
+        stack += section.bullets
+    while stack:
+        bullet = stack.pop()
+        texts.append(bullet.text)
+        stack.extend(bullet.children)
+    return texts
 
 
 def unsupported_reason(text: str, cited: Sequence[Article]) -> str | None:
@@ -216,6 +243,7 @@ def verify_briefing(
         as_of=briefing.updated_at.date(),
         embed=embed,
     )
+    verifier.embed_all(draft_texts(briefing))
     # Bullets are checked first, so a lead or summary sentence that restates a bullet is the
     # one withheld, not the bullet.
     section_bullets = [verifier.bullets(section.bullets) for section in briefing.sections]
