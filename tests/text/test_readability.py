@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from newspulse.text.readability import (
@@ -13,6 +15,7 @@ from newspulse.text.readability import (
     strip_dateline,
     strip_trailing_tag,
 )
+from newspulse.text.relative_time import anchor_relative_time
 
 CLEAN = [
     "Meta signed deals with Vistra, Oklo and TerraPower for 6.6 gigawatts of nuclear power.",
@@ -47,6 +50,7 @@ CLEAN = [
         ("First, an exchange needed to propose a rule change to list the fund.", "First,"),
         ("If not, GenAI is dead in the water because prices have not come down.", "If not"),
         ("Either way, Nvidia keeps selling every chip it makes this quarter.", "Either way"),
+        ("Interestingly, Intel CEO Lip-Bu Tan chairs SambaNova Systems.", "Interestingly,"),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
         ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
         (
@@ -110,6 +114,15 @@ def test_a_statement_cut_short_is_a_fragment() -> None:
     assert headline_fragment(cut) == "incomplete"
     assert incomplete_ending("Anthropic's platform lets teams encode workflows and.") == "and"
     assert incomplete_ending("Nvidia sold more chips than it could make.") is None
+
+
+def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
+    text = "The summit concluded on Friday (20 February) in New Delhi."
+    assert article_relative_time(text) is None
+    assert anchor_relative_time(text, said_on=dt.date(2026, 2, 21)) == text
+    assert anchor_relative_time("It ended on Friday.", said_on=dt.date(2026, 2, 21)) == (
+        "It ended on 20 Feb 2026."
+    )
 
 
 def test_a_wire_dateline_is_cut_from_the_sentence() -> None:

@@ -38,7 +38,8 @@ CONNECTIVES = word_set(
     """
     however but and or also meanwhile still yet instead moreover furthermore additionally
     besides nonetheless nevertheless therefore thus hence consequently likewise similarly
-    separately then so otherwise accordingly indeed notably anyway regardless
+    separately then so otherwise accordingly indeed notably anyway regardless interestingly
+    importantly crucially surprisingly unsurprisingly ironically
     """
 )
 """Openers that link to the previous sentence."""
@@ -77,7 +78,7 @@ MONTH_WORDS = (
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a"
 RELATIVE_TIME = re.compile(
     rf"\b(?:(?:on|last|this|next|since|by|until|from|before|after)\s+)?(?:{WEEKDAYS})\b"
-    rf"(?!,?\s+(?:\d{{1,2}}\s+)?(?:{MONTH_WORDS})\b)(?!,?\s+\d)|"
+    rf"(?!,?\s+\(?(?:\d{{1,2}}\s+)?(?:{MONTH_WORDS})\b)(?!,?\s+\(?\d)|"
     r"\b(?:today|tonight|yesterday|tomorrow|last night|this (?:morning|afternoon|evening)|"
     r"(?:earlier|later) (?:today|this (?:week|month|year))|"
     r"(?:this|last|next|past|coming) (?:week|month|year|quarter|weekend|few (?:days|weeks|months))|"

@@ -38,7 +38,7 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 WEEKDAY_PHRASE = re.compile(
     r"\b(?P<which>on |last |this |next |)(?P<day>"
     + "|".join(WEEKDAY_NAMES)
-    + r")\b(?!,?\s+(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))",
+    + r")\b(?!,?\s+\(?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))",
     re.IGNORECASE,
 )
 

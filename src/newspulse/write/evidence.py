@@ -67,7 +67,8 @@ MARKUP = re.compile(r"\*\*|__|\[\d+\]")
 # citation does not say, and connectives that lean on the previous sentence.
 LEADING_BOILERPLATE = re.compile(
     r"^(?:according to (?:[A-Z][\w&.'\u2019-]*\s?){1,4},|(?:however|meanwhile|additionally|"
-    r"separately|also|moreover|furthermore|in addition|in other news|elsewhere),)\s+(?=[A-Z$])",
+    r"separately|also|moreover|furthermore|in addition|in other news|elsewhere|interestingly|"
+    r"importantly|notably|crucially|surprisingly|unsurprisingly|ironically),)\s+(?=[A-Z$])",
     re.IGNORECASE,
 )
 # A sentence that repeats the article's headline is a headline, whatever its punctuation.
