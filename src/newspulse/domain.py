@@ -27,6 +27,11 @@ class Vertical:
     description: str = ""
 
 
+# The vertical an article is clustered in when neither its topics nor its source name one
+# (clustering runs per vertical: ``store.vertical_rows``).
+CATCH_ALL_VERTICAL = "*"
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     slug: str

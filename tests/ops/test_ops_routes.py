@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from newspulse.enrich.embed import Embedder
 from newspulse.ops.metrics import LlmUsage, RunMetrics, StoreCollector, exposition, llm_usage
-from newspulse.pipeline import cluster_pending, enrich_pending, ingest_corpus
+from newspulse.pipeline import cluster_pending, enrich_pending, ingest_corpus, route_pending
 from newspulse.publish.app import create_app
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
@@ -70,11 +70,16 @@ def test_metrics_count_what_the_store_holds_and_what_waits(
         # Fetched "now" by the ingest clock, which is in the past: the age is positive.
         assert values[("newspulse_oldest_pending_seconds", (("step", step),))] > 0
     enrich_pending(store, hashing_embedder)
-    cluster_pending(store, now=NOW, settings=settings)
     values = samples(client.get("/metrics").text)
     assert values[("newspulse_pending_articles", (("step", "enrich"),))] == 0
-    assert values[("newspulse_pending_articles", (("step", "cluster"),))] == 0
     assert values[("newspulse_pending_articles", (("step", "route"),))] == originals
+    # Clustering follows routing (an article is clustered among its vertical's events).
+    assert cluster_pending(store, now=NOW, settings=settings) == 0
+    assert values[("newspulse_pending_articles", (("step", "cluster"),))] == originals
+    route_pending(store, hashing_embedder, now=NOW, settings=settings)
+    cluster_pending(store, now=NOW, settings=settings)
+    values = samples(client.get("/metrics").text)
+    assert values[("newspulse_pending_articles", (("step", "cluster"),))] == 0
     assert values[("newspulse_oldest_pending_seconds", (("step", "cluster"),))] == 0
     assert values[("newspulse_events", (("state", "all"),))] == store.counts()["events"] > 0
 

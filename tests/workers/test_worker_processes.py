@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import corpus_slice
 from tests.servers import HttpServer
 from tests.servers import http_server as http_server  # the session fixture
 from tests.store.conftest import fresh_database
+from tests.workers.test_cluster_verticals import two_verticals
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -158,7 +158,8 @@ def outcome(url: str) -> tuple[list[list[str]], dict[str, list[str]], int]:
 def test_three_workers_give_the_events_and_briefings_of_an_in_process_run(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    corpus = corpus_slice("ai-infra", 60, tmp_path)
+    # Two verticals with topics (and the catch-all): each clusters under its own lease.
+    corpus = two_verticals(tmp_path)
     began = time.monotonic()
     alone, jobs = fresh_database(postgres_url), fresh_database(postgres_url)
     for url in (alone, jobs):

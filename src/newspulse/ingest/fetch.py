@@ -11,7 +11,7 @@ bytes of a known maximum size or one specific ``FetchError``:
 - conditional GET from stored validators, so an unchanged feed costs a 304 and no
   parsing;
 - per host: at most ``max_per_host`` requests in flight and ``min_delay`` seconds
-  between request starts;
+  between request starts (across processes too, with a shared ``pace``: ``ingest.pace``);
 - gzip, deflate and brotli (aiohttp decodes them; brotli needs the ``brotli`` package).
 
 The errors (``fetch_errors``) all carry the URL that was requested.
@@ -42,6 +42,7 @@ from newspulse.ingest.fetch_errors import (
     TooManyRedirectsError,
 )
 from newspulse.ingest.netguard import BlockedAddressError, IPNetwork, guarded_connector
+from newspulse.ingest.pace import HostPace
 
 __all__ = [
     "FetchBlockedError",
@@ -161,7 +162,8 @@ class Fetcher:
     - ``max_per_host`` requests in flight per host and ``min_delay`` seconds between
       the starts of two requests to one host; ``max_connections``: all hosts together;
     - ``allow_private_hosts`` / ``allowed_networks``: the SSRF policy (``netguard``);
-      None reads ``NEWSPULSE_ALLOW_PRIVATE_HOSTS``.
+      None reads ``NEWSPULSE_ALLOW_PRIVATE_HOSTS``;
+    - ``pace``: where request starts to a host are reserved, shared with other processes.
     """
 
     def __init__(
@@ -179,6 +181,7 @@ class Fetcher:
         max_connections: int = 100,
         allow_private_hosts: bool | None = None,
         allowed_networks: Iterable[IPNetwork] = (),
+        pace: HostPace | None = None,
     ) -> None:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -196,6 +199,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._connections: asyncio.Semaphore | None = None
         self._gates: dict[str, _HostGate] = {}
+        self._pace = pace
 
     async def __aenter__(self) -> Fetcher:
         self._open()
@@ -307,6 +311,9 @@ class Fetcher:
         async with gate.slots:
             # The lock makes waiters take turns, so starts stay min_delay apart.
             async with gate.lock:
+                if self._pace is not None and self.min_delay > 0:
+                    shared = self._pace.reserve_host_start
+                    await asyncio.sleep(await asyncio.to_thread(shared, key, self.min_delay))
                 if gate.last_start is not None:
                     wait = gate.last_start + self.min_delay - time.monotonic()
                     if wait > 0:

@@ -1,6 +1,9 @@
 """The cluster step: unclustered articles into events in arrival order, then the
-merge/split pass over the events the batch touched.  A single writer: batches run in
-order in one process, one transaction each."""
+merge/split pass over the events the batch touched.  A single writer per vertical:
+each vertical's articles are compared with, and merged into, only that vertical's events
+(``store.vertical_rows`` says which vertical an article is clustered in), so verticals
+are independent and two can be clustered at once; within one vertical, batches run in
+order in one process, one transaction each.  A batch is one vertical's."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from newspulse.cluster.maintain import (
     StoredEvent,
     plan_maintenance,
 )
-from newspulse.domain import Article, Vector
+from newspulse.domain import CATCH_ALL_VERTICAL, Article, Vector
 from newspulse.pipeline.ingest import BATCH_SIZE
 from newspulse.pipeline.ports import ClusterPort
 from newspulse.pipeline.understand import drain
@@ -33,8 +36,10 @@ def cluster_claimed(
     *,
     now: dt.datetime,
     settings: Settings,
+    vertical: str = CATCH_ALL_VERTICAL,
 ) -> int:
-    """Assign one claimed batch to events and run the maintenance pass, as one unit."""
+    """Assign one claimed batch of ``vertical``'s articles to that vertical's events and
+    run the maintenance pass over them, as one unit."""
     window = dt.timedelta(days=settings.cluster.window_days)
     # One stray old date must not load the whole history into the index: articles
     # more than two windows older than the batch's newest just start new events.
@@ -42,7 +47,7 @@ def cluster_claimed(
     earliest = max(
         min(article.published_at for article, _ in batch), window_start(newest, 2 * window)
     )
-    live = store.live_events(since=window_start(earliest, window))
+    live = store.live_events(since=window_start(earliest, window), vertical=vertical)
     index = EventIndex(
         live,
         len(batch[0][1]),
@@ -56,9 +61,15 @@ def cluster_claimed(
         result.new_events,
         list(result.changed_events.values()),
         now,
+        vertical=vertical,
     )
     maintain_events(
-        store, since=window_start(newest, window), focus=touched, settings=settings, now=now
+        store,
+        since=window_start(newest, window),
+        focus=touched,
+        settings=settings,
+        now=now,
+        vertical=vertical,
     )
     return len(batch)
 
@@ -66,12 +77,26 @@ def cluster_claimed(
 def cluster_pending(
     store: ClusterPort, *, now: dt.datetime, settings: Settings, batch_size: int = BATCH_SIZE
 ) -> int:
-    """Assign unclustered articles to events in arrival order, one batch per transaction."""
-    return drain(
-        store.pending_clustering,
-        lambda batch: cluster_claimed(store, batch, now=now, settings=settings),
-        batch_size,
-    )
+    """Assign unclustered (routed) articles to events, vertical by vertical in slug order,
+    each in arrival order, one batch per transaction."""
+    done = 0
+    for vertical in store.pending_cluster_verticals():
+        done += cluster_vertical(store, vertical, now=now, settings=settings, batch_size=batch_size)
+    return done
+
+
+def cluster_vertical(
+    store: ClusterPort, vertical: str, *, now: dt.datetime, settings: Settings, batch_size: int
+) -> int:
+    """Drain one vertical's pending articles in batches of ``batch_size``."""
+
+    def claim(limit: int) -> list[tuple[Article, Vector]]:
+        return store.pending_clustering(limit, vertical=vertical)
+
+    def run(batch: Sequence[tuple[Article, Vector]]) -> int:
+        return cluster_claimed(store, batch, now=now, settings=settings, vertical=vertical)
+
+    return drain(claim, run, batch_size)
 
 
 def maintain_events(
@@ -81,10 +106,11 @@ def maintain_events(
     focus: Collection[int],
     settings: Settings,
     now: dt.datetime,
+    vertical: str = CATCH_ALL_VERTICAL,
 ) -> MaintenancePlan:
     """The merge/split pass of cluster/maintain.py after one batch, as `newspulse cluster`
     runs it: only events the batch touched can split or have converged with another, so
-    events of other stories (and other verticals) in the window keep their members.
+    events of other stories keep their members, and only ``vertical``'s events take part.
 
     Only the touched events' member vectors are loaded; the window's other events take
     part in merges through their stored size and centroid (issue 11, item 4)."""
@@ -95,7 +121,9 @@ def maintain_events(
     ]
     stored = [
         StoredEvent(event_id, size, centroid)
-        for event_id, size, centroid in store.window_summaries(since, exclude=members)
+        for event_id, size, centroid in store.window_summaries(
+            since, exclude=members, vertical=vertical
+        )
     ]
     plan = plan_maintenance(events, settings.cluster, focus=focus, summaries=stored)
     if plan.changed:
@@ -113,6 +141,7 @@ def maintain_events(
             ],
             plan.retired,
             now,
+            vertical=vertical,
         )
     return plan
 

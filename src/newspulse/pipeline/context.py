@@ -41,6 +41,9 @@ class StepContext:
     # The write step's scope: only this vertical's topics, only this topic (None: all).
     vertical: str | None = None
     topic: str | None = None
+    # The cluster step's scope: only this vertical's articles (a worker holding its lease);
+    # None: every vertical with pending articles, one after another in slug order.
+    cluster_vertical: str | None = None
     # Entries handed to a slice that starts with a fed step (a corpus, for ingest).
     inbox: Sequence[Entry] = ()
     source_ids: Mapping[str, int] | None = None

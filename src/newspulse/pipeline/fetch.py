@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from newspulse.domain import Entry
 from newspulse.ingest.extract import ExtractionError, extract_page
 from newspulse.ingest.fetch import Fetcher, FetchError, FetchResult
+from newspulse.ingest.pace import HostPace
 from newspulse.pipeline.ingest import ingest_entries
 from newspulse.pipeline.ports import FetchPort
 from newspulse.records import PendingFetch
@@ -38,7 +39,10 @@ log = logging.getLogger(__name__)
 MAX_PAGE_ATTEMPTS = 3
 
 
-def create_fetcher(settings: Settings) -> Fetcher:
+def create_fetcher(settings: Settings, pace: HostPace | None = None) -> Fetcher:
+    """The fetcher the settings describe; with ``pace`` (the store), the starts of its
+    requests to a host are spaced ``fetch.min_delay`` apart together with every other
+    process's that shares it (``ingest.pace``)."""
     fetch = settings.fetch
     return Fetcher(
         connect_timeout=fetch.connect_timeout,
@@ -48,6 +52,7 @@ def create_fetcher(settings: Settings) -> Fetcher:
         max_per_host=fetch.max_per_host,
         min_delay=fetch.min_delay,
         allow_private_hosts=settings.allow_private_hosts or None,
+        pace=pace,
     )
 
 
@@ -150,7 +155,7 @@ def fetch_claimed(
     items that were not finished stay pending)."""
 
     async def run() -> FetchReport:
-        async with create_fetcher(settings) as fetcher:
+        async with create_fetcher(settings, pace=store) as fetcher:
             return await fetch_batch(store, fetcher, items, now=now, settings=settings)
 
     try:

@@ -54,6 +54,8 @@ class IngestPort(Protocol):
 class FetchPort(IngestPort, Protocol):
     """Feed items waiting for their page, claimed with a lease (``pipeline.fetch``)."""
 
+    def reserve_host_start(self, host: str, delay: float) -> float: ...
+
     def add_pending_fetches(
         self, source_id: int | None, entries: Sequence[tuple[Entry, str]], now: dt.datetime
     ) -> int: ...
@@ -141,9 +143,15 @@ class RoutePort(Protocol):
 
 
 class ClusterPort(Protocol):
-    def pending_clustering(self, limit: int) -> list[tuple[Article, Vector]]: ...
+    """Events per vertical: each vertical's articles are clustered among its own events."""
 
-    def live_events(self, since: dt.datetime) -> list[LiveEvent]: ...
+    def pending_clustering(
+        self, limit: int, vertical: str | None = None
+    ) -> list[tuple[Article, Vector]]: ...
+
+    def pending_cluster_verticals(self) -> list[str]: ...
+
+    def live_events(self, since: dt.datetime, vertical: str | None = None) -> list[LiveEvent]: ...
 
     def save_event_assignments(
         self,
@@ -152,6 +160,7 @@ class ClusterPort(Protocol):
         new_events: dict[int, LiveEvent],
         changed_events: Sequence[LiveEvent],
         now: dt.datetime,
+        vertical: str = ...,
     ) -> set[int]: ...
 
     def window_members(
@@ -159,7 +168,7 @@ class ClusterPort(Protocol):
     ) -> dict[int, list[tuple[int, Vector, dt.datetime]]]: ...
 
     def window_summaries(
-        self, since: dt.datetime, exclude: Collection[int] = ()
+        self, since: dt.datetime, exclude: Collection[int] = (), vertical: str | None = None
     ) -> list[tuple[int, int, Vector]]: ...
 
     def event_member_ids(self, event_ids: Collection[int]) -> dict[int, list[int]]: ...
@@ -169,6 +178,7 @@ class ClusterPort(Protocol):
         regroups: Sequence[tuple[int | None, Sequence[int], Vector]],
         retired: Sequence[int],
         now: dt.datetime,
+        vertical: str = ...,
     ) -> None: ...
 
 

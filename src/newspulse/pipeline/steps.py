@@ -118,7 +118,7 @@ def poll_run(context: StepContext, sources: Sequence[SourceRecord]) -> int:
     budget = context.page_budget or page_budget(context.settings)
 
     async def poll() -> None:
-        async with create_fetcher(context.settings) as fetcher:
+        async with create_fetcher(context.settings, pace=context.store) as fetcher:
             polled = await poll_sources(
                 context.store,
                 fetcher,
@@ -194,8 +194,33 @@ def route_run(context: StepContext, batch: Sequence[tuple[Article, Vector]]) -> 
     )
 
 
-def cluster_run(context: StepContext, batch: Sequence[tuple[Article, Vector]]) -> int:
-    return cluster_claimed(context.store, batch, now=context.now, settings=context.settings)
+def cluster_claim(context: StepContext, limit: int) -> list[tuple[Article, Vector, str]]:
+    """The next batch of one vertical's pending articles, each with that vertical: the
+    context's ``cluster_vertical``, else the first (by slug) that has pending articles,
+    so a run drains the verticals one after another in the same batches as a worker
+    draining each under its lease."""
+    store = context.store
+    scope = context.cluster_vertical
+    for vertical in [scope] if scope is not None else store.pending_cluster_verticals():
+        batch = store.pending_clustering(limit, vertical=vertical)
+        if batch:
+            return [(article, vector, vertical) for article, vector in batch]
+    return []
+
+
+def cluster_run(context: StepContext, batch: Sequence[tuple[Article, Vector, str]]) -> int:
+    verticals = {vertical for _, _, vertical in batch}
+    if len(verticals) != 1:
+        raise StepError(
+            "a cluster batch must hold one vertical's articles", ", ".join(sorted(verticals))
+        )
+    return cluster_claimed(
+        context.store,
+        [(article, vector) for article, vector, _ in batch],
+        now=context.now,
+        settings=context.settings,
+        vertical=verticals.pop(),
+    )
 
 
 def write_claim(context: StepContext, limit: int) -> list[Topic]:
@@ -265,7 +290,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "cluster",
         cluster_run,
-        lambda context, limit: context.store.pending_clustering(limit),
+        cluster_claim,
         single_writer=True,
         batch_size=BATCH_SIZE,
     ),

@@ -28,6 +28,7 @@ from newspulse.store.base import ArticleFilters, ArticleRef, NewArticle
 from newspulse.store.filters import article_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
+from newspulse.store.vertical_rows import save_cluster_verticals
 
 
 class ArticleRows(StoreRows):
@@ -309,7 +310,8 @@ class ArticleRows(StoreRows):
     def save_topic_matches(
         self, article_ids: Sequence[int], matches: Sequence[TopicMatch], now: dt.datetime
     ) -> None:
-        """Replace the routing of ``article_ids`` (idempotent on rerun)."""
+        """Replace the routing of ``article_ids`` (idempotent on rerun), and with it the
+        vertical each is clustered in (``store.vertical_rows``)."""
         with self.engine.begin() as connection:
             connection.execute(
                 t.article_topics.delete().where(t.article_topics.c.article_id.in_(article_ids))
@@ -327,10 +329,17 @@ class ArticleRows(StoreRows):
             connection.execute(
                 update(t.articles).where(t.articles.c.id.in_(article_ids)).values(routed_at=now)
             )
+            save_cluster_verticals(connection, article_ids, matches)
 
-    def pending_clustering(self, limit: int) -> list[tuple[Article, Vector]]:
-        """Enriched articles not yet in an event, oldest first (arrival order)."""
-        return self._with_vectors(t.articles.c.clustered_at.is_(None), limit)
+    def pending_clustering(
+        self, limit: int, vertical: str | None = None
+    ) -> list[tuple[Article, Vector]]:
+        """Enriched articles not yet in an event, oldest first (arrival order); only those
+        clustered in ``vertical`` when given."""
+        pending = t.articles.c.clustered_at.is_(None)
+        if vertical is None:
+            return self._with_vectors(pending, limit)
+        return self._with_vectors(pending & (t.articles.c.cluster_vertical == vertical), limit)
 
     def _with_vectors(self, condition: Any, limit: int) -> list[tuple[Article, Vector]]:
         query = (

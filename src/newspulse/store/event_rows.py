@@ -23,6 +23,7 @@ from newspulse.store.event_records import member_rows, summarise_events
 from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
+from newspulse.store.vertical_rows import CATCH_ALL
 from newspulse.text.headlines import best_headline
 
 # Event ids per ``IN (...)`` list: well under SQLite's bound-parameter limit.
@@ -32,8 +33,9 @@ ID_CHUNK = 5_000
 class EventRows(StoreRows):
     # --- events ------------------------------------------------------------------------------
 
-    def live_events(self, since: dt.datetime) -> list[LiveEvent]:
-        """Events whose last article is not older than ``since``: the clustering window."""
+    def live_events(self, since: dt.datetime, vertical: str | None = None) -> list[LiveEvent]:
+        """Events whose last article is not older than ``since``: the clustering window
+        (of ``vertical``'s events only, when given)."""
         query = select(
             t.events.c.id,
             t.events.c.centroid,
@@ -41,6 +43,8 @@ class EventRows(StoreRows):
             t.events.c.last_seen,
             t.events.c.key_facts,
         ).where(t.events.c.last_seen >= since)
+        if vertical is not None:
+            query = query.where(t.events.c.vertical == vertical)
         with self.engine.connect() as connection:
             return [
                 LiveEvent(
@@ -81,12 +85,15 @@ class EventRows(StoreRows):
         return members
 
     def window_summaries(
-        self, since: dt.datetime, exclude: Collection[int] = ()
+        self, since: dt.datetime, exclude: Collection[int] = (), vertical: str | None = None
     ) -> list[tuple[int, int, Vector]]:
-        """(event id, size, centroid) of the events in the window, ``exclude`` left out."""
+        """(event id, size, centroid) of the events in the window (``vertical``'s only,
+        when given), ``exclude`` left out."""
         query = select(t.events.c.id, t.events.c.size, t.events.c.centroid).where(
             t.events.c.last_seen >= since
         )
+        if vertical is not None:
+            query = query.where(t.events.c.vertical == vertical)
         skipped = set(exclude)
         # Sorted here: ``ORDER BY id`` in the query makes SQLite scan every event ever made.
         with self.engine.connect() as connection:
@@ -115,9 +122,10 @@ class EventRows(StoreRows):
         regroups: Sequence[tuple[int | None, Sequence[int], Vector]],
         retired: Sequence[int],
         now: dt.datetime,
+        vertical: str = CATCH_ALL,
     ) -> None:
         """Persist a maintenance plan in one transaction: move members, create split-off
-        events, drop merged-away ones, recount what changed."""
+        events (in ``vertical``), drop merged-away ones, recount what changed."""
         with self.engine.begin() as connection:
             members_of_retired = connection.execute(
                 select(t.event_articles.c.event_id, t.event_articles.c.article_id).where(
@@ -143,6 +151,7 @@ class EventRows(StoreRows):
                             salience=0.0,
                             key_facts={},
                             updated_at=now,
+                            vertical=vertical,
                         )
                     ).inserted_primary_key[0]  # type: ignore[index]
                 else:
@@ -170,8 +179,10 @@ class EventRows(StoreRows):
         new_events: dict[int, LiveEvent],
         changed_events: Sequence[LiveEvent],
         now: dt.datetime,
+        vertical: str = CATCH_ALL,
     ) -> set[int]:
         """Persist one clustering batch atomically; the ids of the events it touched.
+        New events belong to ``vertical`` (the batch's: one vertical per batch).
 
         ``new_events`` maps the placeholder (negative) ids used during the batch to the
         events to create; assignments that name a placeholder are rewritten to the new id.
@@ -199,6 +210,7 @@ class EventRows(StoreRows):
                         salience=0.0,
                         key_facts={"facts": sorted(live.entities)},
                         updated_at=now,
+                        vertical=vertical,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             for live in changed_events:
@@ -267,7 +279,11 @@ class EventRows(StoreRows):
             connection.execute(t.article_topics.delete())
             result = connection.execute(
                 update(t.articles).values(
-                    embedding=None, embedding_model=None, routed_at=None, clustered_at=None
+                    embedding=None,
+                    embedding_model=None,
+                    routed_at=None,
+                    cluster_vertical=None,
+                    clustered_at=None,
                 )
             )
             return int(result.rowcount)

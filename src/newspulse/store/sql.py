@@ -6,7 +6,8 @@ not done yet, so each stage is an idempotent unit of work over stored data and
 a crashed run is finished by running it again.  Operations live in one mixin
 per table group (``catalog_rows``, ``article_rows``, ``event_rows``,
 ``briefing_rows``, ``source_rows``, ``correction_rows``, ``search_rows``, ``claim_rows``,
-``fetch_rows``); this module opens, migrates and checks the database.
+``fetch_rows``, ``vertical_rows``, ``pace_rows``); this module opens, migrates and checks
+the database.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from newspulse.store.engine import create_store_engine
 from newspulse.store.event_rows import EventRows
 from newspulse.store.fetch_rows import FetchRows
 from newspulse.store.migrate import head_revision, upgrade_to_head
+from newspulse.store.pace_rows import PaceRows
 from newspulse.store.search_rows import SearchRows
 from newspulse.store.source_rows import SourceRows
+from newspulse.store.vertical_rows import VerticalRows
 
 
 class SqlStore(
@@ -41,6 +44,8 @@ class SqlStore(
     SearchRows,
     ClaimRows,
     FetchRows,
+    VerticalRows,
+    PaceRows,
 ):
     """All persistence of NewsPulse behind plain-data methods."""
 

@@ -121,6 +121,9 @@ articles = Table(
     # Name and figure keys clustering compares (cluster.similarity.fact_keys), from enrich.
     Column("fact_keys", JSON, nullable=True),
     Column("routed_at", utc_datetime(), nullable=True),
+    # The vertical whose events the article is clustered among (``store.verticals``), set
+    # with its routing: the best-scored topic's vertical, else its source's, else "*".
+    Column("cluster_vertical", String(64), nullable=True),
     Column("clustered_at", utc_datetime(), nullable=True),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_published_at", "published_at"),
@@ -174,7 +177,11 @@ events = Table(
     Column("salience", Float, nullable=False, default=0.0),
     Column("key_facts", JSON, nullable=False),
     Column("updated_at", utc_datetime(), nullable=False),
+    # Events are clustered per vertical (one writer each): an article is only compared
+    # with, and merged into, events of its own ``cluster_vertical``.
+    Column("vertical", String(64), nullable=False, server_default="*"),
     Index("ix_events_last_seen", "last_seen"),
+    Index("ix_events_vertical_last_seen", "vertical", "last_seen"),
 )
 
 # A merged-away event's id → the event that took most of its articles, so links from older
@@ -271,4 +278,14 @@ pending_fetches = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", utc_datetime(), nullable=False),
     Index("ix_pending_fetches_source_id", "source_id"),
+)
+
+# When each host may next be fetched, shared by every process that fetches (issue 12):
+# ``next_at`` (Unix seconds, on the database's clock for PostgreSQL) is moved on by
+# ``fetch.min_delay`` with each request start that a fetcher reserves (``store.pace_rows``).
+host_pace = Table(
+    "host_pace",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("next_at", Float, nullable=False),
 )

@@ -2,7 +2,7 @@
 
 Task names (``newspulse.<step>``): ``poll`` (one source), ``fetch``, ``language``,
 ``enrich`` and ``route`` (one claimed batch each: the fan-out steps), ``cluster``
-(the store's single writer of events) and ``write`` (one topic's briefing version,
+(one vertical's single writer of events) and ``write`` (one topic's briefing version,
 single writer per topic), and the periodic ``tick`` (every minute) that defers polls of
 due sources and recovers jobs of crashed workers.  Every task is idempotent over
 stored, claimed work; a job that finds nothing to do returns at once.
@@ -136,7 +136,7 @@ def register_tasks(app: App) -> None:
             return 0  # removed, paused or polled since this job was deferred
 
         async def poll_one() -> int:
-            async with create_fetcher(settings) as fetcher:
+            async with create_fetcher(settings, pace=store) as fetcher:
                 polled = await poll_sources(
                     store, fetcher, [record], now=at, settings=settings, fetch_pages=False
                 )
@@ -146,7 +146,7 @@ def register_tasks(app: App) -> None:
         advance(now)
         return new
 
-    def on_claim(step: str, now: str | None) -> Callable[[int], None]:
+    def on_claim(step: str, now: str | None, vertical: str | None = None) -> Callable[[int], None]:
         settings = runtime().worker.settings
         return lambda count: schedule.claimed(
             app,
@@ -155,6 +155,7 @@ def register_tasks(app: App) -> None:
             batch=settings.run.batch_size,
             lease=settings.run.lease_seconds,
             now=now,
+            vertical=vertical,
         )
 
     def advance(now: str | None) -> None:
@@ -190,9 +191,12 @@ def register_tasks(app: App) -> None:
         return done
 
     @app.task(name=task_name("cluster"))
-    def cluster(now: str | None = None) -> int:
+    def cluster(vertical: str | None = None, now: str | None = None) -> int:
+        """Cluster one vertical under its lease (None, a job deferred before clustering
+        was per vertical: each pending vertical in turn)."""
         run = runtime()
-        done = steps.cluster_step(run.worker, now=moment(now), on_claim=on_claim("cluster", now))
+        claims = on_claim("cluster", now, vertical) if vertical is not None else None
+        done = steps.cluster_step(run.worker, vertical, now=moment(now), on_claim=claims)
         advance(now)
         return done or 0
 

@@ -4,8 +4,10 @@ Every job ends by calling ``advance``, and the periodic tick (and ``newspulse ru
 --engine procrastinate``) calls ``tick``: so work flows on without a coordinator.  Each
 step has one queueing lock, so at most one of its jobs waits in the queue; a job that
 claimed a full batch defers its successor before working (``claimed``), so idle
-workers take the next batch in parallel.  Clustering waits until fetch and enrichment
-are drained, briefings until everything is (see ``steps.UPSTREAM``).
+workers take the next batch in parallel.  Clustering waits until fetch, enrichment and
+routing are drained, then gets one job per vertical with pending articles (queueing
+lock ``cluster:<vertical>``: verticals cluster in parallel, each on one worker);
+briefings wait until everything is drained (see ``steps.UPSTREAM``).
 """
 
 from __future__ import annotations
@@ -61,13 +63,11 @@ def advance(app: App, store: SqlStore, *, now: str | None, lease: float) -> list
         elif defer(app, step, {"now": now}, queueing_lock=f"{step}:later", after=lease):
             # All of it is claimed: look again when a crashed worker's lease has lapsed.
             deferred.append(f"{step}:later")
-    ready = not waiting & set(UPSTREAM["cluster"])
-    if (
-        "cluster" in waiting
-        and ready
-        and defer(app, "cluster", {"now": now}, queueing_lock="cluster")
-    ):
-        deferred.append("cluster")
+    if "cluster" in waiting and not waiting & set(UPSTREAM["cluster"]):
+        for vertical in store.pending_cluster_verticals():
+            lock = f"cluster:{vertical}"
+            if defer(app, "cluster", {"vertical": vertical, "now": now}, queueing_lock=lock):
+                deferred.append(lock)
     if not waiting:
         for topic in store.list_topics():
             if defer(
@@ -85,17 +85,24 @@ def claimed(
     batch: int,
     lease: float,
     now: str | None,
+    vertical: str | None = None,
 ) -> None:
-    """A job claimed ``count`` items of ``step``, and before it works on them:
+    """A job claimed ``count`` items of ``step`` (of one ``vertical``: clustering), and
+    before it works on them:
 
     - a full batch: defer the next batch's job now, so an idle worker takes it;
     - in any case, a watchdog job after the lease (queueing lock ``<step>:later``): if
       this worker dies, its claims lapse and the watchdog takes the work up without
       waiting for the minute tick; if it finishes, the watchdog finds nothing and ends.
     """
+    arguments: dict[str, JSONValue] = {"now": now}
+    lock = step
+    if vertical is not None:
+        arguments["vertical"] = vertical
+        lock = f"{step}:{vertical}"
     if count >= batch:
-        defer(app, step, {"now": now}, queueing_lock=step)
-    defer(app, step, {"now": now}, queueing_lock=f"{step}:later", after=1.5 * lease)
+        defer(app, step, arguments, queueing_lock=lock)
+    defer(app, step, arguments, queueing_lock=f"{lock}:later", after=1.5 * lease)
 
 
 def tick(app: App, store: SqlStore, *, lease: float, now: dt.datetime | None = None) -> list[str]:

@@ -3,9 +3,10 @@
 The work is the step list's own (``pipeline.steps``: each step's ``run`` on a batch,
 ``run_pending`` for clustering); only the claiming is new.  Fan-out steps (fetch,
 language, enrich, route) claim a batch of items with a lease (fetch through its own
-claim hook, the others here); clustering (one writer for the store: events are assigned
-in arrival order) and each topic's briefing versions hold a single-writer lease.  A step
-that claims nothing returns 0, so extra or repeated jobs are harmless.
+claim hook, the others here); clustering (one writer per vertical: a vertical's events
+are assigned in arrival order, and no vertical's articles meet another's events) and
+each topic's briefing versions hold a single-writer lease.  A step that claims nothing
+returns 0, so extra or repeated jobs are harmless.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from newspulse.enrich.embed import Embedder
 from newspulse.pipeline import StepContext, TopicUpdate, step, topic_profiles
 from newspulse.route import TopicProfile
 from newspulse.settings import Settings
-from newspulse.store.claim_rows import SINGLE_WRITER_KEY
 from newspulse.store.sql import SqlStore
 from newspulse.workers.leases import heartbeat, single_writer, utc_now
 
@@ -29,7 +29,8 @@ Hook = Callable[[int], None] | None
 
 # What "nothing pending" means for each later step: the steps whose work comes first.
 UPSTREAM = {
-    "cluster": ("fetch", "enrich"),
+    # An article's vertical comes with its routing: clustering waits for it.
+    "cluster": ("fetch", "enrich", "route"),
     "write": ("fetch", "language", "enrich", "route", "cluster"),
 }
 
@@ -147,24 +148,40 @@ def route_profiles(store: SqlStore, embedder: Embedder, settings: Settings) -> l
     )
 
 
-def cluster_step(worker: Worker, *, now: dt.datetime, on_claim: Hook = None) -> int | None:
-    """Cluster everything pending under the store's clustering lease; None when another
-    worker holds it or enrichment is not drained yet (a later job takes over)."""
+def cluster_step(
+    worker: Worker, vertical: str | None = None, *, now: dt.datetime, on_claim: Hook = None
+) -> int | None:
+    """Cluster ``vertical``'s pending articles under that vertical's lease (None: each
+    vertical with pending articles in turn); None when nothing ran because another
+    worker holds the lease or routing is not drained yet (a later job takes over)."""
     if waits_for_upstream(worker.store, "cluster"):
         return None
+    verticals = [vertical] if vertical is not None else worker.store.pending_cluster_verticals()
+    done = [cluster_vertical(worker, v, now=now, on_claim=on_claim) for v in verticals]
+    ran = [count for count in done if count is not None]
+    return sum(ran) if ran or not done else None
+
+
+def cluster_vertical(
+    worker: Worker, vertical: str, *, now: dt.datetime, on_claim: Hook = None
+) -> int | None:
+    """Drain one vertical's clustering under its lease, in the in-process run's batches;
+    None while another worker holds the lease."""
+    store = worker.store
     with single_writer(
-        worker.store, "cluster", SINGLE_WRITER_KEY, worker=worker.name, lease=worker.lease
+        store, "cluster", lease_key(vertical), worker=worker.name, lease=worker.lease
     ) as held:
         if not held:
             return None
-        if on_claim is not None and worker.store.pending_clustering(1):
+        if on_claim is not None and store.pending_clustering(1, vertical=vertical):
             on_claim(1)  # real work under the lease: watch it
-        return step("cluster").run_pending(worker.context(now))
+        return step("cluster").run_pending(worker.context(now, cluster_vertical=vertical))
 
 
-def topic_key(slug: str) -> int:
-    """A topic's single-writer key: a stable 31-bit number of its slug."""
-    return zlib.crc32(slug.encode("utf-8")) & 0x7FFF_FFFF
+def lease_key(name: str) -> int:
+    """The single-writer key of a topic or a vertical: a stable 31-bit number of its
+    slug.  Two names that share a key only share a lease: never less exclusion."""
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFF_FFFF
 
 
 def write_step(
@@ -183,7 +200,7 @@ def write_step(
     if topic is None:
         return None
     with single_writer(
-        store, "write", topic_key(slug), worker=worker.name, lease=worker.lease
+        store, "write", lease_key(slug), worker=worker.name, lease=worker.lease
     ) as held:
         if not held:
             return None
