@@ -11,7 +11,6 @@ import typer
 
 from newspulse.cli_context import ConfigOption, Context, DbOption, facet_embedder, parse_now, say
 from newspulse.cli_workers import Engine, EngineOption, defer_ticks
-from newspulse.errors import ConfigError
 
 if TYPE_CHECKING:
     from newspulse.enrich.embed import Embedder
@@ -51,7 +50,11 @@ def run(
         conninfo(context.store)  # a clear error on SQLite before anything starts
     with signals.installed(), run_lock(context.store):
         if engine is Engine.PROCRASTINATE:
-            defer_ticks(context, interval, ticks, signals)
+            from newspulse.ops.metrics import RunMetrics
+
+            metrics = RunMetrics()
+            serve_run_metrics(context, metrics, queue=True)
+            defer_ticks(context, interval, ticks, signals, metrics)
         else:
             run_loop(interval, ticks, db, config, signals)
     if signals.received:
@@ -74,16 +77,7 @@ def run_loop(
     embedder = facet_embedder(context)
     metrics = RunMetrics()
     options = context.settings.run
-    if options.metrics_port:
-        from prometheus_client import start_http_server
-
-        metrics.add_store(context.store.engine)
-        try:
-            start_http_server(options.metrics_port, options.metrics_host, registry=metrics.registry)
-        except OSError as exc:
-            address = f"{options.metrics_host}:{options.metrics_port}"
-            raise ConfigError("cannot serve the run metrics (run.metrics_port)", address) from exc
-        say(f"run metrics at http://{options.metrics_host}:{options.metrics_port}/metrics")
+    serve_run_metrics(context, metrics, queue=False)
 
     def on_busy(attempt: int, delay: float, exc: BaseException) -> None:
         metrics.errors.labels("store_busy").inc()
@@ -112,6 +106,30 @@ def run_loop(
         done += 1
         if (ticks is None or done < ticks) and stop.wait(interval):
             break
+
+
+def serve_run_metrics(context: Context, metrics: RunMetrics, *, queue: bool) -> None:
+    """With ``run.metrics_port``: /metrics (the run's counters, the store gauges and, for
+    the procrastinate engine, ``queue``: jobs per step and claim age), /healthz and
+    /readyz, served until the process ends."""
+    from newspulse.ops.probe import StoreProbe
+    from newspulse.ops.serve import serve_ops
+    from newspulse.ops.worker_metrics import QueueCollector
+
+    options = context.settings.run
+    if not options.metrics_port:
+        return
+    metrics.add_store(context.store.engine)
+    if queue:
+        metrics.registry.register(QueueCollector(context.store.engine))
+    server = serve_ops(
+        metrics.registry,
+        StoreProbe(context.store).not_ready,
+        host=options.metrics_host,
+        port=options.metrics_port,
+        setting="run.metrics_port",
+    )
+    say(f"run metrics at {server.url}/metrics")
 
 
 def run_tick(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +20,7 @@ from newspulse.cli_context import ConfigOption, Context, DbOption, say
 
 if TYPE_CHECKING:
     from newspulse.ops.daemon import StopSignals
+    from newspulse.ops.metrics import RunMetrics
 
 
 class Engine(enum.StrEnum):
@@ -42,6 +44,16 @@ def worker(
         int,
         typer.Option("--concurrency", min=1, help="Jobs this process works at once (threads)."),
     ] = 1,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            min=0,
+            max=65535,
+            help="Serve /metrics, /healthz and /readyz on this port (default: "
+            "run.worker_metrics_port; 0: not served).",
+        ),
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -54,12 +66,22 @@ def worker(
     from newspulse.workers.jobs import run_worker
 
     context = Context.ready(db, config)
-    run_worker(context.store, context.settings, concurrency=concurrency)
+    port = context.settings.run.worker_metrics_port if metrics_port is None else metrics_port
+    run_worker(
+        context.store, context.settings, concurrency=concurrency, metrics_port=port, announce=say
+    )
 
 
-def defer_ticks(context: Context, interval: float, ticks: int | None, signals: StopSignals) -> None:
+def defer_ticks(
+    context: Context,
+    interval: float,
+    ticks: int | None,
+    signals: StopSignals,
+    metrics: RunMetrics | None = None,
+) -> None:
     """`run --engine procrastinate`: every ``interval`` seconds, defer polls of due
-    sources and jobs for pending steps; the workers do the work."""
+    sources and jobs for pending steps; the workers do the work.  ``metrics`` counts the
+    ticks and the jobs deferred per step."""
     from newspulse.workers.jobs import create_app, schema_installed
     from newspulse.workers.schedule import tick
 
@@ -74,7 +96,13 @@ def defer_ticks(context: Context, interval: float, ticks: int | None, signals: S
     try:
         done = 0
         while (ticks is None or done < ticks) and not signals.stopping:
+            started = time.perf_counter()
             deferred = tick(app, context.store, lease=context.settings.run.lease_seconds)
+            if metrics is not None:
+                for job in deferred:
+                    metrics.deferred.labels(job.split(":", 1)[0]).inc()
+                metrics.ticks.inc()
+                metrics.tick_seconds.observe(time.perf_counter() - started)
             moment = dt.datetime.now(dt.UTC).replace(microsecond=0)
             say(f"{moment.isoformat()}: deferred {len(deferred)} jobs")
             done += 1

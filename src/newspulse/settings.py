@@ -338,10 +338,21 @@ class RunSettings(BaseModel):
         0,
         ge=0,
         le=65535,
-        description="Port on which `newspulse run` serves its own Prometheus metrics (feeds "
-        "polled, errors by kind, articles per step, tick and write latency); 0: not served.",
+        description="Port on which `newspulse run` serves /metrics (feeds polled, errors by "
+        "kind, articles per step, tick and write latency; with --engine procrastinate the "
+        "queue per step and claim age), /healthz and /readyz; 0: not served.",
     )
-    metrics_host: str = Field("127.0.0.1", description="Address the `run` metrics port binds to.")
+    metrics_host: str = Field(
+        "127.0.0.1", description="Address the `run` and `worker` metrics ports bind to."
+    )
+    worker_metrics_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description="Port on which `newspulse worker` serves /metrics (its jobs per step, "
+        "queue depth, claim age), /healthz and /readyz; 0: not served.  `worker "
+        "--metrics-port` overrides it (one port per worker process on a machine).",
+    )
     lease_seconds: float = Field(
         600.0,
         gt=0,

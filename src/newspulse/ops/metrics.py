@@ -206,6 +206,12 @@ class RunMetrics:
         self.ticks = Counter(
             "newspulse_ticks", "Scheduler ticks completed.", registry=self.registry
         )
+        self.deferred = Counter(
+            "newspulse_deferred_jobs",
+            "Jobs deferred by `run --engine procrastinate`, per step.",
+            ["step"],
+            registry=self.registry,
+        )
         self.tick_seconds = Histogram(
             "newspulse_tick_seconds",
             "Duration of one tick (poll, process, write).",

@@ -27,6 +27,10 @@ from sqlalchemy.engine import make_url
 
 from newspulse.enrich.embed import Embedder, create_embedder
 from newspulse.errors import ConfigError
+from newspulse.ops.probe import StoreProbe
+from newspulse.ops.serve import serve_ops
+from newspulse.ops.worker_metrics import WorkerMetrics, engine_registry
+from newspulse.pipeline import TopicUpdate
 from newspulse.pipeline.poll import create_fetcher, poll_sources
 from newspulse.route import TopicProfile
 from newspulse.settings import Settings
@@ -78,6 +82,7 @@ class Runtime:
     _embedder: Embedder | None = None
     _profiles: tuple[str, list[TopicProfile]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    metrics: WorkerMetrics = field(default_factory=WorkerMetrics)
 
     @property
     def embedder(self) -> Embedder:
@@ -124,6 +129,11 @@ def create_app(store: SqlStore) -> App:
     return app
 
 
+def measured(step: str, work: Callable[[], int]) -> int:
+    """Run a job's work, counted in this worker's metrics (``ops.worker_metrics``)."""
+    return runtime().metrics.job(step, work)
+
+
 def register_tasks(app: App) -> None:
     @app.task(name=task_name("poll"))
     def poll(source_id: int, now: str | None = None) -> int:
@@ -142,7 +152,7 @@ def register_tasks(app: App) -> None:
                 )
             return sum(poll.new_items for poll in polled)
 
-        new = asyncio.run(poll_one())
+        new = measured("poll", lambda: asyncio.run(poll_one()))
         advance(now)
         return new
 
@@ -164,28 +174,35 @@ def register_tasks(app: App) -> None:
 
     @app.task(name=task_name("fetch"))
     def fetch(now: str | None = None) -> int:
-        done = steps.fetch_step(runtime().worker, on_claim=on_claim("fetch", now))
+        claims = on_claim("fetch", now)
+        done = measured("fetch", lambda: steps.fetch_step(runtime().worker, on_claim=claims))
         advance(now)
         return done
 
     @app.task(name=task_name("language"))
     def language(now: str | None = None) -> int:
-        done = steps.language_step(runtime().worker, on_claim=on_claim("language", now))
+        claims = on_claim("language", now)
+        done = measured("language", lambda: steps.language_step(runtime().worker, on_claim=claims))
         advance(now)
         return done
 
     @app.task(name=task_name("enrich"))
     def enrich(now: str | None = None) -> int:
         run = runtime()
-        done = steps.enrich_step(run.worker, run.embedder, on_claim=on_claim("enrich", now))
+        claims = on_claim("enrich", now)
+        done = measured(
+            "enrich", lambda: steps.enrich_step(run.worker, run.embedder, on_claim=claims)
+        )
         advance(now)
         return done
 
     @app.task(name=task_name("route"))
     def route(now: str | None = None) -> int:
         run = runtime()
-        done = steps.route_step(
-            run.worker, run.profiles(), now=moment(now), on_claim=on_claim("route", now)
+        claims = on_claim("route", now)
+        done = measured(
+            "route",
+            lambda: steps.route_step(run.worker, run.profiles(), now=moment(now), on_claim=claims),
         )
         advance(now)
         return done
@@ -196,21 +213,26 @@ def register_tasks(app: App) -> None:
         was per vertical: each pending vertical in turn)."""
         run = runtime()
         claims = on_claim("cluster", now, vertical) if vertical is not None else None
-        done = steps.cluster_step(run.worker, vertical, now=moment(now), on_claim=claims)
+        done = measured(
+            "cluster",
+            lambda: steps.cluster_step(run.worker, vertical, now=moment(now), on_claim=claims) or 0,
+        )
         advance(now)
-        return done or 0
+        return done
 
     @app.task(name=task_name("write"))
     def write(topic: str, now: str | None = None) -> str:
         run = runtime()
         embedder = run.embedder if any(t.facets for t in run.worker.store.list_topics()) else None
-        result = steps.write_step(
-            run.worker,
-            topic,
-            now=moment(now),
-            embedder=embedder,
-        )
-        return result.status if result is not None else "waiting"
+        results: list[TopicUpdate | None] = []
+
+        def write_one() -> int:
+            result = steps.write_step(run.worker, topic, now=moment(now), embedder=embedder)
+            results.append(result)
+            return int(result is not None and result.status == "written")
+
+        measured("write", write_one)
+        return results[0].status if results[0] is not None else "waiting"
 
     @app.periodic(cron="* * * * *")
     @app.task(name=task_name("tick"), queueing_lock="tick", pass_context=True)
@@ -233,14 +255,32 @@ def register_tasks(app: App) -> None:
                 log.info("job %s need not run again: its successor waits", job.id)
 
 
-def run_worker(store: SqlStore, settings: Settings, *, concurrency: int) -> None:
-    """Work jobs until SIGTERM/SIGINT (procrastinate stops after the running jobs)."""
+def run_worker(
+    store: SqlStore,
+    settings: Settings,
+    *,
+    concurrency: int,
+    metrics_port: int = 0,
+    announce: Callable[[str], None] = log.info,
+) -> None:
+    """Work jobs until SIGTERM/SIGINT (procrastinate stops after the running jobs); with
+    ``metrics_port``, serve /metrics, /healthz and /readyz there (``announce`` says where)."""
     global _runtime
     if not schema_installed(store):
         raise EngineError("procrastinate's schema is missing; run `newspulse init`", store.url)
     app = create_app(store)
     name = worker_name()
     _runtime = Runtime(steps.Worker(store, settings, name), app)
+    if metrics_port:
+        registry = engine_registry(store.engine, _runtime.metrics.registry)
+        server = serve_ops(
+            registry,
+            StoreProbe(store).not_ready,
+            host=settings.run.metrics_host,
+            port=metrics_port,
+            setting="run.worker_metrics_port",
+        )
+        announce(f"worker metrics at {server.url}/metrics")
     lease = settings.run.lease_seconds
     log.info("worker %s starting (concurrency %d)", name, concurrency)
     app.run_worker(
