@@ -28,9 +28,6 @@ from newspulse.store import tables as t
 from newspulse.store.base import as_utc
 from newspulse.store.rows import StoreRows
 
-# The key of a step that has one writer for the whole store (its claim is a lease).
-SINGLE_WRITER_KEY = 0
-
 
 @dataclass(frozen=True, slots=True)
 class PendingWork:

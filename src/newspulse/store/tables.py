@@ -247,8 +247,8 @@ corrections = Table(
 
 # Claims on pending work (issue 12): a worker holds (step, item) until ``lease_until``;
 # finished work deletes its claim, a crashed worker's claim lapses and the item is taken
-# again.  ``item_id`` is the id of the step's own row (an article, a pending fetch) or a
-# fixed key for a single-writer step (clustering).
+# again.  ``item_id`` is the id of the step's own row (an article, a pending fetch) or the
+# key of what a single-writer step writes (a vertical's events, a topic's versions).
 work_claims = Table(
     "work_claims",
     metadata,
