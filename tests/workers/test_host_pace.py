@@ -6,7 +6,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+import time
 import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
 
 from newspulse.ingest.fetch import Fetcher
 from newspulse.ingest.pace import HostPace
@@ -14,6 +19,8 @@ from newspulse.store.sql import SqlStore
 from tests.servers import HttpServer
 from tests.servers import http_server as http_server  # the session fixture
 from tests.store.conftest import any_store as any_store  # the fixture
+from tests.store.conftest import fresh_database
+from tests.workers.test_worker_processes import newspulse, settled, state, workers
 
 DELAY = 0.3
 PER_FETCHER = 4
@@ -82,3 +89,48 @@ def test_fetchers_without_a_shared_pace_each_keep_only_their_own(
     )
     assert len(starts) == 2 * PER_FETCHER
     assert min(gaps) < DELAY / 2, gaps
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_worker_processes_fetch_one_host_one_delay_apart(
+    postgres_url: str, http_server: HttpServer, tmp_path: Path
+) -> None:
+    """Two `newspulse worker` processes fetch the item pages of one feed, both at once
+    (small batches fan out): the host sees one request per ``fetch.min_delay``."""
+    url = fresh_database(postgres_url)
+    newspulse(url, "init")
+    tag = f"0.0{uuid.uuid4().int % 10**6:06d}"  # a page delay only this test's feed asks for
+    began = time.monotonic()
+    settings = {"NEWSPULSE_FETCH__MIN_DELAY": str(DELAY), "NEWSPULSE_RUN__BATCH_SIZE": "2"}
+    holders: set[str] = set()
+    engine = create_engine(url)
+    try:
+        with workers(url, 2, tmp_path, env=settings):
+            newspulse(url, "sources", "add", http_server.url(f"slow-feed?items=8&delay={tag}"))
+            newspulse(url, "run", "--engine", "procrastinate", "--ticks", "1")
+            deadline = time.monotonic() + 60
+            while not settled(url):
+                assert time.monotonic() < deadline, state(url)
+                with engine.connect() as connection:
+                    holders.update(
+                        connection.execute(
+                            text("SELECT worker FROM work_claims WHERE step = 'fetch'")
+                        ).scalars()
+                    )
+                time.sleep(0.05)
+    finally:
+        engine.dispose()
+    pages = sorted(
+        hit.started
+        for hit in http_server.hits("/slow")
+        if f"delay={tag}" in hit.query and hit.started >= began
+    )
+    gaps = [later - earlier for earlier, later in itertools.pairwise(pages)]
+    print(
+        f"two workers: {len(pages)} page starts over {pages[-1] - pages[0]:.2f}s, "
+        f"smallest gap {min(gaps):.3f}s (min_delay {DELAY}s); fetch claim holders {holders}"
+    )
+    assert len(holders) == 2  # both workers fetched
+    assert len(pages) == 8
+    assert min(gaps) >= DELAY - 0.1, gaps

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -54,9 +54,15 @@ def newspulse(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @contextmanager
 def workers(
-    url: str, count: int, logs: Path, *, first: Sequence[str] = ()
+    url: str,
+    count: int,
+    logs: Path,
+    *,
+    first: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``count`` worker processes; ``first``: more arguments for the first of them."""
+    """``count`` worker processes; ``first``: more arguments for the first of them;
+    ``env``: settings of all of them over ``environment()``'s."""
     with ExitStack() as files:
         started = [
             subprocess.Popen(
@@ -69,7 +75,7 @@ def workers(
                     url,
                     *(first if number == 0 else ()),
                 ],
-                env=environment(),
+                env={**environment(), **(env or {})},
                 stdout=files.enter_context((logs / f"worker{number}.log").open("wb")),
                 stderr=subprocess.STDOUT,
             )
