@@ -163,6 +163,9 @@ def test_sigterm_finishes_the_step_releases_the_lock_and_exits_0(tmp_path: Path)
             assert values[("newspulse_articles", ())] == ARTICLES
             written = values[("newspulse_write_seconds_count", (("status", "written"),))]
             assert written >= 1
+            for path, body in (("/healthz", b'"ok"'), ("/readyz", b'"ready"')):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as answer:
+                    assert body in answer.read()
             started = time.monotonic()
             daemon.send_signal(signal.SIGTERM)
             rest = daemon.communicate(timeout=60)[1]
