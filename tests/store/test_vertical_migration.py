@@ -1,5 +1,6 @@
-"""Migration 0012 gives stored articles and events the verticals they would get today:
-a store taken back to 0011 and upgraded again has every row where clustering put it."""
+"""Migration 0012 gives stored articles and events the verticals (and events the dates)
+they would get today: a store taken back to 0011 and upgraded again has every row where
+clustering put it."""
 
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ from tests.workers.test_cluster_verticals import two_verticals
 NOW = dt.datetime(2026, 2, 27, tzinfo=dt.UTC)
 
 
-def verticals(store: SqlStore) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+def verticals(store: SqlStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with store.engine.connect() as connection:
         articles = connection.execute(
             text("SELECT id, cluster_vertical FROM articles WHERE duplicate_of IS NULL ORDER BY id")
         ).all()
-        events = connection.execute(text("SELECT id, vertical FROM events ORDER BY id")).all()
+        events = connection.execute(
+            text("SELECT id, vertical, first_seen, last_seen FROM events ORDER BY id")
+        ).all()
     return [tuple(row) for row in articles], [tuple(row) for row in events]
 
 
@@ -37,7 +40,7 @@ def test_a_downgraded_store_upgrades_to_the_same_verticals(tmp_path: Path) -> No
     replay(store, two_verticals(tmp_path), HashingEmbedder(), now=NOW, settings=settings)
     before = verticals(store)
     articles, events = before
-    assert {vertical for _, vertical in events} >= {"ai", "crypto", "*"}
+    assert {event[1] for event in events} >= {"ai", "crypto", "*"}
     config = alembic_config(store.engine)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection

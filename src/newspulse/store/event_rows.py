@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Unpack
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from newspulse.domain import (
     Article,
+    DateSource,
     EventAssignment,
     EventSummary,
     LiveEvent,
@@ -425,7 +426,12 @@ def save_redirects(
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:
     """Recount members and distinct sources of the touched events only, and label each by
-    its best member headline (``text.headlines``)."""
+    its best member headline (``text.headlines``).  ``first_seen`` and ``last_seen`` come
+    from the members whose date a feed or the text stated (all members when none did), as
+    the event summaries read them (``event_records.summarise_events``): an undated article
+    must not keep a weeks-old story in the clustering window or list it as today's."""
+    published = t.articles.c.published_at
+    dated = case((t.articles.c.date_source != DateSource.FETCH_TIME.value, published))
     for event_id in event_ids:
         titles = connection.execute(
             select(t.articles.c.title, t.articles.c.title_derived)
@@ -438,8 +444,8 @@ def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> Non
             select(
                 func.count(),
                 func.count(func.distinct(t.articles.c.source_name)),
-                func.min(t.articles.c.published_at),
-                func.max(t.articles.c.published_at),
+                func.coalesce(func.min(dated), func.min(published)),
+                func.coalesce(func.max(dated), func.max(published)),
             )
             .select_from(t.event_articles)
             .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)

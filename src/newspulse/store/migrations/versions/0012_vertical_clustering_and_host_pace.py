@@ -5,7 +5,9 @@ routing) and events the vertical they belong to.  Existing rows are filled in by
 rule the store applies from now on (``store.verticals``): a routed article takes the
 vertical of its best-scored topic, else the first of its source's vertical hints that is
 a vertical, else the catch-all "*"; an event takes the vertical of its earliest member.
-``host_pace`` holds when each host may next be fetched.
+``host_pace`` holds when each host may next be fetched.  Events' ``first_seen`` and
+``last_seen`` are recomputed from their members whose date a feed or the text stated (all
+members when none did), as the store keeps them from now on (``refresh_event_stats``).
 
 Revision ID: 0012
 Revises: 0011
@@ -81,6 +83,15 @@ def backfill() -> None:
     connection.execute(
         sa.text(f"UPDATE events SET vertical = COALESCE({FIRST_MEMBER_VERTICAL}, '*')")
     )
+    for column, extreme in (("first_seen", "min"), ("last_seen", "max")):
+        connection.execute(
+            sa.text(
+                f"UPDATE events SET {column} = COALESCE((SELECT {extreme}(a.published_at) "
+                "FROM event_articles ea JOIN articles a ON a.id = ea.article_id "
+                "WHERE ea.event_id = events.id AND a.date_source <> 'fetch_time'), "
+                f"{column})"
+            )
+        )
 
 
 def downgrade() -> None:
