@@ -14,12 +14,14 @@ from newspulse.domain import Article, Topic
 from newspulse.enrich.embed import HashingEmbedder
 from newspulse.pipeline import topic_profiles
 from newspulse.route import (
+    TopicProfile,
     build_profile,
     profile_texts,
     route_article,
     split_phrases,
     term_pattern,
     topic_phrases,
+    vertical_profiles,
 )
 from newspulse.settings import RouteSettings
 
@@ -173,3 +175,88 @@ def test_topic_profiles_embed_each_topics_phrases_in_one_call() -> None:
     assert [p.vectors.shape[0] for p in profiles] == [4, 3]
     (single,) = topic_profiles(topics[:1], HashingEmbedder(), phrases=False)
     assert single.vectors.shape[0] == 1
+
+
+def broad_and_specific_profiles(games_exclude: tuple[str, ...] = ()) -> list[TopicProfile]:
+    """Axes: (sport at large, NFL, tennis, rugby, chips).  "games" is a broad topic whose
+    phrases name major events, the NFL playoffs and tennis majors; the others are specific."""
+    return [
+        build_profile(Topic("leagues", "sports", "L", "t", "d"), np.stack([unit(0.3, 1, 0, 0, 0)])),
+        build_profile(
+            Topic("games", "sports", "G", "t", "d", exclude=games_exclude),
+            np.stack([unit(1, 0, 0, 0, 0), unit(0.7, 0.7, 0, 0, 0), unit(0.7, 0, 0.7, 0, 0)]),
+        ),
+        build_profile(Topic("tennis", "sports", "T", "t", "d"), np.stack([unit(0.3, 0, 1, 0, 0)])),
+        build_profile(Topic("rugby", "sports", "R", "t", "d"), np.stack([unit(0.3, 0, 0, 1, 0)])),
+        build_profile(Topic("chips", "ai", "C", "t", "d"), np.stack([unit(0.2, 0.6, 0, 0, 1)])),
+        build_profile(Topic("models", "ai", "M", "t", "d"), np.stack([unit(0, 0, 0, 0, 1)])),
+    ]
+
+
+NFL_STORY = unit(0.2, 1, 0, 0, 0)  # leagues 0.996, games 0.832, the sports profile 0.582
+
+
+def routed_topics(settings: RouteSettings, profiles: Sequence[TopicProfile]) -> list[str]:
+    return [m.topic for m in route_article(article("t", "x"), NFL_STORY, profiles, settings)]
+
+
+def test_vertical_profile_is_the_mean_of_its_topics_centroids() -> None:
+    many = build_profile(Topic("m", "ai", "M", "t", "d"), np.stack([unit(1, 0)] * 5))
+    one = build_profile(Topic("o", "ai", "O", "t", "d"), np.stack([unit(0, 1)]))
+    other = build_profile(Topic("x", "crypto", "X", "t", "d"), np.stack([unit(1, 1)]))
+    profiles = vertical_profiles([many, one, other])
+    # Each topic weighs once, however many phrases it has.
+    np.testing.assert_allclose(profiles["ai"], unit(1, 1), atol=1e-6)
+    np.testing.assert_allclose(profiles["crypto"], unit(1, 1), atol=1e-6)
+
+
+def test_a_topic_clear_of_its_vertical_joins_outside_the_near_tie_margin() -> None:
+    profiles = broad_and_specific_profiles()
+    margin_only = RouteSettings(threshold=0.3, label_margin=0.05, vertical_lift=None)
+    # Near-ties only: the broad topic (0.832) is 0.16 behind the specific one and starves.
+    assert routed_topics(margin_only, profiles) == ["leagues"]
+    # It fits the story 0.25 better than sports at large (0.582): squarely about it.
+    lifted = margin_only.model_copy(update={"vertical_lift": 0.075})
+    assert routed_topics(lifted, profiles) == ["leagues", "games"]
+    # Precomputed vertical profiles give the same answer (route_batch passes them).
+    verticals = vertical_profiles(profiles)
+    assert route_article(
+        article("t", "x"), NFL_STORY, profiles, lifted, verticals
+    ) == route_article(article("t", "x"), NFL_STORY, profiles, lifted)
+    # A lift the topic does not reach keeps near-ties only.
+    assert routed_topics(margin_only.model_copy(update={"vertical_lift": 0.3}), profiles) == [
+        "leagues"
+    ]
+
+
+def test_the_lift_stays_in_the_best_matchs_vertical_and_exclude_still_vetoes() -> None:
+    profiles = broad_and_specific_profiles()
+    settings = RouteSettings(threshold=0.3, label_margin=0.05, vertical_lift=0.075)
+    chips, models = profiles[4], profiles[5]
+    ai_profile = vertical_profiles(profiles)["ai"]
+    # chips stands 0.16 clear of the AI profile, but AI is not the story's vertical.
+    assert chips.similarity(NFL_STORY) - float(ai_profile @ NFL_STORY) > 0.075
+    assert models.similarity(NFL_STORY) < 0.3
+    assert "chips" not in routed_topics(settings, profiles)
+    # An exclude term still vetoes the topic the lift would admit.
+    vetoed = route_article(
+        article("NFL deadline", "x"),
+        NFL_STORY,
+        broad_and_specific_profiles(games_exclude=("NFL",)),
+        settings,
+    )
+    assert [m.topic for m in vetoed] == ["leagues"]
+
+
+def test_settings_default_has_the_lift_and_single_profile_mode_keeps_working() -> None:
+    assert RouteSettings().vertical_lift == 0.075
+    profiles = topic_profiles(
+        [Topic("a", "ai", "Chips", "Silicon", "GPUs"), Topic("b", "ai", "Models", "Labs", "x")],
+        HashingEmbedder(),
+        phrases=False,
+    )
+    settings = RouteSettings(phrase_profiles=False, threshold=-1.0)
+    routed = route_article(
+        article("GPUs", "Silicon chips"), profiles[0].vectors[0], profiles, settings
+    )
+    assert routed[0].topic == "a"

@@ -13,6 +13,17 @@ and ``exclude`` are operator overrides, not needed for routing.  Topics outside 
 match's vertical must score within a small margin of it.  An article may belong to
 several topics; one that clears no threshold stays unrouted and is kept.
 
+Within the best match's vertical an article joins the near-ties of its best topic
+(``label_margin``) and also every topic that it is squarely about: whose similarity
+exceeds the article's similarity to the vertical's profile (the unit mean of its
+topics' centroids) by ``route.vertical_lift``.  The near-tie margin alone starves a topic
+whose articles fit a neighbour better: a broad description-only topic beside specific
+ones, a specific topic beside a broad one that outscores it (World Series games and the
+title-race topic; issues 10 and 11).  What all topics of a vertical share ("AI",
+"sport") cancels out of the lift, so it rewards what is specific to the topic; it needs
+no stored statistics: the profile comes from the catalog, so routing stays a pure
+function of the article and the topics.
+
 ``route.phrase_profiles = false`` restores the single-profile routing (one vector of
 title + tagline + description + include terms) for comparison.
 """
@@ -20,7 +31,7 @@ title + tagline + description + include terms) for comparison.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +56,28 @@ class TopicProfile:
     def similarity(self, vector: Vector) -> float:
         """Cosine to the closest phrase of the topic."""
         return float(np.max(self.vectors @ vector))
+
+    @property
+    def centroid(self) -> npt.NDArray[np.float32]:
+        """The unit mean of the topic's phrases: its share of its vertical's profile."""
+        return unit_vector(self.vectors.mean(axis=0))
+
+
+def unit_vector(vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm > 0 else vector).astype(np.float32)
+
+
+def vertical_profiles(profiles: Sequence[TopicProfile]) -> dict[str, Vector]:
+    """Each vertical's profile: the unit mean of its topics' centroids (topics weigh
+    equally, however many phrases they have)."""
+    centroids: dict[str, list[npt.NDArray[np.float32]]] = {}
+    for profile in profiles:
+        centroids.setdefault(profile.topic.vertical, []).append(profile.centroid)
+    return {
+        vertical: unit_vector(np.mean(np.stack(members), axis=0))
+        for vertical, members in centroids.items()
+    }
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -107,7 +140,10 @@ def route_article(
     vector: Vector,
     profiles: Sequence[TopicProfile],
     settings: RouteSettings,
+    verticals: Mapping[str, Vector] | None = None,
 ) -> list[TopicMatch]:
+    """``verticals``: ``vertical_profiles(profiles)``, passed in by callers that route
+    many articles against the same profiles (computed here when left out)."""
     text = f"{article.title}\n{article.text}"
     matches: list[tuple[TopicMatch, str]] = []
     for profile in profiles:
@@ -128,9 +164,15 @@ def route_article(
                 matched_terms=terms,
             )
             matches.append((match, profile.topic.vertical))
-    return keep_close_matches(
+    close = keep_close_matches(
         matches, same_vertical=settings.label_margin, other_vertical=settings.cross_vertical_margin
     )
+    if settings.vertical_lift is None or not matches:
+        return close
+    if verticals is None:
+        verticals = vertical_profiles(profiles)
+    lifted = clear_of_vertical(matches, vector, verticals, settings.vertical_lift)
+    return [match for match, _ in matches if match in close or match in lifted]
 
 
 def keep_close_matches(
@@ -151,4 +193,24 @@ def keep_close_matches(
         for match, vertical in matches
         if match.score
         >= best.score - (same_vertical if vertical == best_vertical else other_vertical)
+    ]
+
+
+def clear_of_vertical(
+    matches: Sequence[tuple[TopicMatch, str]],
+    vector: Vector,
+    verticals: Mapping[str, Vector],
+    min_lift: float,
+) -> list[TopicMatch]:
+    """Topics of the best match's vertical that score ``min_lift`` above the vertical's
+    profile: squarely about the article even where a neighbour scores higher."""
+    _, best_vertical = max(matches, key=lambda pair: pair[0].score)
+    profile = verticals.get(best_vertical)
+    if profile is None:
+        return []
+    baseline = float(profile @ vector)
+    return [
+        match
+        for match, vertical in matches
+        if vertical == best_vertical and match.similarity - baseline >= min_lift
     ]

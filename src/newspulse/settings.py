@@ -135,6 +135,16 @@ class RouteSettings(BaseModel):
         description="A topic outside the best match's vertical must score within this margin "
         "of the best match.",
     )
+    vertical_lift: float | None = Field(
+        0.075,
+        ge=-1,
+        le=2,
+        description="An article also joins each topic of its best match's vertical whose "
+        "similarity exceeds its similarity to the vertical's profile (the mean of the "
+        "vertical's topics) by this much, even outside label_margin: a topic squarely about "
+        "the article is not starved by a neighbour that scores higher (bench/"
+        "bench_routing.py); null = near-ties only (the routing before issue 10).",
+    )
 
 
 class ClusterSettings(BaseModel):

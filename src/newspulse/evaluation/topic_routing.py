@@ -21,7 +21,7 @@ from newspulse.domain import Article, Topic, Vector
 from newspulse.enrich.embed import Embedder
 from newspulse.errors import ConfigError
 from newspulse.pipeline import topic_profiles
-from newspulse.route import route_article
+from newspulse.route import route_article, vertical_profiles
 from newspulse.settings import RouteSettings
 
 Routes = Mapping[str, frozenset[str]]  # article URL -> topics it was routed to
@@ -131,7 +131,7 @@ def coverage(
 NO_GOLD = GroupGold(frozenset(), frozenset())
 # The routing before issue 11: one profile vector, threshold 0.32, 0.06 per term, margin 0.15.
 SINGLE_PROFILE = RouteSettings(
-    phrase_profiles=False, threshold=0.32, term_bonus=0.06, label_margin=0.15
+    phrase_profiles=False, threshold=0.32, term_bonus=0.06, label_margin=0.15, vertical_lift=None
 )
 
 
@@ -145,8 +145,11 @@ def route_all(
     profiles = topic_profiles(
         topics, embedder, phrases=settings.phrase_profiles, facets=settings.facet_phrases
     )
+    verticals = vertical_profiles(profiles)
     return {
-        article.url: frozenset(m.topic for m in route_article(article, vector, profiles, settings))
+        article.url: frozenset(
+            m.topic for m in route_article(article, vector, profiles, settings, verticals)
+        )
         for article, vector in rows
     }
 

@@ -20,7 +20,13 @@ from newspulse.enrich.language import article_languages
 from newspulse.errors import StoreError
 from newspulse.pipeline.ingest import BATCH_SIZE
 from newspulse.pipeline.ports import EnrichPort, LanguagePort, ModelPort, RoutePort
-from newspulse.route import TopicProfile, build_profile, profile_texts, route_article
+from newspulse.route import (
+    TopicProfile,
+    build_profile,
+    profile_texts,
+    route_article,
+    vertical_profiles,
+)
 from newspulse.settings import RouteSettings, Settings
 
 W = TypeVar("W")
@@ -98,10 +104,11 @@ def route_batch(
     settings: RouteSettings,
 ) -> int:
     """Match one claimed batch to the topics; replaces their routing (idempotent)."""
+    verticals = vertical_profiles(profiles)
     matches = [
         match
         for article, vector in batch
-        for match in route_article(article, vector, profiles, settings)
+        for match in route_article(article, vector, profiles, settings, verticals)
     ]
     store.save_topic_matches([article.id for article, _ in batch], matches, now)
     return len(batch)
