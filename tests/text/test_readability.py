@@ -51,6 +51,7 @@ CLEAN = [
         ("If not, GenAI is dead in the water because prices have not come down.", "If not"),
         ("Either way, Nvidia keeps selling every chip it makes this quarter.", "Either way"),
         ("Interestingly, Intel CEO Lip-Bu Tan chairs SambaNova Systems.", "Interestingly,"),
+        ("Which means the cost of inference has to fall by orders of magnitude.", "Which"),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
         ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
         (

@@ -39,7 +39,7 @@ CONNECTIVES = word_set(
     however but and or also meanwhile still yet instead moreover furthermore additionally
     besides nonetheless nevertheless therefore thus hence consequently likewise similarly
     separately then so otherwise accordingly indeed notably anyway regardless interestingly
-    importantly crucially surprisingly unsurprisingly ironically
+    importantly crucially surprisingly unsurprisingly ironically which whereas
     """
 )
 """Openers that link to the previous sentence."""
