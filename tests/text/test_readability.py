@@ -30,6 +30,8 @@ CLEAN = [
     "Europe won the Ryder Cup 15-13 at Bethpage Black on 28 September 2025.",
     "The Federal Reserve cut interest rates by 25 basis points on 29 October 2025.",
     "The US government approved exports of H200 chips to China with a 25% fee.",
+    "Meta signed a deal with Vistra in January, and this new deal gives it 2 gigawatts.",
+    "Nvidia's revenue rose 73% this quarter to $68 billion.",
 ]
 
 
@@ -52,6 +54,10 @@ CLEAN = [
         ("Either way, Nvidia keeps selling every chip it makes this quarter.", "Either way"),
         ("Interestingly, Intel CEO Lip-Bu Tan chairs SambaNova Systems.", "Interestingly,"),
         ("Which means the cost of inference has to fall by orders of magnitude.", "Which"),
+        (
+            "Singapore's fund GIC and Coatue Management led this latest investment.",
+            "this latest investment",
+        ),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
         ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
         (

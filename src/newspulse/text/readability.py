@@ -68,6 +68,12 @@ SELF_CONTAINED_THE = word_set(
 # "The ETF opened with ...", "The IPO was ...": an acronym that names a kind of thing, not
 # one thing, points back like a common noun.
 COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC")
+# "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
+DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?P<words>(?:[a-z][\w-]*\s*){1,3})")
+TIME_NOUNS = word_set(
+    "year week month quarter day morning afternoon evening weekend season time period summer "
+    "winter spring autumn fall decade century"
+)
 LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -159,7 +165,7 @@ def dangling_opener(text: str) -> str | None:
     named = named_description(opening_words(stripped, 4))
     if named:
         return named
-    return early_pronoun(stripped)
+    return early_pronoun(stripped) or demonstrative_reference(stripped)
 
 
 def named_description(words: list[str]) -> str | None:
@@ -184,6 +190,19 @@ def acronym_description(words: list[str]) -> bool:
         return False
     head = words[1].strip(",").removesuffix("'s").removesuffix("\u2019s").removesuffix("s")
     return head in COMMON_ACRONYMS and (looks_verbish(words[2]) or words[2] in VERBISH_WORDS)
+
+
+def demonstrative_reference(text: str) -> str | None:
+    """ "... led this latest investment": "this"/"these"/"those" before a noun the statement
+    has not named, i.e. a thing the reader never saw ("this year" is time, told elsewhere)."""
+    for match in DEMONSTRATIVE.finditer(text):
+        words = [w.lower() for w in match["words"].split()]
+        if any(w in TIME_NOUNS or w.rstrip("s") in TIME_NOUNS for w in words):
+            continue
+        earlier = text[: match.start()].lower()
+        if not any(w in earlier for w in words if w not in STOPWORDS):
+            return match.group(0).strip()
+    return None
 
 
 def early_pronoun(text: str) -> str | None:
