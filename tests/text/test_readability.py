@@ -31,7 +31,7 @@ CLEAN = [
     "The Federal Reserve cut interest rates by 25 basis points on 29 October 2025.",
     "The US government approved exports of H200 chips to China with a 25% fee.",
     "Meta signed a deal with Vistra in January, and this new deal gives it 2 gigawatts.",
-    "Nvidia's revenue rose 73% this quarter to $68 billion.",
+    "Nvidia's revenue rose 73% to $68 billion in 2025, and this revenue beat every forecast.",
 ]
 
 
