@@ -122,6 +122,12 @@ def test_a_headline_copied_from_a_source_title_is_found() -> None:
         ("Memory and storage supply", None),
         ("Export controls and China", None),
         ("Power for data centers", None),
+        ("Affected users", "not a noun phrase"),
+        ("Slammed shut", "not a noun phrase"),
+        ("Board behind", "not a noun phrase"),
+        ("Centre investor and including debt", "not a noun phrase"),
+        ("Capital spending and funding", None),
+        ("Managers and sackings", None),
     ],
 )
 def test_section_titles(title: str, reason: str | None) -> None:

@@ -6,6 +6,7 @@ from newspulse.write.themes import (
     name_themes,
     name_themes_by_events,
     theme_count,
+    theme_phrases,
 )
 from tests.write.helpers import make_article, make_event
 
@@ -77,3 +78,14 @@ def test_themes_are_named_by_what_their_events_share() -> None:
     assert "BTC" not in titles[1]
     assert "shrank" not in titles[1]  # "reserves shrank" is a clause, not a theme
     assert titles[2] == name_themes([drives + samsung, bitcoin + miners, single], names=False)[2]
+
+
+def test_no_theme_phrase_opens_on_a_past_form_or_ends_on_a_linking_word() -> None:
+    texts = [
+        "Exchanges refunded many affected users after the outage.",
+        "Regulators said affected users would get refunds before the board behind the fund met.",
+    ]
+    phrases = theme_phrases(texts, names=False)
+    assert "affected users" not in phrases
+    assert "board behind" not in phrases
+    assert "power grid" in theme_phrases(["The new power grid failed twice."], names=False)

@@ -37,6 +37,7 @@ from newspulse.text.readability import (
     dangling_opener,
     headline_fragment,
     page_scrap,
+    title_phrase_problem,
 )
 from newspulse.text.repeats import EmbedTexts, FactKeys, same_fact, same_meaning
 from newspulse.text.sentences import word_set
@@ -202,10 +203,14 @@ NAME_LIST = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 
 def bad_section_title(title: str) -> str | None:
-    """ "single word", "single name" or "name pair" for a title a reader would not write."""
+    """ "single word", "single name", "name pair" or "not a noun phrase" for a title a reader
+    would not write."""
     words = title.split()
     if len(words) <= 1:
         return "single word"
+    shape = title_phrase_problem(title)
+    if shape is not None:
+        return shape
     names = find_names(title)
     if len(names) == 1 and names[0] == title.strip():
         return "single name"

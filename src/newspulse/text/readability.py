@@ -318,6 +318,29 @@ def has_finite_verb(words: list[str]) -> bool:
     )
 
 
+# Words that cannot end or join a theme's noun phrase ("Board behind", "Activities involving").
+NOT_IN_A_NOUN_PHRASE = word_set(
+    "behind including involving entering regarding during against despite toward towards amid "
+    "within without across via per"
+)
+
+
+def verbal_word(word: str) -> bool:
+    """A past form ("affected", "asked", "slammed") or a linking word: no head of a theme's
+    noun phrase."""
+    low = word.lower()
+    return (len(low) > 4 and low.endswith("ed")) or low in NOT_IN_A_NOUN_PHRASE
+
+
+def title_phrase_problem(title: str) -> str | None:
+    """ "not a noun phrase" for a theme title a verb opens or a linking word breaks
+    ("Affected users", "Slammed shut", "Board behind", "Centre investor and including debt")."""
+    words = [w.strip(",.") for w in title.split()]
+    if words and (verbal_word(words[0]) or any(w.lower() in NOT_IN_A_NOUN_PHRASE for w in words)):
+        return "not a noun phrase"
+    return None
+
+
 def strip_dateline(text: str) -> str:
     """The sentence without a wire dateline ("FARMINGDALE, N.Y., Sept 29 (AP): ")."""
     return DATELINE.sub("", text, count=1)

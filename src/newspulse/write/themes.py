@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from newspulse.domain import EventSummary
 from newspulse.text.names import find_names
+from newspulse.text.readability import NOT_IN_A_NOUN_PHRASE, verbal_word
 from newspulse.text.sentences import STOPWORDS, VERBISH_WORDS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]+")
@@ -288,6 +289,8 @@ def name_themes_by_events(
 def noun_like(first: str, second: str) -> bool:
     """ "data center", "memory prices": not "company announced", "said that", "will build"."""
     if first in VERBISH_WORDS or second in VERBISH_WORDS:
+        return False
+    if verbal_word(first) or second in NOT_IN_A_NOUN_PHRASE:
         return False
     if second.endswith(("ed", "ly")) or first.endswith("ly"):
         return False
