@@ -50,7 +50,9 @@ SUPPORTED_FLOOR = 95.0  # measured 100 on every topic (2026-12-06)
 # README): 90, 100, 100, 82, 100, 100, 100.  Each floor allows one top event fewer than measured.
 COVERAGE_FLOOR = {
     "ai-infrastructure-funding": 85.0,  # 18/20
-    "ai-models-labs": 90.0,  # 11/11
+    # 7/8 since the writer refuses "Which means ..." (2026-12-07, session 17): one top event
+    # (SambaNova against Nvidia) offers no sentence that stands alone, so it gets no bullet.
+    "ai-models-labs": 87.0,
     "ai-policy-security": 75.0,  # 4/4
     "crypto-markets": 76.0,  # 14/17
     # 14/16 since issue 11's phrase routing (2026-12-07): the topic's events changed (16 top
@@ -119,19 +121,21 @@ def test_top_events_are_covered(reports: dict[str, dict[str, BriefingReport]]) -
 
 
 # Key facts (issue 10 asks >= 80 % of each topic's facts file).  Measured 2026-12-07 with
-# `newspulse eval briefing --corpus ... --facts examples/facts` (after issue 11's phrase
-# routing): 90, 22, 44, 50, 82, 88, 60.  The four topics below 80 % cite every one of their
-# top events (coverage above): the facts they miss are stories routed to a sibling topic
-# (ai-models-labs keeps 5 top events), not stories the writer left out.  Each floor allows
-# one fact fewer than measured.
+# `newspulse eval briefing --corpus ... --facts examples/facts`: 90, 22, 44, 50, 82, 88, 60
+# after issue 11's phrase routing; 90, 61, 69, 69, 82, 94, 70 after the vertical lift, event
+# dates from stated dates, details for notable and big stories and the verifier's meaning
+# rule.  What the four topics below 80 % still miss: details inside one chained event
+# (crypto's Oct 10 crash and November outflows), stories routed mostly to a sibling topic
+# (F1 and NFL/NBA facts now on formula-1 and us-leagues), sentence choice (Anthropic's $30B).
+# Each floor allows one fact fewer than measured.
 KEY_FACTS_FLOOR = {
     "ai-infrastructure-funding": 85.0,  # 18/20
-    "ai-models-labs": 16.0,  # 4/18
-    "ai-policy-security": 37.0,  # 7/16
-    "crypto-markets": 43.0,  # 8/16
+    "ai-models-labs": 55.0,  # 11/18
+    "ai-policy-security": 62.0,  # 11/16
+    "crypto-markets": 62.0,  # 11/16
     "crypto-industry-regulation": 76.0,  # 14/17
-    "football": 82.0,  # 15/17
-    "championships-title-races": 55.0,  # 12/20
+    "football": 88.0,  # 16/17
+    "championships-title-races": 65.0,  # 14/20
 }
 PAGE_FLOORS = Floors(key_facts_pct=0.0)
 

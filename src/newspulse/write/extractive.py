@@ -316,12 +316,8 @@ Ranked = list[tuple[Candidate, list[tuple[int, float]]]]
 
 def main_fact(ranked: Ranked, headlines: set[str]) -> tuple[Candidate, list[tuple[int, float]]]:
     """Among the best few candidates, the one that tells most of what the headlines say:
-    the story itself, not a background figure ("Solana's market cap is $110 billion").
-    When any of them states a figure, the choice is among those that do: "Anthropic has
-    concluded a major funding round" must not displace its "$30 billion at $380 billion"."""
-    choices = ranked[:MAIN_CHOICES]
-    with_figures = [pair for pair in choices if pair[0].figures]
-    return max(with_figures or choices, key=lambda pair: len(pair[0].words & headlines))
+    the story itself, not a background figure ("Solana's market cap is $110 billion")."""
+    return max(ranked[:MAIN_CHOICES], key=lambda pair: len(pair[0].words & headlines))
 
 
 def headline_words(event: EventSummary, articles: Mapping[int, Article]) -> set[str]:
