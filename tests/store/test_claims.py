@@ -16,6 +16,7 @@ from newspulse.dedup.near import NearDuplicateIndex
 from newspulse.domain import DatedEntry, DateSource, Entry
 from newspulse.enrich.embed import HashingEmbedder
 from newspulse.pipeline import ingest_corpus, ingest_entries
+from newspulse.pipeline.understand import store_profiles
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
@@ -24,7 +25,6 @@ from newspulse.workers.steps import (
     cluster_step,
     enrich_step,
     language_step,
-    route_profiles,
     route_step,
     write_step,
 )
@@ -144,7 +144,7 @@ def test_a_retried_batch_changes_nothing(any_store: SqlStore, tmp_path: Path) ->
         pass
     while enrich_step(worker, embedder):
         pass
-    profiles = route_profiles(any_store, embedder, config)
+    profiles = store_profiles(any_store, embedder, config)
     while route_step(worker, profiles, now=NOW):
         pass
     assert cluster_step(worker, now=NOW) == 63

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from newspulse.enrich.embed import HashingEmbedder
 from newspulse.pipeline import ingest_corpus, replay
+from newspulse.pipeline.understand import store_profiles
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
@@ -20,7 +21,6 @@ from newspulse.workers.steps import (
     enrich_step,
     language_step,
     lease_key,
-    route_profiles,
     route_step,
 )
 from tests.conftest import corpus_slice
@@ -83,7 +83,7 @@ def test_two_verticals_cluster_at_once_and_one_vertical_never_twice(
     embedder = HashingEmbedder()
     while language_step(second) or enrich_step(second, embedder):
         pass
-    profiles = route_profiles(any_store, embedder, config)
+    profiles = store_profiles(any_store, embedder, config)
     while route_step(second, profiles, now=NOW):
         pass
     verticals = any_store.pending_cluster_verticals()

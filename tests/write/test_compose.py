@@ -91,8 +91,8 @@ def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> Non
         summary=(),
         sources=(),
     )
-    assert compose_headline(briefing, {}, [2, 3, 1]) == (
+    assert compose_headline(briefing, [2, 3, 1]) == (
         "Nvidia reported record revenue of $68.1 billion for the quarter; the Adani Group plans "
         "to invest $100 billion in data centres"
     )
-    assert compose_headline(briefing, {}).startswith("SanDisk posted revenue")
+    assert compose_headline(briefing).startswith("SanDisk posted revenue")

@@ -32,6 +32,7 @@ from newspulse.ops.serve import serve_ops
 from newspulse.ops.worker_metrics import WorkerMetrics, engine_registry
 from newspulse.pipeline import TopicUpdate
 from newspulse.pipeline.poll import create_fetcher, poll_sources
+from newspulse.pipeline.understand import store_profiles
 from newspulse.route import TopicProfile
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
@@ -99,7 +100,7 @@ class Runtime:
         store = self.worker.store
         key = repr(store.list_topics())
         if self._profiles is None or self._profiles[0] != key:
-            profiles = steps.route_profiles(store, self.embedder, self.worker.settings)
+            profiles = store_profiles(store, self.embedder, self.worker.settings)
             self._profiles = (key, profiles)
         return self._profiles[1]
 

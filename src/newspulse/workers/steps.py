@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newspulse.enrich.embed import Embedder
-from newspulse.pipeline import StepContext, TopicUpdate, step, topic_profiles
+from newspulse.pipeline import StepContext, TopicUpdate, step
 from newspulse.route import TopicProfile
 from newspulse.settings import Settings
 from newspulse.store.sql import SqlStore
@@ -137,15 +137,6 @@ def route_step(
     with heartbeat(store, "route", ids, worker=worker.name, lease=worker.lease):
         context = worker.context(now, profiles=profiles)
         return step("route").run(context, store.articles_to_route(ids))
-
-
-def route_profiles(store: SqlStore, embedder: Embedder, settings: Settings) -> list[TopicProfile]:
-    return topic_profiles(
-        store.list_topics(),
-        embedder,
-        phrases=settings.route.phrase_profiles,
-        facets=settings.route.facet_phrases,
-    )
 
 
 def cluster_step(

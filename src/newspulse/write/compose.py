@@ -9,9 +9,9 @@ their sources, so no fact enters that a source does not state.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from newspulse.domain import Article, Briefing, Section, Statement
+from newspulse.domain import Briefing, Section, Statement
 from newspulse.text.figures import figure_keys
 from newspulse.text.headlines import copied_title
 from newspulse.text.names import find_names
@@ -110,9 +110,7 @@ def shortened(clause: str, *, need_figure: bool) -> str:
     return clause
 
 
-def compose_headline(
-    briefing: Briefing, articles: Mapping[int, Article], ranked_events: Sequence[int] = ()
-) -> str:
+def compose_headline(briefing: Briefing, ranked_events: Sequence[int] = ()) -> str:
     """What the period was about: the main clauses of the two most salient events the page
     tells (``ranked_events``, most salient first), joined; then the leading themes'; the
     themes' names when no statement makes one."""

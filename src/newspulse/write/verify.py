@@ -32,6 +32,7 @@ from newspulse.text.similarity import jaccard, shingles
 from newspulse.write.conflicts import conflict_note, conflict_problem
 from newspulse.write.definitions import strip_unsupported_definitions
 from newspulse.write.evidence import Fact, same_fact
+from newspulse.write.extractive import bullet_statements, section_statements
 
 MIN_NAME_SHARE = 0.6
 WITHHELD_PREVIEW = 120
@@ -189,16 +190,13 @@ class Verifier:
 
 def draft_texts(briefing: Briefing) -> list[str]:
     """Every statement text of a draft, bullets and their children included."""
-    texts = [s.text for s in (*briefing.lead, *briefing.summary)]
-    stack = [*briefing.notable, *briefing.implications]
-    for section in briefing.sections:
-        texts += [s.text for s in section.intro]
-        stack += section.bullets
-    while stack:
-        bullet = stack.pop()
-        texts.append(bullet.text)
-        stack.extend(bullet.children)
-    return texts
+    statements = [
+        *briefing.lead,
+        *briefing.summary,
+        *(s for section in briefing.sections for s in section_statements(section)),
+        *bullet_statements([*briefing.notable, *briefing.implications]),
+    ]
+    return [s.text for s in statements]
 
 
 def unsupported_reason(text: str, cited: Sequence[Article]) -> str | None:

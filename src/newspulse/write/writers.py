@@ -245,8 +245,8 @@ def finish(
     briefing, citations = verify_briefing(
         draft, articles, redundancy_threshold=settings.redundancy_threshold, embed=embed
     )
-    ranked = [e.id for e in sorted(plan.events, key=lambda e: (-e.salience, e.id))]
-    headline = compose_headline(briefing, articles, ranked)
+    # The plan's events are in salience order (``plan_briefing``).
+    headline = compose_headline(briefing, [e.id for e in plan.events])
     briefing = dataclasses.replace(briefing, headline=headline)
     return briefing, citations
 
