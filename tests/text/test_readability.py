@@ -32,6 +32,7 @@ CLEAN = [
     "The US government approved exports of H200 chips to China with a 25% fee.",
     "Meta signed a deal with Vistra in January, and this new deal gives it 2 gigawatts.",
     "Nvidia's revenue rose 73% to $68 billion in 2025, and this revenue beat every forecast.",
+    "According to Reuters, Nvidia will invest $30 billion in OpenAI.",
 ]
 
 
@@ -68,6 +69,9 @@ CLEAN = [
             "The 22-year-old Spaniard won 6-2, 3-6, 6-1, 6-4 to capture the title.",
             "The 22-year-old",
         ),
+        # The source named first is not the sentence's subject.
+        ("Per Next Gen Stats, he faced No. 1 receivers on 45.5% of his matchups.", "He"),
+        ("According to Reuters, the deal values the company at $4 billion.", "The deal"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

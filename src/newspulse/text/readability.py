@@ -97,6 +97,13 @@ RELATIVE_TIME = re.compile(
 )
 
 # "FARMINGDALE, N.Y., Sept 29 (AP): ": a wire story's dateline.
+# "Per Next Gen Stats, he ...", "According to Reuters, the deal ...": the source named
+# first is not who the sentence is about; the opener that follows still needs a referent.
+ATTRIBUTION = re.compile(
+    r"^(?:per|according to|citing|as (?:first )?(?:reported|noted|told) (?:by|to))"
+    r"\s+[^,]{1,80},\s+",
+    re.IGNORECASE,
+)
 DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)"
     r"\s*(?::|\s[-\u2013\u2014])?\s*"
@@ -141,6 +148,10 @@ def opening_words(text: str, count: int = 3) -> list[str]:
 def dangling_opener(text: str) -> str | None:
     """The opening (or early pronoun) that leans on a sentence the reader never saw."""
     stripped = text.lstrip(OPENING_QUOTES + "( ")
+    attribution = ATTRIBUTION.match(stripped)
+    if attribution and len(stripped) > attribution.end():
+        rest = stripped[attribution.end() :]
+        return dangling_opener(rest[:1].upper() + rest[1:])
     words = opening_words(stripped)
     if not words:
         return None
