@@ -33,6 +33,7 @@ CLEAN = [
     "Meta signed a deal with Vistra in January, and this new deal gives it 2 gigawatts.",
     "Nvidia's revenue rose 73% to $68 billion in 2025, and this revenue beat every forecast.",
     "According to Reuters, Nvidia will invest $30 billion in OpenAI.",
+    "By capturing both titles, Sabalenka became the first woman to defend it since 2014.",
 ]
 
 

@@ -108,7 +108,8 @@ DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)"
     r"\s*(?::|\s[-\u2013\u2014])?\s*"
 )
-BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]", re.IGNORECASE)
+# "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
+BYLINE = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]")
 SCRAP = re.compile(
     r"\b\d+\s*min(?:ute)?s?\s+read\b|\b\d[\d.,]*\s*[kKmM]?\s+(?:views|shares|comments|likes)\b|"
     r"\.(?:jpe?g|png|gif|webp|svg)\b|\b(?:posted|updated|published)\s+\d+\s+"
