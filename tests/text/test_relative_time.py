@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from newspulse.text.relative_time import resolve_relative_time
+from newspulse.text.relative_time import drop_weekdays, resolve_relative_time
 
 SAID = dt.date(2025, 9, 12)  # a Friday
 LATER = dt.date(2025, 11, 30)
@@ -86,3 +86,43 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
     }
     for text, expected in cases.items():
         assert anchor_relative_time(text, said_on=said_on) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ohtani led the Dodgers past the Blue Jays on Monday in Game 3.",
+            "Ohtani led the Dodgers past the Blue Jays in Game 3.",
+        ),
+        (
+            "In a shocking development late Sunday night, both McLarens were disqualified.",
+            "In a shocking development, both McLarens were disqualified.",
+        ),
+        (
+            "Billups was arrested Thursday in an FBI gambling investigation.",
+            "Billups was arrested in an FBI gambling investigation.",
+        ),
+        ("On Monday, Nvidia said revenue rose 73%.", "Nvidia said revenue rose 73%."),
+    ],
+)
+def test_a_weekday_that_only_dates_an_undated_statement_is_dropped(
+    text: str, expected: str
+) -> None:
+    assert drop_weekdays(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The teams meet next Friday in Qatar.",  # a plan
+        "Cyber Monday sales rose 8% to $14 billion.",  # a name
+        "Sunday's race was won by Verstappen.",
+        "He watched Monday Night Football with 20 million viewers.",
+        "The deal, announced Wednesday, values the company at $4 billion.",  # an aside
+        "As of Monday, shares of Amazon fell 2%.",  # the object of "as of"
+        "Nvidia reported on Tuesday, 24 February, that revenue rose.",  # a date
+    ],
+)
+def test_a_weekday_the_sentence_needs_stays(text: str) -> None:
+    assert drop_weekdays(text) == text

@@ -70,6 +70,11 @@ def test_no_clause_cut_inside_a_list_or_before_a_consequence() -> None:
     )
     titled = "President Trump's 100% tariff threat triggered the largest liquidation in history."
     assert headline_clause(titled) == titled.rstrip(".")
+    # A score or a time is not a dash or a colon between clauses.
+    scored = "Freddie Freeman hit a home run that sealed a 6\u20135 Dodgers win in the 18th inning."
+    assert headline_clause(scored, need_figure=False) == scored.rstrip(".")
+    dashed = "Nvidia raised its forecast to $78 billion \u2013 above every estimate on the Street."
+    assert headline_clause(dashed) == "Nvidia raised its forecast to $78 billion"
 
 
 def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> None:

@@ -43,6 +43,43 @@ WEEKDAY_PHRASE = re.compile(
 )
 
 
+# A weekday that only says when: "on Monday", "late Sunday night", "arrested Thursday".
+WEEKDAY_ADJUNCT = re.compile(
+    r"\b(?P<lead>(?i:late|early)\s+)?(?P<prep>(?i:on|last)\s+)?(?P<day>"
+    + "|".join(name.capitalize() for name in WEEKDAY_NAMES)
+    + r")(?P<part>\s+(?:night|morning|afternoon|evening))?\b"
+    r"(?!['\u2019]s)(?!\s+[A-Z])"
+    r"(?!,?\s+\(?(?:\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))",
+)
+PLANNED_DAY = frozenset({"next", "this", "coming"})
+# "As of Monday", "until Friday": the day is the object, the sentence breaks without it.
+BOUND_BEFORE = frozenset({"of", "as", "by", "until", "till", "since", "from", "before", "after"})
+
+
+def drop_weekdays(text: str) -> str:
+    """``text`` without the weekdays that only date it: for an article whose own date is
+    unknown, "on Monday" cannot be anchored, but the statement holds without it.  Kept:
+    a plan ("next Friday"), a name ("Cyber Monday", "Sunday's race", "Monday Night
+    Football") and a bare day before a comma ("announced Wednesday, values ...")."""
+
+    def replace(match: re.Match[str]) -> str:
+        previous = PREVIOUS_WORD.search(text, 0, match.start())
+        word = previous.group(1) if previous else ""
+        bare = not (match["lead"] or match["prep"] or match["part"])
+        if word.lower() in PLANNED_DAY or word.lower() in BOUND_BEFORE:
+            return match.group(0)
+        if bare and (word[:1].isupper() or text[match.end() : match.end() + 1] == ","):
+            return match.group(0)
+        return ""
+
+    dropped = WEEKDAY_ADJUNCT.sub(replace, text)
+    if dropped == text:
+        return text
+    dropped = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", dropped))
+    dropped = re.sub(r",(?=[,.;:!?])", "", dropped).strip().lstrip(", ")
+    return dropped[:1].upper() + dropped[1:]
+
+
 def format_day(day: dt.date) -> str:
     return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}"
 

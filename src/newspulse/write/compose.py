@@ -19,9 +19,10 @@ from newspulse.text.readability import dangling_opener, headline_fragment, incom
 from newspulse.text.repeats import FactKeys, same_fact
 from newspulse.text.sentences import split_sentences
 
-# A clause ends where a comma opens an aside or a consequence ("..., marking ...").
+# A clause ends where a comma opens an aside or a consequence ("..., marking ..."), or at
+# a dash or colon that is not inside a score or a time ("a 6\u20135 win", "04:11 UTC").
 CLAUSE_END = re.compile(
-    r"\s*(?:[;:(\u2014\u2013]|\s-\s|,\s+(?=(?:which|who|while|as|after|according|marking|making|"
+    r"\s*(?:[;(\u2014]|(?<!\d)[:\u2013](?!\d)|\s-\s|,\s+(?=(?:which|who|while|as|after|according|marking|making|"
     r"bringing|following|including|with|a|an|the|its|their|up|reflecting|underscoring|despite|"
     r"amid|and|but|in|to|from|for|led|according)\b|[a-z]+ing\b))"
 )

@@ -25,7 +25,7 @@ from newspulse.text.readability import (
     page_scrap,
     strip_trailing_tag,
 )
-from newspulse.text.relative_time import anchor_relative_time
+from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
 from newspulse.text.repeats import FactKeys
 from newspulse.text.repeats import same_fact as same_fact_keys
 from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
@@ -187,14 +187,15 @@ def article_candidates(article: Article) -> list[Candidate]:
 
 
 def compress(sentence: str, said_on: dt.date | None) -> str:
-    """Trailing outlet tag and leading boilerplate dropped, relative time anchored."""
+    """Trailing outlet tag and leading boilerplate dropped, relative time anchored (or, in
+    an article whose date is unknown, a weekday that only dated the statement dropped)."""
     text = strip_trailing_tag(sentence)
     stripped = LEADING_BOILERPLATE.sub("", text)
     if stripped != text:
         text = stripped[:1].upper() + stripped[1:]
     if said_on is not None:
-        text = anchor_relative_time(text, said_on=said_on)
-    return text
+        return anchor_relative_time(text, said_on=said_on)
+    return drop_weekdays(text)
 
 
 def standalone_problem(sentence: str, title_words: set[str]) -> str | None:
