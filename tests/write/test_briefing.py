@@ -5,7 +5,8 @@ import datetime as dt
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
-from newspulse.write.extractive import Composer, child_count
+from newspulse.write.extractive import Composer, child_count, lead_statements
+from newspulse.write.plan import BriefingPlan, ThemePlan
 from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
 
 
@@ -95,3 +96,25 @@ def test_a_notable_story_keeps_the_details_its_coverage_earns() -> None:
     assert bullet is not None
     assert bullet.text == main
     assert len(bullet.children) == child_count(event) == 2
+
+
+def test_the_lead_names_the_story_rather_than_an_aside_with_a_figure() -> None:
+    """Without a figure-bearing sentence on the story, the lead takes the story's own
+    main fact, not a columnist's aside that happens to hold an amount."""
+    aside = (
+        "People spend ridiculous money to come to elite sport and scream abuse at the men "
+        "they paid $750 to watch."
+    )
+    story = "Rory McIlroy delivered a strong rebuke to fans at Bethpage Black during the Ryder Cup."
+    golf = [
+        make_article(1, f"{story} {aside}", title="McIlroy condemns Ryder Cup fan abuse"),
+        make_article(2, f"{story} {aside}", title="McIlroy rebukes Ryder Cup crowd"),
+    ]
+    other = [make_article(3, "Nvidia sold $68 billion of chips in its fourth quarter.")]
+    events = (make_event(1, golf, 0, salience=2.0), make_event(2, other, 1))
+    plan = BriefingPlan(
+        topic=TOPIC, now=NOW, events=events, themes=(ThemePlan("Golf", events),), notable=()
+    )
+    articles = {a.id: a for a in [*golf, *other]}
+    composer = Composer(articles=articles, settings=WriteSettings())
+    assert [s.text for s in lead_statements(composer, plan)] == [story]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newspulse.domain import Briefing, Bullet, Section, Statement, Topic
+from newspulse.domain import Briefing, Bullet, Section, SourceRef, Statement, Topic
 from newspulse.write.compose import compose_headline, headline_clause, summary_statements
 
 
@@ -101,3 +101,22 @@ def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> Non
         "to invest $100 billion in data centres"
     )
     assert compose_headline(briefing).startswith("SanDisk posted revenue")
+
+
+def test_an_event_told_in_the_lead_heads_the_page_with_its_lead_statement() -> None:
+    """The lead takes an event's main fact; its bullet then tells a detail, which must not
+    stand in for the story in the headline."""
+    lead = Statement("Nvidia reported record revenue of $68.1 billion for the quarter.", ("b",))
+    detail = Bullet("Data centre sales reached $62 billion in the quarter.", ("b",), event_id=2)
+    briefing = Briefing(
+        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
+        updated_at=dt.datetime(2026, 2, 27, tzinfo=dt.UTC),
+        headline="",
+        lead=(lead,),
+        sections=(Section("Chips", (), (detail,)),),
+        notable=(),
+        implications=(),
+        summary=(),
+        sources=(SourceRef("b", "https://b.example", "Nvidia beats", "b.example", None, 2),),
+    )
+    assert compose_headline(briefing, [2]).startswith(lead.text.rstrip("."))

@@ -162,8 +162,14 @@ def headline_clauses(
 
 
 def event_texts(briefing: Briefing, ranked_events: Sequence[int]) -> list[list[str]]:
-    """The statements the page tells of each event, most salient event first."""
+    """The statements the page tells of each event, most salient event first; a lead
+    statement (the event's main fact, told there first) before its bullets."""
     told: dict[int, list[str]] = {}
+    event_of = {ref.id: ref.event_id for ref in briefing.sources if ref.event_id is not None}
+    for statement in briefing.lead:
+        events = [event_of[uid] for uid in statement.citations if uid in event_of]
+        if events:
+            told.setdefault(events[0], []).append(statement.text)
     bullets = [b for s in briefing.sections for b in s.bullets] + list(briefing.notable)
     for bullet in bullets:
         if bullet.event_id is not None:

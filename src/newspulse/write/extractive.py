@@ -296,17 +296,27 @@ def section_intro(composer: Composer, events: Sequence[EventSummary]) -> tuple[S
 
 def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, ...]:
     """One sentence per leading theme of two or more events (up to ``LEAD_THEMES``): the
-    strongest fact with a figure of the theme's most salient events."""
+    strongest fact (with a figure where one names the story) of the theme's most salient
+    events."""
     lead = []
     for theme in plan.themes[:LEAD_THEMES]:
         if len(theme.events) < LEAD_MIN_EVENTS:
             continue  # the lead would empty a one-story section
         for event in theme.events[:LEAD_EVENTS_PER_THEME]:
-            ranked = [(c, s) for c, s in composer.ranked(event) if c.figures]
-            if ranked:
-                lead.append(
-                    composer.take(*main_fact(ranked, headline_words(event, composer.articles)))
-                )
+            headlines = headline_words(event, composer.articles)
+            ranked = composer.ranked(event)
+            # The lead opens the page: a sentence that names what the headlines name, with
+            # its figure where one does, never a columnist's aside for the sake of a figure
+            # ("People spend ridiculous money ... paid $750 to watch").
+            on_story = [(c, s) for c, s in ranked if names_the_story(c, headlines)]
+            choices = [
+                [(c, s) for c, s in on_story if c.figures],
+                on_story,
+                [(c, s) for c, s in ranked if c.figures],
+            ]
+            chosen = next((choice for choice in choices if choice), None)
+            if chosen:
+                lead.append(composer.take(*main_fact(chosen, headlines)))
                 break
     return tuple(lead)
 
@@ -318,6 +328,11 @@ def main_fact(ranked: Ranked, headlines: set[str]) -> tuple[Candidate, list[tupl
     """Among the best few candidates, the one that tells most of what the headlines say:
     the story itself, not a background figure ("Solana's market cap is $110 billion")."""
     return max(ranked[:MAIN_CHOICES], key=lambda pair: len(pair[0].words & headlines))
+
+
+def names_the_story(candidate: Candidate, headlines: set[str]) -> bool:
+    """Whether one of the names the sentence mentions is in the event's headlines."""
+    return any(word in headlines for name in candidate.names for word in content_words(name))
 
 
 def headline_words(event: EventSummary, articles: Mapping[int, Article]) -> set[str]:
