@@ -73,6 +73,7 @@ CLEAN = [
         # The source named first is not the sentence's subject.
         ("Per Next Gen Stats, he faced No. 1 receivers on 45.5% of his matchups.", "He"),
         ("According to Reuters, the deal values the company at $4 billion.", "The deal"),
+        ("Kraken itself secured $500 million in a pre-IPO round.", "itself"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -102,6 +103,8 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Beijing restricts access to boost domestic chipmakers in trade talks, News.",
         "Company news $425 million, Series E the fundraising will provide the capital needed.",
         "By John Smith The company raised money from several investors this spring.",
+        "Developers confirmed the launch, CoinDesk (Source 6) and Cointelegraph reported.",
+        "By leveraging Polymarket\u03b2s forecasting engine, ICE aims to improve its analytics.",
         "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",
         "Core Viewpoint - TSMC is accelerating construction of advanced factories.",
         "The chart shows prices rising, as seen in hero-image.jpg from the report.",

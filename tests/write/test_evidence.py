@@ -25,6 +25,10 @@ def test_candidates_drop_dangling_first_person_and_markup() -> None:
     assert texts[0].startswith("Artificial Intelligence chip startup MatX has raised $500 million")
     assert "**" not in texts[0]
     assert not any(t.startswith(("This signals", "We think")) for t in texts)
+    pointed = make_article(2, MATX.replace("MatX One", "MatX One (Source 3)"))
+    assert "MatX One processor" in article_candidates(pointed)[0].text
+    reported = make_article(3, "As per crypto news reports, " + MATX)
+    assert article_candidates(reported)[0].text.startswith("Artificial Intelligence chip")
 
 
 def test_support_requires_the_same_figures_and_names() -> None:

@@ -116,7 +116,12 @@ SCRAP = re.compile(
     r"(?:minutes?|hours?|days?)\s+ago\b|^post\s+\d+\s+(?:minutes?|hours?)\s+ago\b|"
     r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
     r"\b(?:getty images|shutterstock|ap photo|reuters/|afp via)\b|"
-    r"\ball rights reserved\b|\bshare this (?:article|story)\b|\bcamera ?icon",
+    r"\ball rights reserved\b|\bshare this (?:article|story)\b|\bcamera ?icon|"
+    # "(Source 6)": a generated article's pointer to its own source list.
+    r"\(sources? \d+(?:\s*(?:,|and)\s*\d+)*\)|"
+    # "Polymarket\u03b2s": a Greek or Cyrillic letter inside a Latin word, text garbled by a
+    # wrong encoding (the reader cannot read it).
+    r"[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z]",
     re.IGNORECASE,
 )
 # ", News." / " - Reuters." / " | TechCrunch": an outlet name glued to the end of the sentence.
@@ -177,6 +182,9 @@ def dangling_opener(text: str) -> str | None:
     named = named_description(opening_words(stripped, 4))
     if named:
         return named
+    intensifier = INTENSIFIER.match(stripped)
+    if intensifier:
+        return intensifier["word"]
     return early_pronoun(stripped) or demonstrative_reference(stripped)
 
 
@@ -215,6 +223,10 @@ def demonstrative_reference(text: str) -> str | None:
         if not any(w in earlier for w in words if w not in STOPWORDS):
             return match.group(0).strip()
     return None
+
+
+# "Kraken itself secured ...": the intensifier sets the name against something said before.
+INTENSIFIER = re.compile(r"^(?:[A-Z][\w'\u2019.&-]*\s+){1,4}(?P<word>itself|themselves)\b")
 
 
 def early_pronoun(text: str) -> str | None:

@@ -62,11 +62,13 @@ ANALYSIS_CUES = re.compile(
     r"outlook|risks?|warns?|anticipates?|predicts?)\b",
     re.IGNORECASE,
 )
-MARKUP = re.compile(r"\*\*|__|\[\d+\]")
+# Emphasis, footnote marks and "(Source 6)" pointers into a generated article's own list.
+MARKUP = re.compile(r"\*\*|__|\[\d+\]|\s*\((?i:sources?) \d+(?:\s*(?:,|and)\s*\d+)*\)")
 # "According to DCD, Elon Musk's xAI has raised ...": attribution that adds nothing the
 # citation does not say, and connectives that lean on the previous sentence.
 LEADING_BOILERPLATE = re.compile(
-    r"^(?:according to (?:[A-Z][\w&.'\u2019-]*\s?){1,4},|(?:however|meanwhile|additionally|"
+    r"^(?:(?:according to|as per) (?:[A-Z][\w&.'\u2019-]*\s?){1,4},|"
+    r"as per (?:[a-z]+ ){0,2}(?:news )?reports,|(?:however|meanwhile|additionally|"
     r"separately|also|moreover|furthermore|in addition|in other news|elsewhere|interestingly|"
     r"importantly|notably|crucially|surprisingly|unsurprisingly|ironically),)\s+(?=[A-Z$])",
     re.IGNORECASE,
