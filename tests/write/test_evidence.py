@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from newspulse.write.evidence import (
     ArticleFacts,
+    Candidate,
     Fact,
     article_candidates,
     best_candidates,
+    is_analysis,
     same_fact,
     support_score,
 )
@@ -63,3 +65,19 @@ def test_same_fact_catches_paraphrased_figures() -> None:
     c = Fact("Meta signed three nuclear energy agreements with Vistra, Oklo and TerraPower.")
     assert same_fact(a, b)
     assert not same_fact(a, c)
+
+
+def test_implications_look_ahead_not_back() -> None:
+    ahead = [
+        "Analysts said the Cerebras deal could add $2 billion to OpenAI's compute bill.",
+        "Nvidia is expected to report $65 billion of revenue in the next quarter.",
+        "Micron is set to open a $9.6 billion HBM plant in Hiroshima in 2027.",
+    ]
+    back = [
+        "Piastri closed on Bearman but could not deny the rookie a fourth place at Mexico City.",
+        "Moments later it could've been two for Forest, but Igor Jesus had handled the ball.",
+        "Sabalenka appeared poised to finish the match at 5-4 before Anisimova broke back.",
+        "A missed overhead let Anisimova break back and push the set to a 7-3 tiebreak.",
+    ]
+    assert all(is_analysis(Candidate(text=text)) for text in ahead)
+    assert not any(is_analysis(Candidate(text=text)) for text in back)

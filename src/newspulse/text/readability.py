@@ -117,6 +117,9 @@ SCRAP = re.compile(
     r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
     r"\b(?:getty images|shutterstock|ap photo|reuters/|afp via)\b|"
     r"\ball rights reserved\b|\bshare this (?:article|story)\b|\bcamera ?icon|"
+    # An outlet speaking of itself: "The Independent is trusted by Americans across ...".
+    r"\bis trusted by\b|\bsign up (?:for|to) our\b|\bsubscribe (?:to our|now)\b|"
+    r"\bsupport (?:our|independent) journalism\b|\bour (?:newsletter|journalism)\b|"
     # "(Source 6)": a generated article's pointer to its own source list.
     r"\(sources? \d+(?:\s*(?:,|and)\s*\d+)*\)|"
     # "Polymarket\u03b2s": a Greek or Cyrillic letter inside a Latin word, text garbled by a

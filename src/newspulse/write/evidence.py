@@ -56,10 +56,13 @@ INSTRUCTION_LIKE = re.compile(
     re.IGNORECASE,
 )
 # Forward-looking or interpretive wording: the material of "Implications".
+# Forward-looking words; not a past or counterfactual "could" ("could not deny the rookie",
+# "could've easily been two") nor a moment of a match ("appeared poised to finish").
 ANALYSIS_CUES = re.compile(
-    r"\b(could|would|is likely|are likely|expected to|expects?|plans? to|"
-    r"aims? to|intends? to|set to|poised to|on track to|forecasts?|forecast to|projected|"
-    r"outlook|risks?|warns?|anticipates?|predicts?)\b",
+    r"\b((?:could|would)(?!\s+(?:have|not)\b)(?!['\u2019]ve)|is likely|are likely|"
+    r"expected to|expects?|plans? to|aims? to|intends? to|(?:is|are|now) set to|"
+    r"(?<!appeared )(?<!seemed )(?<!looked )poised to|on track to|forecasts?|forecast to|"
+    r"projected|outlook|risks?|warns?|anticipates?|predicts?)\b",
     re.IGNORECASE,
 )
 # Emphasis, footnote marks and "(Source 6)" pointers into a generated article's own list.
