@@ -78,6 +78,7 @@ def test_implications_look_ahead_not_back() -> None:
         "Moments later it could've been two for Forest, but Igor Jesus had handled the ball.",
         "Sabalenka appeared poised to finish the match at 5-4 before Anisimova broke back.",
         "A missed overhead let Anisimova break back and push the set to a 7-3 tiebreak.",
+        "Tottenham could barely escape their own half, with one pass in the final third.",
     ]
     assert all(is_analysis(Candidate(text=text)) for text in ahead)
     assert not any(is_analysis(Candidate(text=text)) for text in back)
