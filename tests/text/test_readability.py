@@ -106,6 +106,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Developers confirmed the launch, CoinDesk (Source 6) and Cointelegraph reported.",
         "The Independent is trusted by Americans across the entire political spectrum.",
         "Dave Roberts \U0001f5e3 Yamamoto started Game 6, and ended Game 7 to win MVP honors.",
+        "Future XRP (@the5blairs), a prominent voice, analyzed the launch of the XRPC ETF.",
         "By leveraging Polymarket\u03b2s forecasting engine, ICE aims to improve its analytics.",
         "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",
         "Core Viewpoint - TSMC is accelerating construction of advanced factories.",

@@ -117,8 +117,8 @@ SCRAP = re.compile(
     r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
     r"\b(?:getty images|shutterstock|ap photo|reuters/|afp via)\b|"
     r"\ball rights reserved\b|\bshare this (?:article|story)\b|\bcamera ?icon|"
-    # A social post pasted into the story: "Dave Roberts \U0001f5e3 Yamamoto started Game 6".
-    r"[\U0001f300-\U0001faff\u2600-\u27bf]|"
+    # A social post pasted into the story: "Dave Roberts \U0001f5e3 Yamamoto ...", "(@the5blairs)".
+    r"[\U0001f300-\U0001faff\u2600-\u27bf]|(?<![\w.])@[A-Za-z_]\w{1,14}\b|"
     # An outlet speaking of itself: "The Independent is trusted by Americans across ...".
     r"\bis trusted by\b|\bsign up (?:for|to) our\b|\bsubscribe (?:to our|now)\b|"
     r"\bsupport (?:our|independent) journalism\b|\bour (?:newsletter|journalism)\b|"

@@ -59,7 +59,8 @@ INSTRUCTION_LIKE = re.compile(
 # Forward-looking words; not a past or counterfactual "could" ("could not deny the rookie",
 # "could've easily been two") nor a moment of a match ("appeared poised to finish").
 ANALYSIS_CUES = re.compile(
-    r"\b((?:could|would)(?!\s+(?:have|not|barely|hardly|never)\b)(?!['\u2019]ve)|is likely|are likely|"
+    r"\b((?:could|would)(?!\s+(?:have|not|barely|hardly|never)\b)(?!['\u2019]ve)|"
+    r"is likely|are likely|"
     r"expected to|expects?|plans? to|aims? to|intends? to|(?:is|are|now) set to|"
     r"(?<!appeared )(?<!seemed )(?<!looked )poised to|on track to|forecasts?|forecast to|"
     r"projected|outlook|risks?|warns?|anticipates?|predicts?)\b",
