@@ -34,6 +34,9 @@ CLEAN = [
     "Nvidia's revenue rose 73% to $68 billion in 2025, and this revenue beat every forecast.",
     "According to Reuters, Nvidia will invest $30 billion in OpenAI.",
     "By capturing both titles, Sabalenka became the first woman to defend it since 2014.",
+    "With their 6-5 win at Dodger Stadium, the Dodgers took a 2-1 lead in the World Series.",
+    "In his public explanation, Dario Amodei argued that mass surveillance harms democracy.",
+    "The Dodgers now lead the best-of-seven World Series 2-1 after the 18-inning game.",
 ]
 
 
@@ -74,6 +77,7 @@ CLEAN = [
         ("Per Next Gen Stats, he faced No. 1 receivers on 45.5% of his matchups.", "He"),
         ("According to Reuters, the deal values the company at $4 billion.", "The deal"),
         ("Kraken itself secured $500 million in a pre-IPO round.", "itself"),
+        ("After adjusting, his fastball was hit by Springer for a single in the ninth.", "his"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

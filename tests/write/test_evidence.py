@@ -29,6 +29,8 @@ def test_candidates_drop_dangling_first_person_and_markup() -> None:
     assert not any(t.startswith(("This signals", "We think")) for t in texts)
     pointed = make_article(2, MATX.replace("MatX One", "MatX One (Source 3)"))
     assert "MatX One processor" in article_candidates(pointed)[0].text
+    told = make_article(4, '"The Jets now have a future with picks," a longtime NFL scout told me.')
+    assert article_candidates(told) == []
     reported = make_article(3, "As per crypto news reports, " + MATX)
     assert article_candidates(reported)[0].text.startswith("Artificial Intelligence chip")
 

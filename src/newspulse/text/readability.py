@@ -67,6 +67,10 @@ SELF_CONTAINED_THE = word_set(
 )
 # "The ETF opened with ...", "The IPO was ...": an acronym that names a kind of thing, not
 # one thing, points back like a common noun.
+ADVERBS = word_set(
+    "now also still already just then again later once previously recently currently finally "
+    "reportedly officially"
+)
 COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC")
 # "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
 DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?P<words>(?:[a-z][\w-]*\s*){1,3})")
@@ -204,6 +208,8 @@ def named_description(words: list[str]) -> str | None:
         return None
     head_at = 3 if len(words) > 3 and len(words[2]) <= 2 and words[2][:1].isupper() else 2
     head = words[head_at]
+    if head in ADVERBS:
+        return None  # "The Dodgers now lead ...": a name, then an adverb, then the verb.
     if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
         return " ".join(words[: head_at + 1])
     return None
@@ -234,6 +240,10 @@ def demonstrative_reference(text: str) -> str | None:
 INTENSIFIER = re.compile(r"^(?:[A-Z][\w'\u2019.&-]*\s+){1,4}(?P<word>itself|themselves)\b")
 
 
+# A main clause that opens on a name ("the Dodgers took", "Dario Amodei argued").
+NAMED_SUBJECT = re.compile(r"(?:the\s+)?[A-Z][\w'\u2019.&-]*")
+
+
 def early_pronoun(text: str) -> str | None:
     """A third-person pronoun before the statement names anyone ("its CEO, Irving Tan")."""
     pronoun = LATE_PRONOUN.search(text)
@@ -244,6 +254,11 @@ def early_pronoun(text: str) -> str | None:
     names = [n for n in find_names(text) if not text.startswith(f"{n} of ") or " " in n]
     positions = [text.find(name) for name in names if text.find(name) >= 0]
     if positions and min(positions) < pronoun.start():
+        return None
+    # "With their 6-5 win, the Dodgers took ...": the opening phrase points ahead to the
+    # name that opens the main clause.
+    comma = text.find(", ")
+    if pronoun.start() < comma and NAMED_SUBJECT.match(text, comma + 2):
         return None
     # "It is expected that ..." style expletives open the sentence and are caught above.
     return pronoun.group(0)

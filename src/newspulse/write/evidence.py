@@ -38,7 +38,7 @@ RELATIVE_TIME = re.compile(
     r"thursday|friday|saturday|sunday))\b",
     re.IGNORECASE,
 )
-FIRST_PERSON = re.compile(r"\b(I|we|our|my|us|you|your)\b")
+FIRST_PERSON = re.compile(r"\b(I|we|our|my|me|us|you|your)\b")
 # Sentences that lean on the previous one cannot stand alone as a bullet.
 DANGLING_START = re.compile(
     r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there|here|the (?:move|deal|"
