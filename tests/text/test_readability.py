@@ -37,6 +37,7 @@ CLEAN = [
     "With their 6-5 win at Dodger Stadium, the Dodgers took a 2-1 lead in the World Series.",
     "In his public explanation, Dario Amodei argued that mass surveillance harms democracy.",
     "The Dodgers now lead the best-of-seven World Series 2-1 after the 18-inning game.",
+    "FTX stole $32 billion of customer funds before it collapsed in November 2022.",
 ]
 
 

@@ -92,6 +92,10 @@ VERBISH_WORDS = word_set(
     report announce invest raise launch acquire agree face reach drop add move close open trade
     sign score return spend cost create deliver develop drive expand increase decline gain
     support target warn estimate forecast project seems seemed built stop stops
+    stole struck fought sought caught taught brought thought drove wrote spoke broke chose froze
+    began told left kept meant sent spent lent felt dealt swept shot stood understood shook came
+    gave ate flew knew threw drew withdrew wore tore swore hid slid sat dug hung stuck swung
+    sank shrank drank sprang rang laid met fled sped fed forgot overtook undertook
     """
 )
 """Verb forms that the suffix test in ``looks_verbish`` misses: irregular and base forms."""
