@@ -38,6 +38,7 @@ CLEAN = [
     "In his public explanation, Dario Amodei argued that mass surveillance harms democracy.",
     "The Dodgers now lead the best-of-seven World Series 2-1 after the 18-inning game.",
     "FTX stole $32 billion of customer funds before it collapsed in November 2022.",
+    "According to Reuters, Nvidia is investing $30 billion in OpenAI's funding round.",
 ]
 
 

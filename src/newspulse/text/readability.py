@@ -321,7 +321,7 @@ def headline_fragment(text: str) -> str | None:
     lowercase = [w for w in words if w.islower()]
     if not (any(looks_verbish(w) for w in lowercase) or VERB_CONTRACTION.search(text)):
         return "no verb"
-    if words and words[0].lower().endswith("ing") and not has_finite_verb(lowercase):
+    if words and words[0].lower().endswith("ing") and not has_finite_verb(words):
         return "no verb"  # "Building chips to reduce reliance on Nvidia."
     if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
         return "headline style"
@@ -355,9 +355,13 @@ def headline_tense(words: list[str], lowercase: list[str]) -> bool:
 
 
 def has_finite_verb(words: list[str]) -> bool:
-    """A known verb form or an -ed word not right after "to" (an infinitive is no clause)."""
+    """A lowercase known verb form or -ed word not right after "to" (an infinitive is no
+    clause); ``words`` are all the statement's words, so "According to Reuters, Nvidia is
+    ..." reads "Nvidia is", not "to is"."""
     return any(
-        (word in VERBISH_WORDS or word.endswith("ed")) and (i == 0 or words[i - 1] != "to")
+        word.islower()
+        and (word in VERBISH_WORDS or word.endswith("ed"))
+        and (i == 0 or words[i - 1].lower() != "to")
         for i, word in enumerate(words)
     )
 
