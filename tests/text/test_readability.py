@@ -39,6 +39,7 @@ CLEAN = [
     "The Dodgers now lead the best-of-seven World Series 2-1 after the 18-inning game.",
     "FTX stole $32 billion of customer funds before it collapsed in November 2022.",
     "According to Reuters, Nvidia is investing $30 billion in OpenAI's funding round.",
+    "The Canary XRP ETF commenced trading with 10,000 shares at $25 each on Nasdaq.",
 ]
 
 
@@ -112,6 +113,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Developers confirmed the launch, CoinDesk (Source 6) and Cointelegraph reported.",
         "The Independent is trusted by Americans across the entire political spectrum.",
         "Dave Roberts \U0001f5e3 Yamamoto started Game 6, and ended Game 7 to win MVP honors.",
+        "Nvidia stakes $20 billion on Groq to win inference | 19 views | 1.2K shares",
         "Future XRP (@the5blairs), a prominent voice, analyzed the launch of the XRPC ETF.",
         "By leveraging Polymarket\u03b2s forecasting engine, ICE aims to improve its analytics.",
         "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",

@@ -115,7 +115,9 @@ DATELINE = re.compile(
 # "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
 BYLINE = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]")
 SCRAP = re.compile(
-    r"\b\d+\s*min(?:ute)?s?\s+read\b|\b\d[\d.,]*\s*[kKmM]?\s+(?:views|shares|comments|likes)\b|"
+    r"\b\d+\s*min(?:ute)?s?\s+read\b|\b\d[\d.,]*\s*[kKmM]?\s+(?:views|comments|likes)\b|"
+    # "1.2K shares" counts a post; "10,000 shares at $25 each" is a stock offering.
+    r"\b\d[\d.]*\s*[kK]\s+shares\b|"
     r"\.(?:jpe?g|png|gif|webp|svg)\b|\b(?:posted|updated|published)\s+\d+\s+"
     r"(?:minutes?|hours?|days?)\s+ago\b|^post\s+\d+\s+(?:minutes?|hours?)\s+ago\b|"
     r"\b(?:image|photo|photograph|picture)\s*(?:credit|courtesy|source)?\s*:|"
