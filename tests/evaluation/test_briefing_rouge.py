@@ -5,6 +5,12 @@ tests/data/neus`: extractive ROUGE-1 0.3308, ROUGE-2 0.1362, ROUGE-L 0.2114, whi
 writer was being changed, earlier 0.3378 / 0.1404 / 0.2150; lead-1 0.2935 / 0.0894 /
 0.2098; lead-3 0.3488 / 0.1346 / 0.2204); lowering one needs a note in the change that
 does it.
+
+2026-12-07: ROUGE-2 floor 0.13 -> 0.125. Letting an opening phrase point ahead to the
+name of its main clause ("With their 6-5 win, the Dodgers took ...") moved these 20
+stories to 0.3267 / 0.1271 / 0.2201, while the whole NeuS/AllSides set rose
+(`python bench/bench_rouge.py`, 2,759 stories: 0.3764 / 0.1537 / 0.2408 at the session's
+start, 0.3780 / 0.1557 / 0.2419 after; the same with the rule off: 0.3780 / 0.1555).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from newspulse.settings import Settings
 from tests.conftest import DATA
 
 SAMPLE = DATA / "neus" / "derived_probe_clusters.jsonl"
-FLOORS = {"rouge1": 0.32, "rouge2": 0.13, "rougeL": 0.205}
+FLOORS = {"rouge1": 0.32, "rouge2": 0.125, "rougeL": 0.205}
 
 
 @pytest.fixture(scope="module")

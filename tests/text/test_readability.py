@@ -40,6 +40,8 @@ CLEAN = [
     "FTX stole $32 billion of customer funds before it collapsed in November 2022.",
     "According to Reuters, Nvidia is investing $30 billion in OpenAI's funding round.",
     "The Canary XRP ETF commenced trading with 10,000 shares at $25 each on Nasdaq.",
+    "The well-known crypto exchange Gemini, which listed on Nasdaq, raised $425 million.",
+    "The British rookie Oliver Bearman took a career-best fourth place for Haas in Mexico.",
 ]
 
 
@@ -81,6 +83,15 @@ CLEAN = [
         ("According to Reuters, the deal values the company at $4 billion.", "The deal"),
         ("Kraken itself secured $500 million in a pre-IPO round.", "itself"),
         ("After adjusting, his fastball was hit by Springer for a single in the ninth.", "his"),
+        (
+            "The company's rival, OpenAI, is assembling a $100 billion funding round.",
+            "The company's",
+        ),
+        (
+            "The attack \u2014 spread across Ethereum, Arbitrum and Base \u2014 cost $128 million.",
+            "The attack",
+        ),
+        ("The crypto IPO was expected after the SEC completed its review.", "The crypto"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

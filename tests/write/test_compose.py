@@ -73,6 +73,11 @@ def test_no_clause_cut_inside_a_list_or_before_a_consequence() -> None:
     # A score or a time is not a dash or a colon between clauses.
     scored = "Freddie Freeman hit a home run that sealed a 6\u20135 Dodgers win in the 18th inning."
     assert headline_clause(scored, need_figure=False) == scored.rstrip(".")
+    quoted = 'Canary said its XRP ETF began trading with "10,000 shares at $25 each."'
+    assert (
+        headline_clause(quoted)
+        == 'Canary said its XRP ETF began trading with "10,000 shares at $25 each"'
+    )
     dashed = "Nvidia raised its forecast to $78 billion \u2013 above every estimate on the Street."
     assert headline_clause(dashed) == "Nvidia raised its forecast to $78 billion"
 

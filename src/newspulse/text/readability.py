@@ -67,6 +67,12 @@ SELF_CONTAINED_THE = word_set(
 )
 # "The ETF opened with ...", "The IPO was ...": an acronym that names a kind of thing, not
 # one thing, points back like a common noun.
+# "Spaniard", "Dutchman", "Briton": capitalised, but a description, not a name.
+DEMONYM_WORD = re.compile(
+    r"[A-Z][a-z]+(?:ese|an|ian|ish|ard|man|men)|Briton|Scot|Swede|Dane|Finn|Pole|Turk|Greek"
+)
+# Words after "The" in which a description may name its referent.
+APPOSITION_WORDS = 6
 ADVERBS = word_set(
     "now also still already just then again later once previously recently currently finally "
     "reportedly officially"
@@ -183,20 +189,37 @@ def dangling_opener(text: str) -> str | None:
     description = DEFINITE_DESCRIPTION.match(stripped.lower())
     if description and words[0] == "The" and len(words) > 1 and not words[1][:1].isupper():
         head = words[1].strip(",").lower()
-        if head not in SELF_CONTAINED_THE:
+        if head not in SELF_CONTAINED_THE and not named_in_apposition(stripped):
             return " ".join(words[:2])
     if acronym_description(words):
         return " ".join(words[:2])
     demonym = DEMONYM_DESCRIPTION.match(stripped)
-    if demonym:
+    if demonym and not named_in_apposition(stripped, after=2):
         return " ".join(words[:3])
     named = named_description(opening_words(stripped, 4))
-    if named:
+    if named and not named_in_apposition(stripped, after=len(named.split())):
         return named
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
     return early_pronoun(stripped) or demonstrative_reference(stripped)
+
+
+def named_in_apposition(text: str, *, after: int = 1) -> bool:
+    """ "The well-known cryptocurrency exchange Gemini, which ...", "The British rookie
+    Oliver Bearman took ...": the description names its referent before any verb (and no
+    possessive makes it someone else's: "The company's rival, OpenAI")."""
+    for word in text.split()[after:APPOSITION_WORDS]:
+        bare = word.strip(",;:")
+        if not bare[:1].isalnum() or "'" in bare or "\u2019" in bare:
+            return False  # a dash or a possessive: what follows is not the description's name
+        if looks_verbish(bare) or bare in VERBISH_WORDS:
+            return False
+        if bare[:1].isupper() and not DEMONYM_WORD.fullmatch(bare):
+            return bare not in COMMON_ACRONYMS
+        if word.endswith((",", ";", ":")):
+            return False
+    return False
 
 
 def named_description(words: list[str]) -> str | None:

@@ -19,6 +19,7 @@ from newspulse.text.readability import dangling_opener, headline_fragment, incom
 from newspulse.text.repeats import FactKeys, same_fact
 from newspulse.text.sentences import split_sentences
 
+QUOTED_STOP = re.compile(r"[.!?](?=[\"'\u201d\u2019]$)")
 # A clause ends where a comma opens an aside or a consequence ("..., marking ..."), or at
 # a dash or colon that is not inside a score or a time ("a 6\u20135 win", "04:11 UTC").
 CLAUSE_END = re.compile(
@@ -73,7 +74,8 @@ def headline_clause(
         return None
     if need_figure and not figure_keys(clause):
         return None
-    return clause
+    # 'with "10,000 shares at $25 each."': the quote's own full stop ends no headline.
+    return QUOTED_STOP.sub("", clause)
 
 
 def main_clause(text: str) -> str:
