@@ -13,6 +13,7 @@ from newspulse.text.readability import (
     incomplete_ending,
     page_scrap,
     strip_dateline,
+    strip_lead_in,
     strip_trailing_tag,
 )
 from newspulse.text.relative_time import anchor_relative_time
@@ -160,6 +161,39 @@ def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
     assert anchor_relative_time("It ended on Friday.", said_on=dt.date(2026, 2, 21)) == (
         "It ended on 20 Feb 2026."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        (
+            "LONDON - Chelsea beat 10-man Barcelona 3-0 in the Champions League.",
+            "Chelsea beat 10-man Barcelona 3-0 in the Champions League.",
+        ),
+        (
+            "New York \u2013 November 18, 2025 Bitcoin tumbled below the $90,000 mark.",
+            "Bitcoin tumbled below the $90,000 mark.",
+        ),
+        (
+            "NVIDIA (NASDAQ:NVDA) reported record results for its fourth quarter.",
+            "NVIDIA reported record results for its fourth quarter.",
+        ),
+        (
+            "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",
+            "Record Revenue and Growth: Fiscal Q1 revenue reached $13.6 billion, up 21%.",
+        ),
+        (
+            "SoftBank (TYO: 9984) agreed to buy DigitalBridge (NYSE: DBRG) for $4 billion.",
+            "SoftBank agreed to buy DigitalBridge for $4 billion.",
+        ),
+        (
+            "Company news $425 million, Series E the fundraising will provide the capital.",
+            "Company news $425 million, Series E the fundraising will provide the capital.",
+        ),
+    ],
+)
+def test_a_lead_in_is_cut_and_only_a_sentence_is_freed(text: str, sentence: str) -> None:
+    assert strip_lead_in(text) == sentence
 
 
 def test_a_wire_dateline_is_cut_from_the_sentence() -> None:

@@ -23,6 +23,7 @@ from newspulse.text.readability import (
     dangling_opener,
     headline_fragment,
     page_scrap,
+    strip_lead_in,
     strip_trailing_tag,
 )
 from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
@@ -195,7 +196,7 @@ def article_candidates(article: Article) -> list[Candidate]:
 def compress(sentence: str, said_on: dt.date | None) -> str:
     """Trailing outlet tag and leading boilerplate dropped, relative time anchored (or, in
     an article whose date is unknown, a weekday that only dated the statement dropped)."""
-    text = strip_trailing_tag(sentence)
+    text = strip_trailing_tag(strip_lead_in(sentence))
     stripped = LEADING_BOILERPLATE.sub("", text)
     if stripped != text:
         text = stripped[:1].upper() + stripped[1:]
