@@ -105,8 +105,24 @@ def test_two_worker_processes_fetch_one_host_one_delay_apart(
     settings = {"NEWSPULSE_FETCH__MIN_DELAY": str(DELAY), "NEWSPULSE_RUN__BATCH_SIZE": "2"}
     holders: set[str] = set()
     engine = create_engine(url)
+    done = threading.Event()
+
+    def watch_claims() -> None:
+        """Who holds fetch claims, from before the run starts: on a loaded machine the
+        `run` command can return after the workers fetched every page."""
+        while not done.is_set():
+            with engine.connect() as connection:
+                holders.update(
+                    connection.execute(
+                        text("SELECT worker FROM work_claims WHERE step = 'fetch'")
+                    ).scalars()
+                )
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch_claims, daemon=True)
     try:
         with workers(url, 2, tmp_path, env=settings):
+            watcher.start()
             newspulse(url, "sources", "add", http_server.url(f"slow-feed?items=8&delay={tag}"))
             newspulse(url, "run", "--engine", "procrastinate", "--ticks", "1")
             deadline = time.monotonic() + 60
@@ -116,14 +132,12 @@ def test_two_worker_processes_fetch_one_host_one_delay_apart(
             while stored < 8 or not settled(url):
                 assert time.monotonic() < deadline, state(url)
                 with engine.connect() as connection:
-                    holders.update(
-                        connection.execute(
-                            text("SELECT worker FROM work_claims WHERE step = 'fetch'")
-                        ).scalars()
-                    )
                     stored = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
                 time.sleep(0.05)
     finally:
+        done.set()
+        if watcher.is_alive():
+            watcher.join(timeout=5)
         engine.dispose()
     pages = sorted(
         hit.started
