@@ -43,6 +43,8 @@ CLEAN = [
     "The Canary XRP ETF commenced trading with 10,000 shares at $25 each on Nasdaq.",
     "The well-known crypto exchange Gemini, which listed on Nasdaq, raised $425 million.",
     "The British rookie Oliver Bearman took a career-best fourth place for Haas in Mexico.",
+    "The recent funding round of Anthropic raised $30 billion at a $380 billion valuation.",
+    "In the United States, Nvidia sold more chips than it could make in 2025.",
 ]
 
 
@@ -50,7 +52,7 @@ CLEAN = [
     ("text", "opener"),
     [
         ("The deals are with Vistra, Oklo, and TerraPower, reflecting demand.", "The deals"),
-        ("During the results call, its CEO, Irving Tan, said drives sold out.", "its"),
+        ("On a results call, its CEO, Irving Tan, said drives sold out.", "its"),
         ("The collapse of the talks marks a setback for both sides.", "The collapse"),
         ("However, Nvidia said demand remains strong across regions.", "However,"),
         ("It plans to ship its first chip in 2027 with a foundry partner.", "It"),
@@ -70,6 +72,12 @@ CLEAN = [
             "this latest investment",
         ),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
+        ("Under the agreement, TCS will provide the data-centre capacity.", "Under the agreement,"),
+        ("As part of the new deal, Oracle will host the models.", "As part of the new deal,"),
+        (
+            "Under the first phase of the partnership, TCS will build 100 megawatts.",
+            "Under the first phase of the partnership,",
+        ),
         ("The IPO was oversubscribed by more than 20 times, bankers said.", "The IPO"),
         (
             "The Intel investment also includes a partnership with SambaNova.",

@@ -4,8 +4,9 @@ Each detector names one fault of a statement taken out of its article, returning
 phrase (or None):
 
 - ``dangling_opener``: it opens on a pronoun, a determiner with a common noun ("The deals",
-  "This move"), or a connective ("However"), or uses "its"/"their"/"he" before it has named
-  anyone: the referent was in a sentence the reader never saw.
+  "This move", "Under the agreement,"), or a connective ("However"), or uses
+  "its"/"their"/"he" before it has named anyone: the referent was in a sentence the reader
+  never saw.
 - ``article_relative_time``: time told relative to the article ("on Monday", "recently",
   "last year", "two days ago", "over the next year") rather than as a date.
 - ``page_scrap``: furniture of the source page: bylines, "min read", view counters, image
@@ -54,9 +55,19 @@ CONNECTIVE_PHRASES = re.compile(
     r"despite (?:this|that)|as such|for this reason|in response|doing so|to do so)",
     re.IGNORECASE,
 )
+# "Under the agreement, TCS will ...", "As part of the deal, ...": a prepositional opener whose
+# definite common noun is the thing a previous sentence named.
+BACK_REFERENCE_OPENER = re.compile(
+    r"^(?i:under|as part of|following|after|per|in|through|with|during|despite|amid|beyond)"
+    r"\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*"
+    r"(?:\s+of\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*)?,"
+)
 # "The deals", "The collapse of the talks", "The two companies": a definite description whose
 # head noun is common (lowercase) points back at something named earlier.
 DEFINITE_DESCRIPTION = re.compile(r"^the\s+(?:[a-z][\w'\u2019-]*|\d+)\b")
+# "The recent funding round of Anthropic ...": the description names what it is about in an
+# "of" phrase (a name, not "of the talks"), so nothing is left for an earlier sentence to say.
+NAMED_BY_OF = re.compile(r"^The\s+(?:[a-z][\w'\u2019-]*\s+){1,3}of\s+(?:the\s+)?[A-Z]")
 # "The Japanese conglomerate": a nationality adjective before a common noun points back too.
 DEMONYM_DESCRIPTION = re.compile(r"^[Tt]he\s+[A-Z][a-z]+(?:ese|an|ian|ish|i)\s+[a-z]")
 # Definite descriptions that name something the reader knows without an antecedent.
@@ -183,13 +194,17 @@ def dangling_opener(text: str) -> str | None:
         return words[0]
     if first in CONNECTIVES:
         return words[0]
-    phrase = CONNECTIVE_PHRASES.match(stripped)
+    phrase = CONNECTIVE_PHRASES.match(stripped) or BACK_REFERENCE_OPENER.match(stripped)
     if phrase:
         return phrase.group(0)
     description = DEFINITE_DESCRIPTION.match(stripped.lower())
     if description and words[0] == "The" and len(words) > 1 and not words[1][:1].isupper():
         head = words[1].strip(",").lower()
-        if head not in SELF_CONTAINED_THE and not named_in_apposition(stripped):
+        if (
+            head not in SELF_CONTAINED_THE
+            and not named_in_apposition(stripped)
+            and not NAMED_BY_OF.match(stripped)
+        ):
             return " ".join(words[:2])
     if acronym_description(words):
         return " ".join(words[:2])
