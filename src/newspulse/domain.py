@@ -200,6 +200,8 @@ class EventSummary:
     topic_share: float = 1.0
     salience: float = 0.0
     has_known_date: bool = True
+    # Members routed to the topic the event was read for (empty when read for no topic).
+    topic_article_ids: tuple[int, ...] = ()
 
     @property
     def source_count(self) -> int:

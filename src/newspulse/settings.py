@@ -246,6 +246,12 @@ class WriteSettings(BaseModel):
         description="An event enters a topic's briefing when at least this share of its "
         "articles is routed to the topic.",
     )
+    min_slice_sources: int = Field(
+        2,
+        ge=0,
+        description="An event below min_topic_share still enters with only its articles "
+        "routed to the topic when they come from at least this many outlets (0 = never).",
+    )
     recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")
     max_themes: int = Field(7, ge=1, description="Most themed sections.")

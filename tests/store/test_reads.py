@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from newspulse.domain import Enrichment, TopicMatch
 from newspulse.errors import StoreError
 from newspulse.store.sql import SqlStore
 from tests.store.sample import DAY, fill_sample
@@ -165,3 +166,31 @@ def test_a_merged_away_event_leads_to_the_event_that_took_its_articles(
     assert newest not in (ids.funding_event, ids.hostile_event)
     assert any_store.event_successor(ids.funding_event) == newest
     assert any_store.get_event(newest) is not None
+
+
+def test_topic_events_name_the_members_routed_to_the_topic(any_store: SqlStore) -> None:
+    ids = fill_sample(any_store)
+    any_store.save_topic_matches(
+        [ids.etched_bloomberg],
+        [TopicMatch(ids.etched_bloomberg, "ai-models-labs", 0.7, 0.6, ())],
+        DAY,
+    )
+    since = DAY - dt.timedelta(days=1)
+    (funding,) = [
+        e
+        for e in any_store.topic_events("ai-infrastructure-funding", since)
+        if e.id == ids.funding_event
+    ]
+    assert funding.topic_article_ids == (ids.etched_reuters,)
+    assert funding.topic_share == 0.5
+    (labs,) = any_store.topic_events("ai-models-labs", since)
+    assert labs.topic_article_ids == (ids.etched_bloomberg,)
+
+
+def test_article_vectors_are_read_for_embedded_articles_only(any_store: SqlStore) -> None:
+    ids = fill_sample(any_store)
+    vector = np.arange(4, dtype=np.float32) / 10
+    any_store.save_enrichments([Enrichment(ids.etched_reuters, vector, "test-model", (), ())])
+    found = any_store.article_vectors([ids.etched_bloomberg, ids.etched_reuters])
+    assert list(found) == [ids.etched_reuters]
+    assert np.allclose(found[ids.etched_reuters], vector, atol=1e-3)  # stored as float16

@@ -33,6 +33,7 @@ from newspulse.sources.catalog import load_catalog
 from newspulse.store import tables as t
 from newspulse.store.sql import SqlStore
 from newspulse.text.repeats import EmbedTexts
+from newspulse.write.scope import events_in_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +87,11 @@ def evaluate_version(
     topic = next(t for t in store.list_topics() if t.slug == version.topic)
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
     now = version.created_at
-    events = [
-        e
-        for e in store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now)
-        if e.topic_share >= settings.write.min_topic_share
-    ]
+    events = events_in_scope(
+        store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
+        settings.write,
+        store.article_vectors,
+    )
     ids = set(input_ids) | {a for e in events for a in e.article_ids}
     articles = store.articles_by_ids(ids)
     texts = {

@@ -17,6 +17,7 @@ from newspulse.pipeline.ports import ModelPort, WritePort
 from newspulse.rank import rank_events
 from newspulse.settings import Settings
 from newspulse.write.briefing import events_fingerprint, version_diff
+from newspulse.write.scope import events_in_scope
 from newspulse.write.writers import Writer, annotate, create_writer
 
 
@@ -72,11 +73,11 @@ def update_topic(
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
     corrections = store.list_corrections(topic.slug)
     events = apply_corrections(
-        [
-            e
-            for e in store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now)
-            if e.topic_share >= settings.write.min_topic_share
-        ],
+        events_in_scope(
+            store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
+            settings.write,
+            store.article_vectors,
+        ),
         corrections,
     )
     if not events:

@@ -197,6 +197,8 @@ class WritePort(ModelPort, Protocol):
 
     def articles_by_ids(self, ids: Iterable[int]) -> dict[int, Article]: ...
 
+    def article_vectors(self, ids: Iterable[int]) -> dict[int, Vector]: ...
+
     def save_version(
         self,
         *,

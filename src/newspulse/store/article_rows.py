@@ -370,6 +370,20 @@ class ArticleRows(StoreRows):
                     found[row["id"]] = article_from_row(row)
         return found
 
+    def article_vectors(self, ids: Iterable[int]) -> dict[int, Vector]:
+        """The stored vectors of ``ids`` (articles not yet embedded are left out)."""
+        wanted = sorted(set(ids))
+        found: dict[int, Vector] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = select(t.articles.c.id, t.articles.c.embedding).where(
+                    t.articles.c.id.in_(wanted[start : start + 500]),
+                    t.articles.c.embedding.is_not(None),
+                )
+                for row in connection.execute(query).mappings():
+                    found[row["id"]] = blob_to_vector(row["embedding"])
+        return found
+
     def article_figures(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         wanted = sorted(set(ids))
         with self.engine.connect() as connection:

@@ -68,6 +68,7 @@ def summarise_events(rows: Iterable[RowMapping]) -> list[EventSummary]:
                 topic_share=share,
                 salience=head["salience"],
                 has_known_date=any(m["date_source"] == DateSource.FEED.value for m in members),
+                topic_article_ids=tuple(m["article_id"] for m in members if m["score"] is not None),
             )
         )
     return summaries
