@@ -5,7 +5,14 @@ import datetime as dt
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
-from newspulse.write.extractive import Composer, child_count, lead_statements
+from newspulse.write.evidence import Candidate
+from newspulse.write.extractive import (
+    Composer,
+    adds_detail,
+    child_count,
+    lead_statements,
+    retells,
+)
 from newspulse.write.plan import BriefingPlan, ThemePlan
 from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
 
@@ -118,3 +125,54 @@ def test_the_lead_names_the_story_rather_than_an_aside_with_a_figure() -> None:
     articles = {a.id: a for a in [*golf, *other]}
     composer = Composer(articles=articles, settings=WriteSettings())
     assert [s.text for s in lead_statements(composer, plan)] == [story]
+
+
+def test_a_sub_bullet_that_retells_a_told_one_with_descriptors_gives_way() -> None:
+    told = Candidate(
+        text="G42 and Cerebras announced an 8-exaflop AI supercomputer deploying in India for "
+        "government bodies and SMEs."
+    )
+    retold = Candidate(
+        text="G42, a cloud computing company based in Abu Dhabi, has formed a strategic "
+        "partnership with Cerebras Systems, a U.S.-based chip maker, to build computing "
+        "infrastructure in India."
+    )
+    new_actors = Candidate(
+        text="G42 and Cerebras will also work with India's C-DAC and the MBZUAI university "
+        "to train models on the system in India."
+    )
+    new_number = Candidate(
+        text="G42 said the Cerebras system in India will draw 300 megawatts and cost $1.2 billion "
+        "for government users."
+    )
+    assert retells(retold, told)
+    assert not adds_detail(retold, [told])
+    assert not retells(new_actors, told)
+    assert adds_detail(new_actors, [told])
+    assert retells(new_number, told)
+    assert adds_detail(new_number, [told])
+
+
+def test_a_retelling_leaves_its_place_to_the_next_detail() -> None:
+    main = (
+        "India's AI Impact Summit 2026 concluded in New Delhi on 20 February 2026 with "
+        "pledges from conglomerates and global technology firms."
+    )
+    told = (
+        "G42 and Cerebras announced an 8-exaflop AI supercomputer deploying in India to "
+        "support government bodies and SMEs."
+    )
+    retold = (
+        "G42, a cloud computing company based in Abu Dhabi, has formed a strategic "
+        "partnership with Cerebras Systems, a U.S.-based chip maker, to build a massive "
+        "computing infrastructure in India."
+    )
+    detail = "Adani Group announced a $100 billion commitment to build AI data centres by 2035."
+    texts = [f"{main} {told} {retold}"] * 3 + [f"{main} {detail}", main]
+    articles = [make_article(i + 1, t, title="India AI summit") for i, t in enumerate(texts)]
+    event = make_event(1, articles, 0)
+    composer = Composer(articles={a.id: a for a in articles}, settings=WriteSettings())
+    bullet = composer.bullet_for(event, max_children=2)
+    assert bullet is not None
+    assert bullet.text == main
+    assert [c.text for c in bullet.children] == [told, detail]

@@ -39,6 +39,8 @@ DEMONYMS = {
     "israeli": "israel", "canadian": "canada", "australian": "australia",
 }  # fmt: skip
 GENERIC_NAME_WORDS = word_set("ai the of and inc corp group co ltd")
+# Countries among names (the demonyms and the countries they fold into).
+COUNTRIES = frozenset(DEMONYMS) | frozenset(DEMONYMS.values())
 
 
 @dataclass(frozen=True, slots=True)

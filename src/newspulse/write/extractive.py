@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from newspulse.domain import (
 )
 from newspulse.settings import WriteSettings
 from newspulse.text.headlines import clean_headline
+from newspulse.text.repeats import COUNTRIES
 from newspulse.text.sentences import content_words
 from newspulse.write.compose import summary_statements
 from newspulse.write.conflicts import conflict_note, find_conflicts, with_conflicts
@@ -49,6 +51,8 @@ from newspulse.write.plan import BriefingPlan
 
 MAX_HEADLINE_WORDS = 18
 MIN_CHILD_NOVELTY = 2
+RETOLD_NAME_WORDS = 3
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_CHILDREN = 7
 OUTLETS_PER_CHILD = 4
 MAX_ARTICLES_PER_EVENT = 20
@@ -165,11 +169,7 @@ class Composer:
             limit = child_count(event) if max_children is None else max_children
             if len(children) >= limit:
                 break
-            novelty = min(
-                len(candidate.figures - other.figures) + len(candidate.names - other.names)
-                for other in told
-            )
-            if novelty >= MIN_CHILD_NOVELTY and self.is_new(candidate):
+            if adds_detail(candidate, told) and self.is_new(candidate):
                 child = self.take(candidate, child_supporters)
                 children.append(Bullet(child.text, child.citations, event_id=event.id))
                 told.append(candidate)
@@ -189,6 +189,45 @@ def without_restated_conflicts(bullet: Bullet) -> Bullet:
     note = Fact(conflict_note(bullet.conflicts))
     children = tuple(c for c in bullet.children if not same_fact(Fact(c.text), note))
     return dataclasses.replace(bullet, children=children)
+
+
+def adds_detail(candidate: Candidate, told: Sequence[Candidate]) -> bool:
+    """A sub-bullet adds names or figures (``MIN_CHILD_NOVELTY``) to each statement told,
+    and retells none of them (``retells``)."""
+    novelty = min(
+        len(candidate.figures - other.figures) + len(candidate.names - other.names)
+        for other in told
+    )
+    if novelty < MIN_CHILD_NOVELTY:
+        return False
+    if numbers(candidate.text) - {n for other in told for n in numbers(other.text)}:
+        return True
+    return not any(retells(candidate, other) for other in told)
+
+
+def retells(candidate: Fact, other: Fact) -> bool:
+    """``candidate`` tells ``other``'s story again with descriptors: it is about the same
+    actors (``RETOLD_NAME_WORDS`` words of their names) and the only names it adds are
+    countries or longer forms of told names ("Acme, based in Dubai, partnered with Beta
+    Systems, a U.S. firm" after "Acme and Beta will build a supercomputer in India").  A
+    detail names new actors ("a goal by X and an own goal by Y sealed it") or a number."""
+    if len(candidate.keys.names & other.keys.names) < RETOLD_NAME_WORDS:
+        return False
+    told = [frozenset(name.split()) for name in other.names]
+    added = [
+        name
+        for name in candidate.names
+        if name not in COUNTRIES
+        and not any(
+            frozenset(name.split()) <= words or words <= frozenset(name.split()) for words in told
+        )
+    ]
+    return len(added) < MIN_CHILD_NOVELTY
+
+
+def numbers(text: str) -> set[str]:
+    """Every number written in digits: a score, a penalty or a date is a detail too."""
+    return set(NUMBER.findall(text))
 
 
 def child_count(event: EventSummary) -> int:
