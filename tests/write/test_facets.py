@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newspulse.write.facets import assign_facets, facet_title
+from newspulse.write.facets import assign_facets, facet_place, facet_title
 
 from .helpers import make_article, make_event
 
@@ -77,3 +77,14 @@ def test_an_event_about_as_close_to_every_facet_follows_its_story() -> None:
     assert placed[7] == FACETS[1]
     assert placed[6] == FACETS[1]  # not claimed by a facet: it follows its story's twin
     assert unclaimed == []
+
+
+def test_a_facet_place_is_a_clear_claim_by_meaning() -> None:
+    vectors = [np.eye(8, dtype=np.float32)[0], np.eye(8, dtype=np.float32)[1]]
+    events, _ = events_and_texts()
+    place = facet_place(FACETS, vectors)
+    assert place is not None
+    # make_event points event i along axis i: event 1 lies on the second facet, 2 and 3 on none.
+    assert [place(e) for e in events[:3]] == [True, False, False]
+    assert facet_place(FACETS, None) is None
+    assert facet_place((), vectors) is None

@@ -86,3 +86,13 @@ def test_a_slice_of_a_story_the_topic_already_tells_is_left_out() -> None:
 def test_an_event_read_for_no_topic_has_no_slice() -> None:
     event = make_event(5, [make_article(1, "Text.")], direction=1)
     assert topic_slice(dataclasses.replace(event, topic_share=0.0)) is None
+
+
+def test_a_slice_enters_only_where_the_page_has_a_place_for_it() -> None:
+    own = routed(make_event(5, [make_article(i, "Text.") for i in (20, 21)], direction=1), (20,))
+    own = dataclasses.replace(own, topic_share=1.0)
+    events = [neighbours_event(), own]
+    kept = events_in_scope(events, WriteSettings(), has_place=lambda event: False)
+    assert [e.id for e in kept] == [own.id]  # the topic's own events need no place
+    kept = events_in_scope(events, WriteSettings(), has_place=lambda event: event.id == 10)
+    assert [e.id for e in kept] == [10, own.id]

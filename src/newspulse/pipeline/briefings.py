@@ -17,6 +17,7 @@ from newspulse.pipeline.ports import ModelPort, WritePort
 from newspulse.rank import rank_events
 from newspulse.settings import Settings
 from newspulse.write.briefing import events_fingerprint, version_diff
+from newspulse.write.facets import facet_place
 from newspulse.write.scope import events_in_scope
 from newspulse.write.writers import Writer, annotate, create_writer
 
@@ -72,11 +73,13 @@ def update_topic(
     writer = writer or create_writer(settings.llm)
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
     corrections = store.list_corrections(topic.slug)
+    vectors = facet_vectors(topic, store, embedder)
     events = apply_corrections(
         events_in_scope(
             store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
             settings.write,
             store.article_vectors,
+            facet_place(topic.facets, vectors),
         ),
         corrections,
     )
@@ -100,7 +103,7 @@ def update_topic(
         now=now,
         settings=settings.write,
         previous=previous.document if previous else None,
-        facet_vectors=facet_vectors(topic, store, embedder),
+        facet_vectors=vectors,
         embed=embedder.embed if embedder is not None else None,
     )
     if not written.briefing.sections and not written.briefing.notable:

@@ -10,7 +10,7 @@ event too far from every facet is left to the generated themes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -73,6 +73,16 @@ def assign_facets(
             chosen[facets[best]].append(event)
         return chosen, []
     return chosen, [event for event, _ in left]
+
+
+def facet_place(
+    facets: Sequence[str], vectors: Sequence[Vector] | None
+) -> Callable[[EventSummary], bool] | None:
+    """Whether one of the topic's facets clearly claims an event (by meaning): the page has
+    a place for it.  None without facets or their vectors (nothing to judge by)."""
+    if not facets or vectors is None or len(vectors) != len(facets):
+        return None
+    return lambda event: facet_scores(event, facets, {}, vectors)[1]
 
 
 def facet_scores(

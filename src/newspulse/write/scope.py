@@ -9,8 +9,10 @@ articles routed to the topic, when they come from at least ``write.min_slice_sou
 outlets, so one passing mention never brings in a story.  The slice is written and cited
 as an event of its own (same id).  It keeps the event's topic fit (the members' mean score
 times the routed share) and its salience counts only the slice's outlets: a neighbour's
-story ranks below this topic's own of like coverage.  A slice that tells the same story
-as one of the topic's own events (a story clustering split in two) is left out.
+story ranks below this topic's own of like coverage.  A slice is left out when it tells
+the same story as one of the topic's own events (a story clustering split in two), and on
+a page with facets when no facet claims it: the operator's facets say what the page covers,
+and a neighbour's story the page has no place for would open a section of its own.
 """
 
 from __future__ import annotations
@@ -31,11 +33,15 @@ VectorsOf = Callable[[Iterable[int]], Mapping[int, Vector]]
 
 
 def events_in_scope(
-    events: Iterable[EventSummary], settings: WriteSettings, vectors_of: VectorsOf | None = None
+    events: Iterable[EventSummary],
+    settings: WriteSettings,
+    vectors_of: VectorsOf | None = None,
+    has_place: Callable[[EventSummary], bool] | None = None,
 ) -> list[EventSummary]:
     """The topic's events (module docstring), in the order given.  ``vectors_of`` (the
-    store's article vectors) centres a slice on its own articles, so it goes to the facet
-    of its part of the story rather than the whole event's."""
+    store's article vectors) centres a slice on its own articles, so it is judged and
+    placed by its part of the story rather than the whole event's; with ``has_place``
+    (``facets.facet_place``) a slice enters only where one of the page's facets claims it."""
     events = list(events)
     whole = [e for e in events if e.topic_share >= settings.min_topic_share]
     kept: dict[int, EventSummary] = {e.id: e for e in whole}
@@ -46,6 +52,8 @@ def events_in_scope(
         if part is None or part.source_count < settings.min_slice_sources:
             continue
         part = part if vectors_of is None else centred(part, vectors_of)
+        if has_place is not None and not has_place(part):
+            continue
         if not any(same_story(part, other) for other in whole):
             kept[event.id] = part
     return [kept[e.id] for e in events if e.id in kept]
