@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from newspulse.domain import Article, EventSummary, Topic
@@ -12,6 +13,7 @@ from newspulse.write.extractive import (
     child_count,
     lead_statements,
     retells,
+    section_intro,
 )
 from newspulse.write.plan import BriefingPlan, ThemePlan
 from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
@@ -176,3 +178,21 @@ def test_a_retelling_leaves_its_place_to_the_next_detail() -> None:
     assert bullet is not None
     assert bullet.text == main
     assert [c.text for c in bullet.children] == [told, detail]
+
+
+def test_a_neighbours_story_does_not_frame_the_section() -> None:
+    own_text = "Anthropic launched Claude Cowork on 12 January 2026 as a desktop agent for files."
+    slice_text = (
+        "The Pentagon formally notified Anthropic that its products are treated as a supply "
+        "chain risk under a directive from the Defense Secretary."
+    )
+    own_articles = [make_article(i, own_text, title="Cowork") for i in (1, 2)]
+    slice_articles = [make_article(i, slice_text, title="Pentagon") for i in (3, 4, 5)]
+    own = make_event(1, own_articles, 0)
+    part = dataclasses.replace(make_event(2, slice_articles, 1), topic_share=0.4)
+    articles = {a.id: a for a in [*own_articles, *slice_articles]}
+    composer = Composer(articles=articles, settings=WriteSettings())
+    (intro,) = section_intro(composer, [part, own])
+    assert intro.text == own_text
+    (intro,) = section_intro(Composer(articles=articles, settings=WriteSettings()), [part])
+    assert intro.text == slice_text

@@ -46,9 +46,9 @@ def test_a_neighbours_event_enters_as_the_articles_routed_to_the_topic() -> None
     assert part.id == event.id
     assert part.article_ids == (1, 2, 3)
     assert part.sources == ("news1.example", "news2.example", "news3.example")
-    assert part.topic_share == 1.0
-    # The fit keeps the routed share: a neighbour's story ranks below the topic's own.
-    assert part.topic_fit == event.topic_fit
+    # Share and fit stay the event's: the writer knows a slice, and it ranks below the
+    # topic's own stories.
+    assert (part.topic_share, part.topic_fit) == (event.topic_share, event.topic_fit)
 
 
 def test_one_outlet_never_brings_in_a_neighbours_story() -> None:

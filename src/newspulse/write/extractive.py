@@ -322,8 +322,11 @@ def section_with_stats(
 
 
 def section_intro(composer: Composer, events: Sequence[EventSummary]) -> tuple[Statement, ...]:
-    """The theme's most widely supported unused sentence (a few articles per event read)."""
-    ids = [a for e in events for a in composer.evidence_ids(e)[:INTRO_ARTICLES_PER_EVENT]]
+    """The theme's most widely supported unused sentence (a few articles per event read),
+    from the topic's own events when it has any: a neighbour's story told here as its slice
+    (``write.scope``) does not frame the section."""
+    own = [e for e in events if e.topic_share >= composer.settings.min_topic_share] or events
+    ids = [a for e in own for a in composer.evidence_ids(e)[:INTRO_ARTICLES_PER_EVENT]]
     facts = composer.facts_for(ids)
     fresh = [c for c in composer.candidates_for(ids) if composer.is_new(c)]
     ranked = best_candidates(fresh, facts)

@@ -7,9 +7,10 @@ company's sector page should tell too), and a loosely clustered event chains sub
 (two deals announced at one conference).  Such an event enters as its *slice*: only the
 articles routed to the topic, when they come from at least ``write.min_slice_sources``
 outlets, so one passing mention never brings in a story.  The slice is written and cited
-as an event of its own (same id).  It keeps the event's topic fit (the members' mean score
-times the routed share) and its salience counts only the slice's outlets: a neighbour's
-story ranks below this topic's own of like coverage.  A slice is left out when it tells
+as an event of its own (same id).  It keeps the event's topic share (which tells the writer
+it is a slice) and topic fit (the members' mean score times that share), and its salience
+counts only the slice's outlets: a neighbour's story ranks below this topic's own of like
+coverage.  A slice is left out when it tells
 the same story as one of the topic's own events (a story clustering split in two), and on
 a page with facets when no facet claims it: the operator's facets say what the page covers,
 and a neighbour's story the page has no place for would open a section of its own.
@@ -81,7 +82,6 @@ def topic_slice(event: EventSummary) -> EventSummary | None:
         event,
         article_ids=tuple(article_id for article_id, _ in members),
         sources=tuple(source for _, source in members),
-        topic_share=1.0,
     )
 
 
