@@ -72,6 +72,8 @@ CLEAN = [
             "this latest investment",
         ),
         ("The ETF opened with $58 million in trading volume.", "The ETF"),
+        ("The project is part of OpenAI's plan to build data centres abroad.", "The project"),
+        ("The acquisition includes all of Groq's assets except its cloud.", "The acquisition"),
         ("Under the agreement, TCS will provide the data-centre capacity.", "Under the agreement,"),
         ("As part of the new deal, Oracle will host the models.", "As part of the new deal,"),
         (

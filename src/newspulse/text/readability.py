@@ -67,7 +67,7 @@ BACK_REFERENCE_OPENER = re.compile(
 DEFINITE_DESCRIPTION = re.compile(r"^the\s+(?:[a-z][\w'\u2019-]*|\d+)\b")
 # "The recent funding round of Anthropic ...": the description names what it is about in an
 # "of" phrase (a name, not "of the talks"), so nothing is left for an earlier sentence to say.
-NAMED_BY_OF = re.compile(r"^The\s+(?:[a-z][\w'\u2019-]*\s+){1,3}of\s+(?:the\s+)?[A-Z]")
+NAMED_BY_OF = re.compile(r"^The\s+(?P<words>(?:[a-z][\w'\u2019-]*\s+){1,3})of\s+(?:the\s+)?[A-Z]")
 # "The Japanese conglomerate": a nationality adjective before a common noun points back too.
 DEMONYM_DESCRIPTION = re.compile(r"^[Tt]he\s+[A-Z][a-z]+(?:ese|an|ian|ish|i)\s+[a-z]")
 # Definite descriptions that name something the reader knows without an antecedent.
@@ -203,7 +203,7 @@ def dangling_opener(text: str) -> str | None:
         if (
             head not in SELF_CONTAINED_THE
             and not named_in_apposition(stripped)
-            and not NAMED_BY_OF.match(stripped)
+            and not named_by_of(stripped)
         ):
             return " ".join(words[:2])
     if acronym_description(words):
@@ -235,6 +235,20 @@ def named_in_apposition(text: str, *, after: int = 1) -> bool:
         if word.endswith((",", ";", ":")):
             return False
     return False
+
+
+def named_by_of(text: str) -> bool:
+    """ "The recent funding round of Anthropic": "The", a noun phrase, then "of" and a name.
+    A verb before "of" makes it a clause about an unnamed subject ("The project is part of
+    OpenAI's plan", "The deal includes all of Groq's assets"); "-ing" words pass, as nouns
+    ("funding round")."""
+    match = NAMED_BY_OF.match(text)
+    if match is None:
+        return False
+    return not any(
+        word in VERBISH_WORDS or (looks_verbish(word) and not word.endswith("ing"))
+        for word in match["words"].split()
+    )
 
 
 def named_description(words: list[str]) -> str | None:
