@@ -84,3 +84,14 @@ def test_implications_look_ahead_not_back() -> None:
     ]
     assert all(is_analysis(Candidate(text=text)) for text in ahead)
     assert not any(is_analysis(Candidate(text=text)) for text in back)
+
+
+def test_an_amount_about_ai_in_general_names_no_one() -> None:
+    acquisition = Fact(
+        "Nvidia announced that it will acquire assets from AI chip startup Groq for about "
+        "$20 billion."
+    )
+    raise_ = Fact("xAI, the AI venture founded by Elon Musk, closed a $20 billion Series E round.")
+    retold = Fact("Nvidia will pay $20 billion for the technology of inference chip maker Groq.")
+    assert not same_fact(acquisition, raise_)
+    assert same_fact(acquisition, retold)

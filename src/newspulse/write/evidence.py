@@ -27,7 +27,7 @@ from newspulse.text.readability import (
     strip_trailing_tag,
 )
 from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
-from newspulse.text.repeats import FactKeys
+from newspulse.text.repeats import GENERIC_NAME_WORDS, FactKeys
 from newspulse.text.repeats import same_fact as same_fact_keys
 from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
 from newspulse.text.similarity import jaccard
@@ -143,7 +143,8 @@ def same_fact(a: Fact, b: Fact) -> bool:
     overlap = jaccard(a.words, b.words)
     if a.text == b.text or overlap >= REPEAT_WORD_OVERLAP:
         return True
-    shared_names = len(a.names & b.names)
+    # "AI" names no one: two amounts about two companies in AI are two facts.
+    shared_names = len((a.names & b.names) - GENERIC_NAME_WORDS)
     if a.figures & b.figures and shared_names:
         return True
     if shared_names >= REPEAT_NAMES and overlap >= REPEAT_NAMES_WORD_OVERLAP:
