@@ -159,6 +159,14 @@ def test_near_identical_bullets_are_a_redundant_pair() -> None:
     assert len(evaluate_briefing(repeated, ARTICLES, []).redundant_pairs) == 1
 
 
+def test_the_same_amount_about_two_ai_companies_is_no_redundant_pair() -> None:
+    two_deals = document(
+        bullet("Acme, an AI lab, closed a $2 billion Series E led by Big Fund.", "a1"),
+        notable=[bullet("Beta agreed to buy AI chip startup Gamma for $2 billion.", "a1")],
+    )
+    assert evaluate_briefing(two_deals, ARTICLES, []).redundant_pairs == ()
+
+
 def test_the_same_amount_about_the_same_name_is_a_redundant_pair() -> None:
     restated = document(
         bullet("Acme Cloud raised $2 billion from Big Fund on Monday.", "a1"),

@@ -43,7 +43,7 @@ from newspulse.evaluation.statements import StatementRef, bullets, iter_statemen
 from newspulse.text.figures import figure_keys, number_tokens
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.relative_time import anchored_periods
-from newspulse.text.repeats import EmbedTexts
+from newspulse.text.repeats import GENERIC_NAME_WORDS, EmbedTexts
 from newspulse.text.sentences import STOPWORDS
 
 WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
@@ -242,8 +242,15 @@ def normalised_words(text: str) -> frozenset[str]:
 
 def redundant_pairs(texts: Sequence[str], config: EvalConfig) -> Iterator[tuple[str, str]]:
     """Pairs of bullets that say the same thing (module docstring)."""
+    # "AI" names no one (as in ``text.repeats``): two amounts about two AI companies are
+    # two facts.
     facts = [
-        (text, normalised_words(text), amount_keys(text), frozenset(name_keys(text)))
+        (
+            text,
+            normalised_words(text),
+            amount_keys(text),
+            frozenset(name_keys(text)) - GENERIC_NAME_WORDS,
+        )
         for text in texts
     ]
     for (a, words_a, amounts_a, names_a), (
