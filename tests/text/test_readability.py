@@ -103,6 +103,7 @@ CLEAN = [
             "The attack",
         ),
         ("The crypto IPO was expected after the SEC completed its review.", "The crypto"),
+        ("The IT services company also intends to use OpenAI's Codex tools.", "The IT"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -155,6 +156,9 @@ def test_headlines_and_teasers_used_as_prose_are_found() -> None:
     assert headline_fragment("Snail-speed superbrain, big-time drama.") == "no verb"
     assert headline_fragment("SpaceX Acquires xAI In $1.25T Merger To Build Data Centers.")
     assert headline_fragment("Building energy-efficient AI chips to reduce reliance on Nvidia.")
+    caption = "A blue holographic workspace showing a Documents icon and a shield."
+    assert headline_fragment(caption) == "no verb"
+    assert headline_fragment("A Nvidia spokesperson declined to comment on the report.") is None
 
 
 def test_a_statement_cut_short_is_a_fragment() -> None:

@@ -88,7 +88,7 @@ ADVERBS = word_set(
     "now also still already just then again later once previously recently currently finally "
     "reportedly officially"
 )
-COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC")
+COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC IT")
 # "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
 DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?P<words>(?:[a-z][\w-]*\s*){1,3})")
 TIME_NOUNS = word_set(
@@ -377,6 +377,8 @@ def headline_fragment(text: str) -> str | None:
         return "no verb"
     if words and words[0].lower().endswith("ing") and not has_finite_verb(words):
         return "no verb"  # "Building chips to reduce reliance on Nvidia."
+    if words and words[0] in ("A", "An") and not has_finite_verb(words):
+        return "no verb"  # an image caption: "A blue holographic workspace showing ..."
     if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
         return "headline style"
     content = [w for w in words[1:] if w.lower() not in STOPWORDS]
