@@ -6,14 +6,13 @@ import datetime as dt
 
 import pytest
 
+from newspulse.text.lead_in import strip_dateline, strip_lead_in
 from newspulse.text.readability import (
     article_relative_time,
     dangling_opener,
     headline_fragment,
     incomplete_ending,
     page_scrap,
-    strip_dateline,
-    strip_lead_in,
     strip_trailing_tag,
 )
 from newspulse.text.relative_time import anchor_relative_time
@@ -104,6 +103,10 @@ CLEAN = [
         ),
         ("The crypto IPO was expected after the SEC completed its review.", "The crypto"),
         ("The IT services company also intends to use OpenAI's Codex tools.", "The IT"),
+        (
+            "Valued at over $10 billion, the deal aims to deploy 750 megawatts of compute.",
+            "the deal",
+        ),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

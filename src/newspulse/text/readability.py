@@ -82,6 +82,8 @@ SELF_CONTAINED_THE = word_set(
 DEMONYM_WORD = re.compile(
     r"[A-Z][a-z]+(?:ese|an|ian|ish|ard|man|men)|Briton|Scot|Swede|Dane|Finn|Pole|Turk|Greek"
 )
+# Words of an opening phrase before a comma ("Valued at over $10 billion, the deal ...").
+MAX_OPENING_WORDS = 10
 # Words after "The" in which a description may name its referent.
 APPOSITION_WORDS = 6
 ADVERBS = word_set(
@@ -217,7 +219,28 @@ def dangling_opener(text: str) -> str | None:
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
-    return early_pronoun(stripped) or demonstrative_reference(stripped)
+    return (
+        early_pronoun(stripped)
+        or demonstrative_reference(stripped)
+        or description_after_opening(stripped)
+    )
+
+
+def description_after_opening(text: str) -> str | None:
+    """ "Valued at over $10 billion, the deal aims to ...": after an opening phrase the
+    subject is a description of something the reader never saw."""
+    opening, comma, rest = text.partition(", ")
+    if not comma or len(opening.split()) > MAX_OPENING_WORDS:
+        return None
+    if has_finite_verb(TITLE_WORD.findall(opening)):
+        return None  # a clause, not an opening phrase: "Revenue rose 20%, the company said."
+    words = rest.split()[:2]
+    if len(words) < 2 or words[0] != "the" or not words[1][:1].islower():
+        return None
+    head = words[1].strip(",").lower()
+    if head in SELF_CONTAINED_THE or named_in_apposition(rest):
+        return None
+    return " ".join(words)
 
 
 def named_in_apposition(text: str, *, after: int = 1) -> bool:
@@ -443,43 +466,6 @@ def title_phrase_problem(title: str) -> str | None:
     if words and (verbal_word(words[0]) or any(w.lower() in NOT_IN_A_NOUN_PHRASE for w in words)):
         return "not a noun phrase"
     return None
-
-
-def strip_dateline(text: str) -> str:
-    """The sentence without a wire dateline ("FARMINGDALE, N.Y., Sept 29 (AP): ")."""
-    return DATELINE.sub("", text, count=1)
-
-
-# "November 18, 2025 Bitcoin tumbled ...": a date run into the sentence after a dateline.
-LEADING_DATE = re.compile(
-    rf"^(?:{MONTH_WORDS})\.?\s+\d{{1,2}},?\s+\d{{4}}\s*[-\u2013\u2014:]?\s+(?=[A-Z])",
-    re.IGNORECASE,
-)
-# "NVIDIA (NASDAQ:NVDA) reported ...": a stock ticker the reader does not need.
-TICKER = re.compile(
-    r"\s*\((?:NASDAQ|NYSE|NYSE American|TSX|LSE|HKEX|OTC|TSE|TYO|KRX|KOSPI|SIX|ASX|NSE|BSE)"
-    r"\s*:\s*[A-Z0-9][A-Z0-9.]{0,6}\)",
-    re.IGNORECASE,
-)
-
-
-def strip_lead_in(text: str) -> str:
-    """The sentence without what a page put before it: a wire dateline, a place or section
-    label before a dash ("LONDON - ", "NextFin News - "), a run-in date, and stock tickers;
-    the rest is the sentence, to be judged on its own."""
-    rest = TICKER.sub("", strip_dateline(text))
-    for pattern in (SECTION_LABEL, HEADING_PREFIX):
-        label = pattern.match(rest)
-        if label:
-            stripped = rest[label.end() :].lstrip()
-            # Only a sentence after a dash is freed: a colon heads a list whose items lean
-            # on it ("Record Revenue and Growth: Fiscal Q1 revenue ..." names no company),
-            # and "Company news $425 million, Series E the ..." is no sentence.
-            if ":" not in label.group(0) and stripped[:1].isupper():
-                rest = stripped
-            break
-    rest = LEADING_DATE.sub("", rest, count=1).lstrip()
-    return rest[:1].upper() + rest[1:] if rest != text else text
 
 
 def strip_trailing_tag(text: str) -> str:

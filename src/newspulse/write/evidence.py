@@ -17,13 +17,13 @@ from functools import cached_property
 
 from newspulse.domain import Article
 from newspulse.text.figures import figure_keys
+from newspulse.text.lead_in import strip_lead_in
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.readability import (
     article_relative_time,
     dangling_opener,
     headline_fragment,
     page_scrap,
-    strip_lead_in,
     strip_trailing_tag,
 )
 from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
