@@ -21,11 +21,9 @@ from pathlib import Path
 
 from common import CORPUS
 from newspulse.enrich.embed import Embedder, create_embedder
+from newspulse.evaluation.briefing_run import replayed_store
 from newspulse.evaluation.topic_routing import GroupGold, read_gold, read_query_groups
-from newspulse.pipeline import replay
 from newspulse.settings import Settings
-from newspulse.sources.catalog import load_catalog
-from newspulse.store.sql import SqlStore
 
 RUNS = (
     ("ai-infra", dt.datetime(2026, 2, 27, tzinfo=dt.UTC)),
@@ -46,13 +44,11 @@ def page_events(
 ) -> dict[str, Counter[str]]:
     """Topic -> admitted events counted by gold label, for one corpus and one rule."""
     path = folder / f"{corpus}.db"
-    path.unlink(missing_ok=True)
-    built = settings.model_copy(update={"db": f"sqlite:///{path}"})
-    store = SqlStore.open(built.db)
-    try:
-        store.migrate()
-        store.save_catalog(load_catalog())
-        replay(store, CORPUS / corpus / "articles.jsonl", embedder, now=now, settings=built)
+    articles_file = CORPUS / corpus / "articles.jsonl"
+    with replayed_store(path, articles_file, embedder, now=now, settings=settings) as (
+        store,
+        built,
+    ):
         pages: dict[str, Counter[str]] = {}
         since = now - dt.timedelta(days=built.write.window_days)
         for topic in store.list_topics():
@@ -76,8 +72,6 @@ def page_events(
                     counts["wrong"] += 1
             pages[topic.slug] = counts
         return pages
-    finally:
-        store.close()
 
 
 def main() -> None:

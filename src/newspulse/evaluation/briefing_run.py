@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,14 +154,27 @@ def build_and_evaluate(
 ) -> list[BriefingReport]:
     """Replay one corpus into a fresh store under ``directory``, write, and measure."""
     path = directory / f"{run.path.parent.name or 'corpus'}-{run.path.stem}.db"
+    with replayed_store(path, run.path, embedder, now=run.now, settings=settings) as (
+        store,
+        built,
+    ):
+        update_briefings(store, now=run.now, settings=built, embedder=embedder)
+        return evaluate_store(store, built, config=config, facts=facts, embed=embedder.embed)
+
+
+@contextmanager
+def replayed_store(
+    path: Path, corpus: Path, embedder: Embedder, *, now: dt.datetime, settings: Settings
+) -> Iterator[tuple[SqlStore, Settings]]:
+    """A fresh SQLite store at ``path`` holding the catalog and ``corpus`` replayed into
+    it (ingest to cluster), with the settings that point at it; closed on exit."""
     path.unlink(missing_ok=True)
     built = settings.model_copy(update={"db": f"sqlite:///{path}"})
     store = SqlStore.open(built.db)
     try:
         store.migrate()
         store.save_catalog(load_catalog(Path(built.topics_file) if built.topics_file else None))
-        replay(store, run.path, embedder, now=run.now, settings=built)
-        update_briefings(store, now=run.now, settings=built, embedder=embedder)
-        return evaluate_store(store, built, config=config, facts=facts, embed=embedder.embed)
+        replay(store, corpus, embedder, now=now, settings=built)
+        yield store, built
     finally:
         store.close()
