@@ -14,6 +14,7 @@ from newspulse.enrich.embed import Embedder
 from newspulse.pipeline import cluster_pending, replay, update_briefings
 from newspulse.publish.export import export_site
 from newspulse.settings import Settings
+from newspulse.sources.catalog import load_catalog
 from newspulse.store.sql import SqlStore
 from tests.conftest import corpus_slice, load_records
 
@@ -190,3 +191,43 @@ def test_maintenance_after_a_batch_leaves_other_stories_alone(
     replay(store, corpus_slice("crypto", 120, tmp_path), minilm, now=NOW, settings=settings)
     after = memberships(store)
     assert {event: after.get(event) for event in before} == before
+
+
+class Interrupted(Exception):
+    """A crash between saving a clustering batch and its maintenance pass."""
+
+
+def test_a_crash_before_maintenance_leaves_the_batch_pending(
+    store: SqlStore,
+    settings: Settings,
+    hashing_embedder: Embedder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Assignments and the merge/split pass commit together: a crash between them keeps
+    nothing, so the rerun clusters the batch again and ends where an uninterrupted run
+    ends (a batch saved but never maintained was no longer pending, and stayed so)."""
+    from newspulse.pipeline import clustering, enrich_pending, ingest_corpus, route_pending
+
+    corpus = corpus_slice("crypto", 30, tmp_path)
+    ingest_corpus(store, corpus, now=NOW, settings=settings)
+    enrich_pending(store, hashing_embedder)
+    route_pending(store, hashing_embedder, now=NOW, settings=settings)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise Interrupted
+
+    with monkeypatch.context() as patch:
+        patch.setattr(clustering, "maintain_events", crash)
+        with pytest.raises(Interrupted):
+            cluster_pending(store, now=NOW, settings=settings)
+    assert store.counts()["events"] == 0
+    assert memberships(store) == {}
+    assert cluster_pending(store, now=NOW, settings=settings) == 30
+
+    fresh = SqlStore.open(f"sqlite:///{tmp_path / 'fresh.db'}")
+    fresh.migrate()
+    fresh.save_catalog(load_catalog())
+    replay(fresh, corpus, hashing_embedder, now=NOW, settings=settings)
+    assert sorted(memberships(store).values()) == sorted(memberships(fresh).values())
+    fresh.close()

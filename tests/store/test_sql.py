@@ -163,3 +163,44 @@ def test_versions_are_listed_newest_first_and_fetched_by_number(store: SqlStore)
     assert second.document["version"] == 2
     assert store.get_version(topic, 9) is None
     assert store.list_versions("no-such-topic") == []
+
+
+class Interrupted(Exception):
+    """A crash in the middle of a unit of work."""
+
+
+def check_unit_of_work(store: SqlStore) -> None:
+    """Writes inside one unit of work see each other and vanish together on a crash;
+    outside one, every call commits on its own."""
+    sources = store.ensure_sources(["example.com"], kind="corpus", now=NOW)
+    before = store.counts()["articles"]
+
+    def interrupted_unit() -> None:
+        with store.unit_of_work():
+            first = store.insert_articles([new_article("https://example.com/unit-1")], sources)
+            with store.unit_of_work():  # a nested block joins the outer transaction
+                store.insert_articles([new_article("https://example.com/unit-2")], sources)
+            assert store.articles_by_ids(first)  # the unit reads its own writes
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        interrupted_unit()
+    assert store.counts()["articles"] == before
+    with store.unit_of_work():
+        store.insert_articles([new_article("https://example.com/unit-3")], sources)
+    store.insert_articles([new_article("https://example.com/unit-4")], sources)
+    assert store.counts()["articles"] == before + 2
+
+
+def test_a_unit_of_work_commits_or_rolls_back_as_one(store: SqlStore) -> None:
+    check_unit_of_work(store)
+
+
+@pytest.mark.postgres
+def test_a_unit_of_work_commits_or_rolls_back_as_one_on_postgres(postgres_url: str) -> None:
+    store = SqlStore.open(postgres_url)
+    store.migrate()
+    try:
+        check_unit_of_work(store)
+    finally:
+        store.close()

@@ -55,22 +55,25 @@ def cluster_claimed(
         hnsw_min_events=settings.cluster.hnsw_min_events,
     )
     result = cluster_batch(batch, index, settings.cluster)
-    touched = store.save_event_assignments(
-        result.assignments,
-        {article.id: article for article, _ in batch},
-        result.new_events,
-        list(result.changed_events.values()),
-        now,
-        vertical=vertical,
-    )
-    maintain_events(
-        store,
-        since=window_start(newest, window),
-        focus=touched,
-        settings=settings,
-        now=now,
-        vertical=vertical,
-    )
+    # One transaction for both: a batch saved but never maintained (a crash between
+    # the two) would leave groupings no rerun repairs, since the batch is no longer pending.
+    with store.unit_of_work():
+        touched = store.save_event_assignments(
+            result.assignments,
+            {article.id: article for article, _ in batch},
+            result.new_events,
+            list(result.changed_events.values()),
+            now,
+            vertical=vertical,
+        )
+        maintain_events(
+            store,
+            since=window_start(newest, window),
+            focus=touched,
+            settings=settings,
+            now=now,
+            vertical=vertical,
+        )
     return len(batch)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from newspulse.domain import (
@@ -144,6 +145,8 @@ class RoutePort(Protocol):
 
 class ClusterPort(Protocol):
     """Events per vertical: each vertical's articles are clustered among its own events."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]: ...
 
     def pending_clustering(
         self, limit: int, vertical: str | None = None

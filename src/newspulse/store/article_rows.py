@@ -41,7 +41,7 @@ class ArticleRows(StoreRows):
         host name, so they never take over a registered feed of the same name)."""
         wanted = sorted(set(names))
         keys = {f"{kind}:{name}": name for name in wanted}
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             found = {
                 keys[row.url]: row.id
                 for row in connection.execute(
@@ -72,7 +72,7 @@ class ArticleRows(StoreRows):
         if not wanted:
             return set()
         found: set[str] = set()
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 for column in (t.articles.c.url, t.articles.c.canonical_url):
@@ -84,7 +84,7 @@ class ArticleRows(StoreRows):
         self, canonical_urls: Sequence[str], content_hashes: Sequence[str]
     ) -> tuple[dict[str, int], dict[str, int]]:
         """Existing article ids by canonical URL and by content hash (originals only)."""
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             by_url = {
                 row.canonical_url: row.id
                 for row in connection.execute(
@@ -108,7 +108,7 @@ class ArticleRows(StoreRows):
         """Insert one batch of accepted articles in one transaction; returns ids in batch order."""
         ids_by_uid: dict[str, int] = {}
         inserted: list[NewArticle] = []
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             # A copy may name by uid an original that an earlier batch of the same ingest
             # call stored (the near-duplicate index keys that call's originals by uid).
             named = {item.duplicate_of_uid for item in batch} - {None} - {i.uid for i in batch}
@@ -185,7 +185,7 @@ class ArticleRows(StoreRows):
         )
         # Sorted here, not by the query: ``ORDER BY id`` lets SQLite walk the whole table in
         # id order instead of reading the recent rows through the published_at index.
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return sorted((row.id, row.near_signature) for row in connection.execute(query))
 
     def article_routing(self, url: str) -> tuple[Article, list[TopicMatch]] | None:
@@ -193,7 +193,7 @@ class ArticleRows(StoreRows):
         query = article_select().where(
             (t.articles.c.url == url) | (t.articles.c.canonical_url == url)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
             if row is None:
                 return None
@@ -221,7 +221,7 @@ class ArticleRows(StoreRows):
         (the next name after the previous one), a handful of index probes in all."""
         models: set[str] = set()
         column = t.articles.c.embedding_model
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             previous: str | None = None
             while True:
                 after = column.is_not(None) if previous is None else column > previous
@@ -238,11 +238,11 @@ class ArticleRows(StoreRows):
             .order_by(t.articles.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [article_from_row(row) for row in connection.execute(query).mappings()]
 
     def save_enrichments(self, enrichments: Sequence[Enrichment]) -> None:
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             for item in enrichments:
                 connection.execute(
                     update(t.articles)
@@ -267,7 +267,7 @@ class ArticleRows(StoreRows):
             .order_by(t.articles.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [article_from_row(row) for row in connection.execute(query).mappings()]
 
     def articles_to_read(self, ids: Sequence[int]) -> list[Article]:
@@ -277,7 +277,7 @@ class ArticleRows(StoreRows):
             .where(t.articles.c.id.in_(list(ids)), t.articles.c.language.is_(None))
             .order_by(t.articles.c.id)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [article_from_row(row) for row in connection.execute(query).mappings()]
 
     def articles_to_enrich(self, ids: Sequence[int]) -> list[Article]:
@@ -287,11 +287,11 @@ class ArticleRows(StoreRows):
             .where(t.articles.c.id.in_(list(ids)), t.articles.c.embedding.is_(None))
             .order_by(t.articles.c.id)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [article_from_row(row) for row in connection.execute(query).mappings()]
 
     def save_languages(self, languages: Mapping[int, str]) -> None:
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             for article_id, language in sorted(languages.items()):
                 connection.execute(
                     update(t.articles)
@@ -312,7 +312,7 @@ class ArticleRows(StoreRows):
     ) -> None:
         """Replace the routing of ``article_ids`` (idempotent on rerun), and with it the
         vertical each is clustered in (``store.vertical_rows``)."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(
                 t.article_topics.delete().where(t.article_topics.c.article_id.in_(article_ids))
             )
@@ -353,7 +353,7 @@ class ArticleRows(StoreRows):
             .order_by(t.articles.c.published_at, t.articles.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [
                 (article_from_row(row), blob_to_vector(row["embedding"]))
                 for row in connection.execute(query).mappings()
@@ -362,7 +362,7 @@ class ArticleRows(StoreRows):
     def articles_by_ids(self, ids: Iterable[int]) -> dict[int, Article]:
         wanted = sorted(set(ids))
         found: dict[int, Article] = {}
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 query = article_select().where(t.articles.c.id.in_(chunk))
@@ -374,7 +374,7 @@ class ArticleRows(StoreRows):
         """The stored vectors of ``ids`` (articles not yet embedded are left out)."""
         wanted = sorted(set(ids))
         found: dict[int, Vector] = {}
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for start in range(0, len(wanted), 500):
                 query = select(t.articles.c.id, t.articles.c.embedding).where(
                     t.articles.c.id.in_(wanted[start : start + 500]),
@@ -386,7 +386,7 @@ class ArticleRows(StoreRows):
 
     def article_figures(self, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         wanted = sorted(set(ids))
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             query = select(t.articles.c.id, t.articles.c.figures).where(t.articles.c.id.in_(wanted))
             return {row.id: list(row.figures or []) for row in connection.execute(query)}
 
@@ -394,7 +394,7 @@ class ArticleRows(StoreRows):
 
     def get_article(self, article_id: int) -> ArticleRef | None:
         query = article_ref_select().where(t.articles.c.id == article_id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
         return article_ref_from_row(row) if row is not None else None
 
@@ -407,7 +407,7 @@ class ArticleRows(StoreRows):
             .where(t.citations.c.version_id == version_id)
             .order_by(t.citations.c.id)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             found: dict[tuple[str, str], str] = {}
             for path, uid, passage in connection.execute(query):
                 found.setdefault((path, uid), passage)
@@ -419,7 +419,7 @@ class ArticleRows(StoreRows):
         wanted = sorted(set(uids))
         original = t.articles.alias("original")
         found: dict[str, list[ArticleRef]] = {}
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for start in range(0, len(wanted), 500):
                 query = (
                     article_ref_select()
@@ -444,13 +444,13 @@ class ArticleRows(StoreRows):
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [article_ref_from_row(row) for row in connection.execute(query).mappings()]
 
     def count_articles(self, **filters: Unpack[ArticleFilters]) -> int:
         conditions = article_filters(filters)
         query = select(func.count()).select_from(t.articles).where(*conditions)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return int(connection.execute(query).scalar_one())
 
 

@@ -33,7 +33,7 @@ class BriefingRows(StoreRows):
         return self._one_version(query)
 
     def _one_version(self, query: Select[Any]) -> StoredVersion | None:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
         if row is None:
             return None
@@ -58,7 +58,7 @@ class BriefingRows(StoreRows):
             .offset(offset)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [
             VersionSummary(
@@ -74,7 +74,7 @@ class BriefingRows(StoreRows):
 
     def count_versions(self, topic: str) -> int:
         query = select(func.count()).where(t.briefing_versions.c.topic == topic)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return int(connection.execute(query).scalar_one())
 
     def latest_briefing(self, topic_slug: str) -> dict[str, Any] | None:
@@ -95,7 +95,7 @@ class BriefingRows(StoreRows):
         created_at: dt.datetime,
     ) -> int:
         """Store a new version with its citations in one transaction; returns its number."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             current = connection.execute(
                 select(func.max(t.briefing_versions.c.version)).where(
                     t.briefing_versions.c.topic == topic

@@ -21,7 +21,7 @@ class CatalogRows(StoreRows):
 
     def save_catalog(self, catalog: Catalog) -> None:
         """Upsert verticals and topics; topics missing from the file become inactive."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             for vertical in catalog.verticals:
                 upsert(
                     connection,
@@ -48,7 +48,7 @@ class CatalogRows(StoreRows):
                 upsert(connection, t.topics, {"slug": topic.slug}, values)
 
     def list_verticals(self) -> list[Vertical]:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             used = select(t.topics.c.vertical).where(t.topics.c.active.is_(True))
             rows = connection.execute(
                 select(t.verticals).where(t.verticals.c.slug.in_(used)).order_by(t.verticals.c.slug)
@@ -56,7 +56,7 @@ class CatalogRows(StoreRows):
             return [Vertical(r["slug"], r["name"], r["description"]) for r in rows]
 
     def list_topics(self) -> list[Topic]:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             rows = connection.execute(
                 select(t.topics).where(t.topics.c.active.is_(True)).order_by(t.topics.c.position)
             ).mappings()

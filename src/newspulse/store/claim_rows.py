@@ -91,7 +91,7 @@ class ClaimRows(StoreRows):
         query = select(item).where(work.pending, ~held).order_by(*work.order).limit(limit)
         if source_id is not None:
             query = query.where(work.table.c.source_id == source_id)
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             if connection.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=work.table)
             ids = list(connection.execute(query).scalars())
@@ -112,7 +112,7 @@ class ClaimRows(StoreRows):
         ``retake``: claims that ``worker`` itself still holds count as free (a restarted
         in-process run, whose name is stable, takes back its own at once).
         """
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             return take(
                 connection, step, list(ids), worker=worker, lease=lease, now=now, retake=retake
             )
@@ -128,7 +128,7 @@ class ClaimRows(StoreRows):
     ) -> int:
         """Extend ``worker``'s claims on ``ids``; how many it still held."""
         c = t.work_claims.c
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             result = connection.execute(
                 update(t.work_claims)
                 .where(c.step == step, c.item_id.in_(list(ids)), c.worker == worker)
@@ -139,7 +139,7 @@ class ClaimRows(StoreRows):
     def release(self, step: str, ids: Sequence[int], *, worker: str) -> None:
         """Drop ``worker``'s claims on ``ids`` (their work is done, or given back)."""
         c = t.work_claims.c
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(
                 delete(t.work_claims).where(
                     c.step == step, c.item_id.in_(list(ids)), c.worker == worker
@@ -156,20 +156,20 @@ class ClaimRows(StoreRows):
             t.work_claims.c.lease_until > now,
         )
         query = select(item).where(work.pending, ~held).limit(1)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return connection.execute(query).first() is not None
 
     def live_claims(self, step: str, now: dt.datetime) -> dict[int, str]:
         """Items of ``step`` under a live claim, and who holds each."""
         c = t.work_claims.c
         query = select(c.item_id, c.worker).where(c.step == step, c.lease_until > now)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return {item: worker for item, worker in connection.execute(query)}
 
     def oldest_claim(self, now: dt.datetime) -> dt.timedelta | None:
         """How long the oldest live claim has been held (a stuck worker shows here)."""
         c = t.work_claims.c
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             first = connection.execute(
                 select(c.claimed_at).where(c.lease_until > now).order_by(c.claimed_at).limit(1)
             ).scalar()

@@ -18,7 +18,7 @@ class CorrectionRows(StoreRows):
         self, topic: str, text: str, *, created_at: dt.datetime, article_id: int | None = None
     ) -> int:
         """Record a correction; returns its id.  An unknown topic or article is an error."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             if (
                 connection.execute(select(t.topics.c.slug).where(t.topics.c.slug == topic)).first()
                 is None
@@ -46,7 +46,7 @@ class CorrectionRows(StoreRows):
         """A topic's corrections, oldest first (the order they were made in)."""
         c = t.corrections.c
         query = select(t.corrections).where(c.topic == topic).order_by(c.created_at, c.id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [
                 Correction(
                     id=row["id"],

@@ -46,7 +46,7 @@ class EventRows(StoreRows):
         ).where(t.events.c.last_seen >= since)
         if vertical is not None:
             query = query.where(t.events.c.vertical == vertical)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [
                 LiveEvent(
                     id=row.id,
@@ -78,7 +78,7 @@ class EventRows(StoreRows):
         if events is not None:
             query = query.where(t.event_articles.c.event_id.in_(sorted(events)))
         members: dict[int, list[tuple[int, Vector, dt.datetime]]] = {}
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for row in connection.execute(query):
                 members.setdefault(row.event_id, []).append(
                     (row.id, blob_to_vector(row.embedding), as_utc(row.published_at))
@@ -97,7 +97,7 @@ class EventRows(StoreRows):
             query = query.where(t.events.c.vertical == vertical)
         skipped = set(exclude)
         # Sorted here: ``ORDER BY id`` in the query makes SQLite scan every event ever made.
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             rows = sorted(
                 (row.id, row.size, row.centroid)
                 for row in connection.execute(query)
@@ -113,7 +113,7 @@ class EventRows(StoreRows):
             .order_by(t.event_articles.c.event_id, t.event_articles.c.article_id)
         )
         members: dict[int, list[int]] = {event_id: [] for event_id in event_ids}
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             for event_id, article_id in connection.execute(query):
                 members[event_id].append(article_id)
         return members
@@ -127,7 +127,7 @@ class EventRows(StoreRows):
     ) -> None:
         """Persist a maintenance plan in one transaction: move members, create split-off
         events (in ``vertical``), drop merged-away ones, recount what changed."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             members_of_retired = connection.execute(
                 select(t.event_articles.c.event_id, t.event_articles.c.article_id).where(
                     t.event_articles.c.event_id.in_(list(retired))
@@ -188,7 +188,7 @@ class EventRows(StoreRows):
         ``new_events`` maps the placeholder (negative) ids used during the batch to the
         events to create; assignments that name a placeholder are rewritten to the new id.
         """
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             real_ids: dict[int, int] = {}
             for placeholder, live in sorted(new_events.items(), reverse=True):
                 first = min(
@@ -260,7 +260,7 @@ class EventRows(StoreRows):
         candidates = select(t.events.c.id).where(*event_filters(topic, since, None))
         latest = until or dt.datetime.max.replace(tzinfo=dt.UTC)
         rows: list[RowMapping] = []
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             ids = sorted(connection.execute(candidates).scalars())
             for start in range(0, len(ids), ID_CHUNK):
                 query = member_rows(topic).where(
@@ -273,7 +273,7 @@ class EventRows(StoreRows):
     def reset_understanding(self) -> int:
         """Forget vectors, routing and events (not articles or briefing history), for a
         model change; returns how many articles need embedding again."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(t.event_articles.delete())
             connection.execute(t.events.delete())
             connection.execute(t.event_redirects.delete())
@@ -297,7 +297,7 @@ class EventRows(StoreRows):
             .where(t.event_articles.c.event_id == t.events.c.id)
         )
         query = member_rows(None).where(~routed.exists(), t.events.c.last_seen >= since)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return summarise_events(connection.execute(query).mappings())
 
     # --- reading (pages, API) ----------------------------------------------------------------
@@ -307,7 +307,7 @@ class EventRows(StoreRows):
         expired, or still live itself)."""
         seen = {event_id}
         current = event_id
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             while True:
                 following = connection.execute(
                     select(t.event_redirects.c.new_id).where(t.event_redirects.c.old_id == current)
@@ -324,7 +324,7 @@ class EventRows(StoreRows):
 
     def get_event(self, event_id: int) -> EventDetail | None:
         """An event with all its articles, syndicated copies included, oldest first."""
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             head = (
                 connection.execute(select(t.events).where(t.events.c.id == event_id))
                 .mappings()
@@ -372,7 +372,7 @@ class EventRows(StoreRows):
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             ids = list(connection.execute(page).scalars())
             if not ids:
                 return []
@@ -384,7 +384,7 @@ class EventRows(StoreRows):
     def count_events(self, **filters: Unpack[EventFilters]) -> int:
         conditions = event_filters(filters.get("topic"), filters.get("since"), filters.get("until"))
         query = select(func.count()).select_from(t.events).where(*conditions)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return int(connection.execute(query).scalar_one())
 
 

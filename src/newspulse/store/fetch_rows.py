@@ -58,7 +58,7 @@ class FetchRows(StoreRows):
             }
             for entry, host in entries
         ]
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             statement = (
                 insert(t.pending_fetches)
@@ -95,7 +95,7 @@ class FetchRows(StoreRows):
         return [found[i] for i in ids if i in found]
 
     def _pending(self, query: Any) -> list[PendingFetch]:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [
                 PendingFetch(
                     id=row["id"],
@@ -113,19 +113,19 @@ class FetchRows(StoreRows):
         query = select(func.count()).select_from(t.pending_fetches)
         if source_id is not None:
             query = query.where(t.pending_fetches.c.source_id == source_id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return int(connection.execute(query).scalar_one())
 
     def pending_fetch_sources(self) -> dict[int | None, int]:
         """Pending fetches per source (None: items of no registered source)."""
         c = t.pending_fetches.c
         query = select(c.source_id, func.count()).group_by(c.source_id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return {source: int(count) for source, count in connection.execute(query)}
 
     def note_fetch_error(self, ids: Sequence[int], error: str) -> None:
         """Keep why handling these items failed; they stay pending for another try."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(
                 update(t.pending_fetches)
                 .where(t.pending_fetches.c.id.in_(list(ids)))
@@ -135,7 +135,7 @@ class FetchRows(StoreRows):
     def finish_fetches(self, ids: Sequence[int]) -> None:
         """The items are ingested: drop them and their claims in one transaction."""
         wanted = list(ids)
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(
                 delete(t.work_claims).where(
                     t.work_claims.c.step == "fetch", t.work_claims.c.item_id.in_(wanted)

@@ -25,7 +25,7 @@ class PaceRows(StoreRows):
         """Reserve a request start for ``host`` ``delay`` seconds after the last one
         reserved; the seconds to wait until it (0 when the host is free now)."""
         pace = t.host_pace.c
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             now: ColumnElement[float]
             if connection.dialect.name == "postgresql":
                 now = func.extract("epoch", func.now()).cast(Float)

@@ -210,7 +210,7 @@ class SearchRows(StoreRows):
         # Counting reads ids only: snippets and ranks are computed for one page of rows.
         counted = [query.with_only_columns(query.selected_columns.id) for query in selects]
         matches = counted[0].union_all(*counted[1:]).subquery()
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             total = int(connection.execute(select(func.count()).select_from(matches)).scalar_one())
             rows = connection.execute(page.limit(limit).offset(offset)).mappings().all()
             if postgres:

@@ -29,7 +29,7 @@ class SourceRows(StoreRows):
 
         Returns the record and whether it was created.
         """
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             row = connection.execute(select(t.sources).where(t.sources.c.url == url)).mappings()
             existing = row.first()
             if existing is not None:
@@ -57,12 +57,12 @@ class SourceRows(StoreRows):
 
     def list_sources(self, *, kinds: Sequence[str] = ("feed", "site")) -> list[SourceRecord]:
         query = select(t.sources).where(t.sources.c.kind.in_(kinds)).order_by(t.sources.c.id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [source_from_row(row) for row in connection.execute(query).mappings()]
 
     def remove_source(self, url: str) -> bool:
         """Forget a source; its articles stay (they lose only the link to it)."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             found = connection.execute(select(t.sources.c.id).where(t.sources.c.url == url))
             source_id = found.scalar()
             if source_id is None:
@@ -75,7 +75,7 @@ class SourceRows(StoreRows):
 
     def get_source(self, source_id: int) -> SourceRecord | None:
         query = select(t.sources).where(t.sources.c.id == source_id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             row = connection.execute(query).mappings().first()
         return source_from_row(row) if row is not None else None
 
@@ -91,11 +91,11 @@ class SourceRows(StoreRows):
             .order_by(t.sources.c.next_poll_at, t.sources.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [source_from_row(row) for row in connection.execute(query).mappings()]
 
     def save_poll_state(self, source_id: int, state: SourcePollState, *, new_items: int) -> None:
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             connection.execute(
                 update(t.sources)
                 .where(t.sources.c.id == source_id)
@@ -107,7 +107,7 @@ class SourceRows(StoreRows):
 
     def resume_source(self, url: str) -> bool:
         """Clear a pause so the source is polled again at the next run."""
-        with self.engine.begin() as connection:
+        with self.transaction() as connection:
             result = connection.execute(
                 update(t.sources)
                 .where(t.sources.c.url == url)

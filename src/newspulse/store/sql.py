@@ -95,13 +95,13 @@ class SqlStore(
             select(func.max(t.articles.c.id)).scalar_subquery(),
             select(func.count()).select_from(t.topics).scalar_subquery(),
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return tuple(connection.execute(stamp).one())
 
     def counts(self) -> dict[str, int]:
         """Row counts per table, for status output and tests."""
         names = ("articles", "events", "article_topics", "briefing_versions", "citations")
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return {
                 name: connection.execute(
                     select(func.count()).select_from(t.metadata.tables[name])

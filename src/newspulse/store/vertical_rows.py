@@ -103,5 +103,5 @@ class VerticalRows(StoreRows):
             .where(PENDING_CLUSTERING, _articles.cluster_vertical.is_not(None))
             .distinct()
         )
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return sorted(connection.execute(query).scalars())
