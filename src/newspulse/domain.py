@@ -202,6 +202,9 @@ class EventSummary:
     has_known_date: bool = True
     # Members routed to the topic the event was read for (empty when read for no topic).
     topic_article_ids: tuple[int, ...] = ()
+    # Sub-stories the writer tells as bullets of their own (``cluster.episodes``): member
+    # ids per episode, most-covered first; empty when the event tells one story.
+    episodes: tuple[tuple[int, ...], ...] = ()
 
     @property
     def source_count(self) -> int:

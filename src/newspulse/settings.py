@@ -252,6 +252,17 @@ class WriteSettings(BaseModel):
         description="An event below min_topic_share still enters with only its articles "
         "routed to the topic when they come from at least this many outlets (0 = never).",
     )
+    episode_cosine: float = Field(
+        0.7,
+        ge=-1,
+        le=1,
+        description="An event's articles fall into episodes (told as bullets of their own) "
+        "where average-linkage groups of them stay at least this similar: a series' games, "
+        "a season's races, a crash and the slide weeks later (1 = never split).",
+    )
+    episode_min_sources: int = Field(
+        2, ge=1, description="Outlets an episode needs to be told as a bullet of its own."
+    )
     recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")
     max_themes: int = Field(7, ge=1, description="Most themed sections.")

@@ -137,10 +137,10 @@ KEY_FACTS_FLOOR = {
     "ai-infrastructure-funding": 90.0,  # 19/20
     "ai-models-labs": 88.0,  # 17/18
     "ai-policy-security": 68.0,  # 12/16
-    "crypto-markets": 62.0,  # 11/16
+    "crypto-markets": 68.0,  # 12/16
     "crypto-industry-regulation": 76.0,  # 14/17
     "football": 88.0,  # 16/17
-    "championships-title-races": 70.0,  # 15/20
+    "championships-title-races": 75.0,  # 16/20
 }
 PAGE_FLOORS = Floors(key_facts_pct=0.0)
 

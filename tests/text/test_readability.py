@@ -149,6 +149,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Who is covered and when:Eligible users are futures and margin account holders.",
         "FARMINGDALE, N.Y., Sept 29 (AP): Staked to the largest lead in history, Europe won.",
         "Camera IconMan-of-the-match George Ford (l) celebrates with his England teammates.",
+        "Yamamoto Named MVP/ Newslooks/ WASHINGTON/ J. Mansour/ Yamamoto capped a postseason.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:
@@ -206,6 +207,15 @@ def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
         (
             "Company news $425 million, Series E the fundraising will provide the capital.",
             "Company news $425 million, Series E the fundraising will provide the capital.",
+        ),
+        (
+            "Yamamoto Named MVP in Dodgers' Title Win/ Newslooks/ WASHINGTON/ J. Mansour/ "
+            "Yoshinobu Yamamoto capped an epic postseason with a clutch relief outing.",
+            "Yoshinobu Yamamoto capped an epic postseason with a clutch relief outing.",
+        ),
+        (
+            "Prices rose 5%/ 6% in two markets and/ or held steady in the third one.",
+            "Prices rose 5%/ 6% in two markets and/ or held steady in the third one.",
         ),
     ],
 )

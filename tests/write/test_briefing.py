@@ -196,3 +196,23 @@ def test_a_neighbours_story_does_not_frame_the_section() -> None:
     assert intro.text == own_text
     (intro,) = section_intro(Composer(articles=articles, settings=WriteSettings()), [part])
     assert intro.text == slice_text
+
+
+def test_an_event_of_two_episodes_is_told_as_two_bullets_of_that_event() -> None:
+    """A crash and the slide weeks later, clustered as one running story: each episode
+    gets its own bullet (and its own details), both linked to the one stored event."""
+    events, articles = build_stories(STORIES[:2])
+    first, second = events
+    whole = dataclasses.replace(
+        first,
+        article_ids=first.article_ids + second.article_ids,
+        sources=first.sources + second.sources,
+        episodes=(second.article_ids, first.article_ids),
+    )
+    composer = Composer(articles=articles, settings=WriteSettings())
+    bullets = composer.bullets_for(whole)
+    assert [b.event_id for b in bullets] == [whole.id, whole.id]
+    assert "Western Digital" in bullets[0].text
+    assert "MatX" in bullets[1].text
+    told_once = Composer(articles=articles, settings=WriteSettings())
+    assert len(told_once.bullets_for(dataclasses.replace(whole, episodes=()))) == 1

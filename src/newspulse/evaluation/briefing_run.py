@@ -28,14 +28,13 @@ from newspulse.evaluation.briefing import (
 )
 from newspulse.evaluation.readability import KeyFact
 from newspulse.pipeline import replay, update_briefings
+from newspulse.pipeline.briefings import topic_scope
 from newspulse.records import StoredVersion
 from newspulse.settings import Settings
 from newspulse.sources.catalog import load_catalog
 from newspulse.store import tables as t
 from newspulse.store.sql import SqlStore
 from newspulse.text.repeats import EmbedTexts
-from newspulse.write.facets import facet_place
-from newspulse.write.scope import events_in_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +86,10 @@ def evaluate_version(
 ) -> BriefingReport:
     input_ids, scores = stored_citations(store, version.id)
     topic = next(t for t in store.list_topics() if t.slug == version.topic)
-    days = topic.window_days if topic.window_days is not None else settings.write.window_days
-    now = version.created_at
     # The writer's scope: slices are judged by the same facets (embedded by the store's
     # encoder) so the events measured are the events the page could tell.
     vectors = list(embed(list(topic.facets))) if embed is not None and topic.facets else None
-    events = events_in_scope(
-        store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
-        settings.write,
-        store.article_vectors,
-        facet_place(topic.facets, vectors),
-    )
+    events = topic_scope(store, topic, now=version.created_at, settings=settings, facets=vectors)
     ids = set(input_ids) | {a for e in events for a in e.article_ids}
     articles = store.articles_by_ids(ids)
     texts = {

@@ -8,10 +8,12 @@ and its reproducibility keys come from the writer, never from here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newspulse.cluster.episodes import with_episodes
 from newspulse.corrections import apply_corrections, corrected_fingerprint, corrections_json
-from newspulse.domain import Topic, Vector
+from newspulse.domain import EventSummary, Topic, Vector
 from newspulse.enrich.embed import Embedder
 from newspulse.pipeline.ports import ModelPort, WritePort
 from newspulse.rank import rank_events
@@ -55,6 +57,31 @@ def facet_vectors(topic: Topic, store: ModelPort, embedder: Embedder | None) -> 
     return list(embedder.embed(list(topic.facets)))
 
 
+def topic_scope(
+    store: WritePort,
+    topic: Topic,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    facets: Sequence[Vector] | None,
+) -> list[EventSummary]:
+    """The events ``topic``'s page reads (``write.scope``; ``facets`` are its facets'
+    vectors), each with its episodes (``cluster.episodes``)."""
+    days = topic.window_days if topic.window_days is not None else settings.write.window_days
+    events = events_in_scope(
+        store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
+        settings.write,
+        store.article_vectors,
+        facet_place(topic.facets, facets),
+    )
+    return with_episodes(
+        events,
+        store.article_vectors(a for e in events for a in e.article_ids),
+        cosine=settings.write.episode_cosine,
+        min_sources=settings.write.episode_min_sources,
+    )
+
+
 def update_topic(
     store: WritePort,
     topic: Topic,
@@ -71,17 +98,10 @@ def update_topic(
     verifier withhold a statement that retells another in other words.
     """
     writer = writer or create_writer(settings.llm)
-    days = topic.window_days if topic.window_days is not None else settings.write.window_days
     corrections = store.list_corrections(topic.slug)
     vectors = facet_vectors(topic, store, embedder)
     events = apply_corrections(
-        events_in_scope(
-            store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
-            settings.write,
-            store.article_vectors,
-            facet_place(topic.facets, vectors),
-        ),
-        corrections,
+        topic_scope(store, topic, now=now, settings=settings, facets=vectors), corrections
     )
     if not events:
         return TopicUpdate(topic.slug, "empty")

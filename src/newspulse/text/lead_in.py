@@ -26,11 +26,17 @@ TICKER = re.compile(
 )
 
 
+# "Yamamoto Named MVP/ Newslooks/ WASHINGTON/ J. Mansour/ Yoshinobu Yamamoto capped ...":
+# a page header's fields (title, outlet, place, author) run into the first sentence.
+SLASH_HEADER = re.compile(r"^(?:[^/\n]{1,120}?[^\s/]/\s+){3,}(?=[A-Z])")
+
+
 def strip_lead_in(text: str) -> str:
     """The sentence without what a page put before it: a wire dateline, a place or section
-    label before a dash ("LONDON - ", "NextFin News - "), a run-in date, and stock tickers;
+    label before a dash ("LONDON - ", "NextFin News - "), a run-in date, a header's
+    slash-separated fields and stock tickers;
     the rest is the sentence, to be judged on its own."""
-    rest = TICKER.sub("", strip_dateline(text))
+    rest = SLASH_HEADER.sub("", TICKER.sub("", strip_dateline(text)), count=1)
     for pattern in (SECTION_LABEL, HEADING_PREFIX):
         label = pattern.match(rest)
         if label:

@@ -149,6 +149,8 @@ SCRAP = re.compile(
     r"\bsupport (?:our|independent) journalism\b|\bour (?:newsletter|journalism)\b|"
     # "(Source 6)": a generated article's pointer to its own source list.
     r"\(sources? \d+(?:\s*(?:,|and)\s*\d+)*\)|"
+    # "... Title Win/ Newslooks/ WASHINGTON/ J. Mansour/ ...": a page header's fields.
+    r"(?:[^\s/]/\s+[^/\n]{1,80}){3,}|"
     # "Polymarket\u03b2s": a Greek or Cyrillic letter inside a Latin word, text garbled by a
     # wrong encoding (the reader cannot read it).
     r"[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z]",

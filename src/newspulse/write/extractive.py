@@ -155,6 +155,15 @@ class Composer:
         themed bullet would have (the plan moves it out of its theme)."""
         return self.bullet_for(event)
 
+    def bullets_for(self, event: EventSummary) -> list[Bullet]:
+        """One bullet per episode of ``event`` (``EventSummary.episodes``: a series' games,
+        a crash and the slide weeks later), most-covered first; one for a single story."""
+        parts = episode_views(event)
+        if len(parts) > 1:
+            # The whole event owns its articles (citations, sources page), not an episode.
+            self.evidence_ids(event)
+        return [b for b in map(self.bullet_for, parts) if b is not None]
+
     def bullet_for(self, event: EventSummary, *, max_children: int | None = None) -> Bullet | None:
         ranked = self.ranked(event)
         if not ranked:
@@ -179,6 +188,23 @@ class Composer:
         )
         evidence = [self.articles[a] for a in self.evidence_ids(event)]
         return without_restated_conflicts(with_conflicts(bullet, find_conflicts(evidence)))
+
+
+def episode_views(event: EventSummary) -> list[EventSummary]:
+    """``event`` narrowed to each of its episodes, or ``[event]`` when it has fewer than
+    two (members a correction removed are left out)."""
+    members = set(event.article_ids)
+    outlet = dict(zip(event.article_ids, event.sources, strict=True))
+    parts = [tuple(a for a in episode if a in members) for episode in event.episodes]
+    parts = [part for part in parts if part]
+    if len(parts) < 2:
+        return [event]
+    return [
+        dataclasses.replace(
+            event, article_ids=part, sources=tuple(outlet[a] for a in part), episodes=()
+        )
+        for part in parts
+    ]
 
 
 def without_restated_conflicts(bullet: Bullet) -> Bullet:
@@ -276,7 +302,7 @@ def write_extractive(
         if index in kept:
             sections.append(composer.keep(kept[index], plan.events))
             continue
-        bullets = [b for b in (composer.bullet_for(e) for e in theme.events) if b is not None]
+        bullets = [b for e in theme.events for b in composer.bullets_for(e)]
         if not bullets:
             continue
         intro = section_intro(composer, theme.events)

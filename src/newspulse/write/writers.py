@@ -30,7 +30,7 @@ from newspulse.write.timeline import build_timeline
 from newspulse.write.verify import CitationRecord, verify_briefing
 
 # Bump when the writer's output changes for the same input, so every topic is rewritten.
-WRITER_VERSION = "extractive-8"
+WRITER_VERSION = "extractive-9"
 EXTRACTIVE = "extractive"
 
 
