@@ -2,9 +2,10 @@
 
 Each bundled corpus is replayed (ingest, enrich, route, cluster) into a throwaway SQLite
 store as ``newspulse replay`` does, once per rule: the phrase routing with near-ties only
-("margin only", before issue 10) and with the vertical lift (the default).  An event
-reaches a topic's page when at least ``write.min_topic_share`` of its articles are routed
-to the topic (pipeline/briefings.py).  Each admitted event is labelled by its most common
+("margin only", before issue 10) and with the vertical lift (the default).  The events
+that reach a topic's page are those the writer reads (``pipeline.briefings.topic_scope``:
+the topic's own events, by ``write.min_topic_share``, and neighbours' slices); each is
+judged by the articles the page reads of it.  Each admitted event is labelled by its most common
 query group's gold (examples/corpus/topic_gold.toml): the topic is one of the group's
 ``topics`` (gold), only ``also`` (acceptable) or neither (wrong).  The catalog keeps its
 include lists, as the engine runs it.
@@ -23,6 +24,7 @@ from common import CORPUS
 from newspulse.enrich.embed import Embedder, create_embedder
 from newspulse.evaluation.briefing_run import replayed_store
 from newspulse.evaluation.topic_routing import GroupGold, read_gold, read_query_groups
+from newspulse.pipeline.briefings import facet_vectors, topic_scope
 from newspulse.settings import Settings
 
 RUNS = (
@@ -50,13 +52,9 @@ def page_events(
         built,
     ):
         pages: dict[str, Counter[str]] = {}
-        since = now - dt.timedelta(days=built.write.window_days)
         for topic in store.list_topics():
-            events = [
-                e
-                for e in store.topic_events(topic.slug, since=since, until=now)
-                if e.topic_share >= built.write.min_topic_share
-            ]
+            facets = facet_vectors(topic, store, embedder)
+            events = topic_scope(store, topic, now=now, settings=built, facets=facets)
             articles = store.articles_by_ids(a for e in events for a in e.article_ids)
             counts: Counter[str] = Counter()
             for event in events:
