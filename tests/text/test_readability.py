@@ -44,6 +44,13 @@ CLEAN = [
     "The British rookie Oliver Bearman took a career-best fourth place for Haas in Mexico.",
     "The recent funding round of Anthropic raised $30 billion at a $380 billion valuation.",
     "In the United States, Nvidia sold more chips than it could make in 2025.",
+    # Names and restrictive clauses say what the description is about (NeuS/AllSides leads).
+    "The Trump administration will reject new applications for the program.",
+    "The Senate overwhelmingly passed legislation that funds chip research.",
+    "The man who shot 12 people at a municipal building was an employee of the city.",
+    "Roger Stone, the former adviser to President Trump, has been indicted on seven charges.",
+    "Christianity Today published an editorial calling for the president's removal.",
+    "Nvidia told USA Today that it would ship the chips in 2026.",
 ]
 
 

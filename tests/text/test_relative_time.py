@@ -25,6 +25,9 @@ LATER = dt.date(2025, 11, 30)
         ("It raised money this month.", "It raised money in September 2025."),
         ("Sales fell last month.", "Sales fell in August 2025."),
         ("Talks resume on Tuesday.", "Talks resume on Tuesday."),
+        # A capitalised "Today" inside a sentence is a name, not the article's day.
+        ("Trump hit Christianity Today.", "Trump hit Christianity Today."),
+        ("He told USA Today it was over.", "He told USA Today it was over."),
     ],
 )
 def test_phrases_are_anchored_to_the_article_date(text: str, expected: str) -> None:

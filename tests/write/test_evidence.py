@@ -8,6 +8,7 @@ from newspulse.write.evidence import (
     best_candidates,
     is_analysis,
     same_fact,
+    standalone_problem,
     support_score,
 )
 from tests.write.helpers import make_article
@@ -95,3 +96,22 @@ def test_an_amount_about_ai_in_general_names_no_one() -> None:
     retold = Fact("Nvidia will pay $20 billion for the technology of inference chip maker Groq.")
     assert not same_fact(acquisition, raise_)
     assert same_fact(acquisition, retold)
+
+
+def test_a_name_or_a_number_opens_a_sentence_that_stands_alone() -> None:
+    """ "The New York ..." is a name and "One of President Trump's nominees" a number: both
+    stand alone; "The new rules" and "One of them" lean on an earlier sentence."""
+    alone = [
+        "The New York Times said it could not verify the claims of the podcast's source.",
+        "One of President Trump's judicial nominees failed to answer basic legal questions.",
+        "One Capitol Police officer was killed after a car rammed a barrier at the Capitol.",
+        "One of the largest ships in the world was refloated in the Suez Canal by tugboats.",
+    ]
+    leaning = [
+        "The new rules take effect for every federal agency across the country in March.",
+        "One of them said the Senate would vote on the bill before the August recess.",
+    ]
+    for text in alone:
+        assert standalone_problem(text, set()) is None, text
+    for text in leaning:
+        assert standalone_problem(text, set()) == "dangling opener", text

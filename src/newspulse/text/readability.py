@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from newspulse.text.names import find_names
+from newspulse.text.relative_time import is_title_word
 from newspulse.text.sentences import (
     OPENING_QUOTES,
     STOPWORDS,
@@ -90,6 +91,7 @@ ADVERBS = word_set(
     "now also still already just then again later once previously recently currently finally "
     "reportedly officially"
 )
+NAMED_BODIES = word_set("administration campaign government")
 COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC IT")
 # "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
 DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?P<words>(?:[a-z][\w-]*\s*){1,3})")
@@ -206,6 +208,7 @@ def dangling_opener(text: str) -> str | None:
         head = words[1].strip(",").lower()
         if (
             head not in SELF_CONTAINED_THE
+            and not (len(words) > 2 and words[2] in ("who", "whose"))  # "The man who shot ..."
             and not named_in_apposition(stripped)
             and not named_by_of(stripped)
         ):
@@ -242,6 +245,9 @@ def description_after_opening(text: str) -> str | None:
     head = words[1].strip(",").lower()
     if head in SELF_CONTAINED_THE or named_in_apposition(rest):
         return None
+    description, closed, _ = rest.partition(", ")
+    if opening.split()[-1][:1].isupper() and closed and not has_finite_verb(description.split()):
+        return None  # "Roger Stone, the former adviser to Trump, was ...": an apposition.
     return " ".join(words)
 
 
@@ -287,8 +293,11 @@ def named_description(words: list[str]) -> str | None:
         return None
     head_at = 3 if len(words) > 3 and len(words[2]) <= 2 and words[2][:1].isupper() else 2
     head = words[head_at]
-    if head in ADVERBS:
-        return None  # "The Dodgers now lead ...": a name, then an adverb, then the verb.
+    following = words[head_at + 1] if len(words) > head_at + 1 else ""
+    if head in ADVERBS or (head.endswith("ly") and looks_verbish(following)):
+        return None  # "The Dodgers now lead ...", "The Senate overwhelmingly passed ...".
+    if head in NAMED_BODIES:
+        return None  # "The Trump administration said ...": the name says whose.
     if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
         return " ".join(words[: head_at + 1])
     return None
@@ -345,8 +354,10 @@ def early_pronoun(text: str) -> str | None:
 
 def article_relative_time(text: str) -> str | None:
     """A time phrase read relative to the article's date rather than as a date."""
-    match = RELATIVE_TIME.search(text)
-    return match.group(0) if match else None
+    for match in RELATIVE_TIME.finditer(text):
+        if not (match.group(0)[:1] == "T" and is_title_word(text, match.start())):
+            return match.group(0)
+    return None
 
 
 def page_scrap(text: str) -> str | None:

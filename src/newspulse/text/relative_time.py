@@ -80,6 +80,13 @@ def drop_weekdays(text: str) -> str:
     return dropped[:1].upper() + dropped[1:]
 
 
+def is_title_word(text: str, start: int) -> bool:
+    """A capitalised "Today" or "Tonight" inside a sentence is part of a name ("USA Today",
+    "Christianity Today", NBC's "Today"), not the article's day."""
+    before = text[:start].rstrip()
+    return text[start : start + 1].isupper() and bool(before) and before[-1] not in '.!?:"\u201c'
+
+
 def format_day(day: dt.date) -> str:
     return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}"
 
@@ -125,6 +132,8 @@ def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | Non
 
     def replace(match: re.Match[str]) -> str:
         phrase = match["phrase"].lower()
+        if is_title_word(text, match.start("phrase")):
+            return match.group(0)  # "Christianity Today", "USA Today": a name
         if read_on is not None and means_the_same(phrase, said_on, read_on):
             return match.group(0)
         if DURATION_BEFORE.search(text, 0, match.start()):

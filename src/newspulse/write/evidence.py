@@ -41,12 +41,18 @@ RELATIVE_TIME = re.compile(
 )
 FIRST_PERSON = re.compile(r"\b(I|we|our|my|me|us|you|your)\b")
 # Sentences that lean on the previous one cannot stand alone as a bullet.
+# The common nouns are lower case: "The New York Times ..." names its referent.
+# "One" leans back as a pronoun ("One said ..."), not as a number before a name or a
+# superlative ("One of President Trump's nominees", "One Capitol Police officer", "One of the
+# largest ships").
 DANGLING_START = re.compile(
-    r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there|here|the (?:move|deal|"
+    r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there|here|the (?-i:move|deal|"
     r"company|company's|firm|group|result|news|report|announcement|decision|plan|project|"
     r"platform|agreement|investment|partnership|round|funding|acquisition|merger|startup|effort|"
     r"initiative|system|surge|increase|new|latest)|of course|but|and|or|also|however|still|yet|"
-    r"meanwhile|unlike|instead|so|such|both|one|another|the other|learn|read|click|watch)\b",
+    r"meanwhile|unlike|instead|so|such|both|"
+    r"one(?!\s+(?-i:[A-Z])|\s+of\s+(?:(?-i:[A-Z])|the\s+(?:most|\w+est)\b))|"
+    r"another|the other|learn|read|click|watch)\b",
     re.IGNORECASE,
 )
 # Text that addresses a language model ("ignore previous instructions"): never quoted,
