@@ -11,6 +11,11 @@ name of its main clause ("With their 6-5 win, the Dodgers took ...") moved these
 stories to 0.3267 / 0.1271 / 0.2201, while the whole NeuS/AllSides set rose
 (`python bench/bench_rouge.py`, 2,759 stories: 0.3764 / 0.1537 / 0.2408 at the session's
 start, 0.3780 / 0.1557 / 0.2419 after; the same with the rule off: 0.3780 / 0.1555).
+
+ROUGE-L floor 0.205 -> 0.22: a one-event section opens on the event's main fact (its side
+fact is the bullet's last detail, not an intro read first) and fewer names and numbers pass
+for dangling openers; these 20 stories 0.3271 / 0.1260 / 0.2263, the whole set 0.3782 /
+0.1558 / 0.2425 -> 0.3793 / 0.1565 / 0.2482 (`python bench/bench_rouge.py`).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from newspulse.settings import Settings
 from tests.conftest import DATA
 
 SAMPLE = DATA / "neus" / "derived_probe_clusters.jsonl"
-FLOORS = {"rouge1": 0.32, "rouge2": 0.125, "rougeL": 0.205}
+FLOORS = {"rouge1": 0.32, "rouge2": 0.125, "rougeL": 0.22}
 
 
 @pytest.fixture(scope="module")

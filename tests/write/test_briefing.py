@@ -14,6 +14,7 @@ from newspulse.write.extractive import (
     lead_statements,
     retells,
     section_intro,
+    write_extractive,
 )
 from newspulse.write.plan import BriefingPlan, ThemePlan
 from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
@@ -216,3 +217,23 @@ def test_an_event_of_two_episodes_is_told_as_two_bullets_of_that_event() -> None
     assert "MatX" in bullets[1].text
     told_once = Composer(articles=articles, settings=WriteSettings())
     assert len(told_once.bullets_for(dataclasses.replace(whole, episodes=()))) == 1
+
+
+def test_a_one_event_section_opens_on_its_main_fact() -> None:
+    """A section of one event has no intro: the side fact an intro would have put before the
+    event's bullet is its last detail, after the main fact."""
+    main = "Nvidia agreed to buy Groq's chip designs for $20 billion in cash on 24 December 2025."
+    side = "Groq was founded in 2016 by former Google engineers Jonathan Ross and Douglas Wightman."
+    detail = "GroqCloud stays independent under its new chief executive Simon Edwards in 2026."
+    texts = [f"{main} {side}", f"{main} {detail}", main]
+    articles = [make_article(i + 1, text, title="Nvidia buys Groq") for i, text in enumerate(texts)]
+    event = make_event(1, articles, 0)
+    by_id = {a.id: a for a in articles}
+    theme = ThemePlan("Chip deals", (event,))
+    plan = BriefingPlan(TOPIC, NOW, events=(event,), themes=(theme,), notable=())
+    (section,) = write_extractive(plan, by_id, WriteSettings()).sections
+    assert section.intro == ()
+    (bullet,) = section.bullets
+    assert bullet.text == main
+    assert [c.text for c in bullet.children][-1] in (side, detail)
+    assert {c.text for c in bullet.children} == {side, detail}

@@ -5,7 +5,8 @@
    the bullet (``main_fact``), sentences that add
    new figures or names becomes a sub-bullet.  When the event's sources disagree
    on a figure, the bullet says so and cites both sides (``conflicts``).
-2. Each section opens with the theme's most central unused sentence.
+2. Each section of several events opens with the theme's most central unused sentence
+   (in a one-event section that sentence is the bullet's last detail).
 3. The lead takes, per leading theme, the top event's main fact with a figure; the
    headline is composed later (``compose``).
 4. "Implications" takes forward-looking sentences with numbers from the plan's
@@ -306,6 +307,8 @@ def write_extractive(
         if not bullets:
             continue
         intro = section_intro(composer, theme.events)
+        if len(bullets) == 1:
+            bullets, intro = [with_details(bullets[0], intro)], ()
         sections.append(section_with_stats(theme.title, intro, bullets, theme.events, articles))
     notable = tuple(b for b in map(composer.notable_bullet, plan.notable) if b is not None)
     implications = implication_bullets(composer, plan)
@@ -328,6 +331,14 @@ def write_extractive(
         event_ids=tuple(e.id for e in used_events),
         writer="extractive",
     )
+
+
+def with_details(bullet: Bullet, statements: Sequence[Statement]) -> Bullet:
+    """A one-bullet section opens on the event's main fact: a sentence an intro would have put
+    before it is one more detail after it (an intro frames several bullets; before one bullet
+    it is a side fact read first)."""
+    extra = tuple(Bullet(s.text, s.citations, event_id=bullet.event_id) for s in statements)
+    return dataclasses.replace(bullet, children=(*bullet.children, *extra))
 
 
 def section_with_stats(
