@@ -6,7 +6,7 @@
    new figures or names becomes a sub-bullet.  When the event's sources disagree
    on a figure, the bullet says so and cites both sides (``conflicts``).
 2. Each section of several events opens with the theme's most central unused sentence
-   (in a one-event section that sentence is the bullet's last detail).
+   (in a one-bullet section that sentence is the bullet's last detail).
 3. The lead takes, per leading theme, the top event's main fact with a figure; the
    headline is composed later (``compose``).
 4. "Implications" takes forward-looking sentences with numbers from the plan's
