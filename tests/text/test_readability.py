@@ -114,6 +114,8 @@ CLEAN = [
             "Valued at over $10 billion, the deal aims to deploy 750 megawatts of compute.",
             "the deal",
         ),
+        ("Adani Group followed with a $100 billion commitment to data centres.", "followed with"),
+        ("Microsoft and Google quickly followed suit with deals of their own.", "followed suit"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -261,3 +263,7 @@ def test_a_capitalised_common_noun_at_the_start_is_no_antecedent() -> None:
     text = "Proof of this growth can be found at its laboratory in San Francisco."
     assert dangling_opener(text) == "this"
     assert dangling_opener("Bank of America said its profit rose 10% in 2025.") is None
+
+
+def test_a_passive_follow_names_what_came_first() -> None:
+    assert dangling_opener("Modi's speech was followed by a $2 billion pledge from Adani.") is None

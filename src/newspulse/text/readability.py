@@ -185,6 +185,11 @@ def opening_words(text: str, count: int = 3) -> list[str]:
     return text.lstrip(OPENING_QUOTES + "( ").split()[:count]
 
 
+# "Adani Group followed with a $100 billion commitment", "Meta followed suit": the verb
+# leans on an earlier actor the reader never saw ("was followed by" names it).
+LEANING_VERB = re.compile(r"\b(?:followed (?:suit|with)|did (?:the same|likewise))\b", re.I)
+
+
 def dangling_opener(text: str) -> str | None:
     """The opening (or early pronoun) that leans on a sentence the reader never saw."""
     stripped = text.lstrip(OPENING_QUOTES + "( ")
@@ -224,8 +229,10 @@ def dangling_opener(text: str) -> str | None:
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
+    leaning = LEANING_VERB.search(stripped)
     return (
-        early_pronoun(stripped)
+        (leaning.group(0) if leaning else None)
+        or early_pronoun(stripped)
         or demonstrative_reference(stripped)
         or description_after_opening(stripped)
     )
