@@ -25,7 +25,7 @@ from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 from newspulse.store.vertical_rows import CATCH_ALL
-from newspulse.text.headlines import best_headline
+from newspulse.text.event_titles import TEXT_CHARS, TitleSource, event_title
 
 # Event ids per ``IN (...)`` list: well under SQLite's bound-parameter limit.
 ID_CHUNK = 5_000
@@ -426,7 +426,7 @@ def save_redirects(
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:
     """Recount members and distinct sources of the touched events only, and label each by
-    its best member headline (``text.headlines``).  ``first_seen`` and ``last_seen`` come
+    its title (``text.event_titles``).  ``first_seen`` and ``last_seen`` come
     from the members whose date a feed or the text stated (all members when none did), as
     the event summaries read them (``event_records.summarise_events``): an undated article
     must not keep a weeks-old story in the clustering window or list it as today's."""
@@ -434,7 +434,11 @@ def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> Non
     dated = case((t.articles.c.date_source != DateSource.FETCH_TIME.value, published))
     for event_id in event_ids:
         titles = connection.execute(
-            select(t.articles.c.title, t.articles.c.title_derived)
+            select(
+                t.articles.c.title,
+                t.articles.c.title_derived,
+                func.substr(t.articles.c.text, 1, TEXT_CHARS),
+            )
             .select_from(t.event_articles)
             .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
             .where(t.event_articles.c.event_id == event_id)
@@ -459,12 +463,17 @@ def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> Non
                 source_count=row[1],
                 first_seen=row[2],
                 last_seen=row[3],
-                **label_values([(title, bool(derived)) for title, derived in titles]),
+                **label_values(
+                    [
+                        TitleSource(title, bool(derived), text or "")
+                        for title, derived, text in titles
+                    ]
+                ),
             )
         )
 
 
-def label_values(titles: list[tuple[str, bool]]) -> dict[str, str]:
+def label_values(members: list[TitleSource]) -> dict[str, str]:
     """The ``label`` column's new value, or nothing when no member has a title."""
-    label = best_headline(titles)
+    label = event_title(members)
     return {"label": label} if label else {}

@@ -1,9 +1,5 @@
-"""Headlines as a reader should see them: cleaned of outlet tags, and one chosen per story.
-
-An event is labelled by the member headline that best says what its articles share: the
-real (not URL-derived) headline whose content words overlap most with the other members'
-headlines, the first reported on ties.  A headline derived from a URL slug ("Softbank is
-buying digitalbridge for dollar4 billion") is used only when no member has a real one.
+"""Headlines as a reader should see them: cleaned of outlet tags, and told apart from a
+source's title they copy.  An event's one title is chosen in ``text.event_titles``.
 """
 
 from __future__ import annotations
@@ -39,24 +35,3 @@ def copied_title(text: str, titles: Sequence[str]) -> str | None:
             if overlap >= COPIED_TITLE_OVERLAP:
                 return title
     return None
-
-
-def best_headline(titles: Sequence[tuple[str, bool]]) -> str:
-    """The most central real headline of ``titles`` ((title, derived from the URL) pairs)."""
-    real = [clean_headline(t) for t, derived in titles if not derived and t.strip()]
-    pool = real or [clean_headline(t) for t, _ in titles if t.strip()]
-    if not pool:
-        return ""
-    words = [content_words(title) for title in pool]
-
-    def centrality(index: int) -> float:
-        mine = words[index]
-        return sum(
-            len(mine & other) / len(mine | other)
-            for j, other in enumerate(words)
-            if j != index and mine | other
-        )
-
-    best = min(range(len(pool)), key=lambda i: (-round(centrality(i), 6), i))
-    title = pool[best]
-    return title[:1].upper() + title[1:]
