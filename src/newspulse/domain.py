@@ -380,6 +380,9 @@ class SourceRef:
     date_estimated: bool = False
     # The article's language ("zh"); None when it was not read (older documents).
     language: str | None = None
+    # The title of its event as the page shows it (``text.event_titles``, from the event's
+    # articles on this page); "" when it has no event.
+    event_title: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -391,6 +394,7 @@ class SourceRef:
             "event_id": self.event_id,
             "date_estimated": self.date_estimated,
             "language": self.language,
+            "event_title": self.event_title,
         }
 
 

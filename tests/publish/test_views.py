@@ -14,6 +14,7 @@ from newspulse.publish.views import (
     read_date,
     read_timestamp,
 )
+from newspulse.publish.views_pages import event_labels
 from newspulse.publish.views_sources import build_source_groups
 
 
@@ -55,6 +56,14 @@ def test_sources_group_by_event_with_other_last(document: dict[str, Any]) -> Non
     assert [s.number for s in groups[0].sources] == [1, 2]
     assert [s.anchor for s in groups[2].sources] == ["s-a103"]
     assert groups[2].sources[0].date_estimated
+
+
+def test_an_event_group_is_headed_by_its_stored_event_title(document: dict[str, Any]) -> None:
+    first = document["sources"][0]
+    document["sources"][0] = {**first, "event_title": "Etched raises $500 million for its chip"}
+    groups = build_source_groups(document)
+    assert groups[0].heading == "Etched raises $500 million for its chip"
+    assert event_labels(document)[first["event_id"]] == groups[0].heading
 
 
 def test_sparse_document_reads_as_empty() -> None:

@@ -116,6 +116,11 @@ class SourceDoc(ApiModel):
         description="The article's language, a BCP-47 primary subtag read from its words "
         "('und': too little text to tell); absent in versions written before it was stored.",
     )
+    event_title: str | None = Field(
+        default=None,
+        description="The title of the source's event as the page shows it; absent in versions "
+        "written before it was stored (the event's first source's title stands in).",
+    )
 
 
 class VerificationDoc(ApiModel):

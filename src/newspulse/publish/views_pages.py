@@ -25,7 +25,7 @@ from newspulse.publish.views import (
     read_timestamp,
     text_of,
 )
-from newspulse.publish.views_sources import CopyItem
+from newspulse.publish.views_sources import CopyItem, event_headings
 from newspulse.records import ArticleRef, Correction, EventDetail, SearchHit, SourceRecord
 from newspulse.redact import public_text, public_url
 from newspulse.text.language import language_tag
@@ -102,13 +102,8 @@ class ChangesView:
 
 
 def event_labels(document: Mapping[str, Any] | None) -> dict[int, str]:
-    """Event labels as a document's source list names them (the first source's title)."""
-    labels: dict[int, str] = {}
-    for source in list_of(document.get("sources") if document else None):
-        event_id = source.get("event_id")
-        if isinstance(event_id, int):
-            labels.setdefault(event_id, text_of(source.get("title")))
-    return labels
+    """Event labels as a document's Sources list heads them (``views_sources``)."""
+    return event_headings(document)
 
 
 def build_changes(

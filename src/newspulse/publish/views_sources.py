@@ -65,6 +65,7 @@ def build_source_groups(
     site root as seen from the page) each group heading links to its event page.
     """
     groups: dict[int | None, list[SourceItem]] = {}
+    headings = event_headings(document)
     for number, source in enumerate(list_of(document.get("sources")), start=1):
         event_id = source.get("event_id")
         key = event_id if isinstance(event_id, int) else None
@@ -73,7 +74,7 @@ def build_source_groups(
         groups.setdefault(key, []).append(replace(item, copies=tuple(folded)))
     ordered = [
         SourceGroup(
-            heading=items[0].title,
+            heading=headings.get(key) or items[0].title,
             sources=tuple(items),
             event_href=events_href + event_path(key) if events_href is not None else "",
         )
@@ -83,6 +84,18 @@ def build_source_groups(
     if None in groups:
         ordered.append(SourceGroup(heading=OTHER_GROUP_HEADING, sources=tuple(groups[None])))
     return tuple(ordered)
+
+
+def event_headings(document: Mapping[str, Any] | None) -> dict[int, str]:
+    """Each event's title as the pages show it: the one its first source carries
+    (``event_title``), or, in versions written before titles were stored, that source's
+    own title."""
+    headings: dict[int, str] = {}
+    for source in list_of(document.get("sources") if document else None):
+        event_id = source.get("event_id")
+        if isinstance(event_id, int) and event_id not in headings:
+            headings[event_id] = text_of(source.get("event_title")) or text_of(source.get("title"))
+    return headings
 
 
 def build_source_item(number: int, source: Mapping[str, Any]) -> SourceItem:

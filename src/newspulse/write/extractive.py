@@ -34,6 +34,7 @@ from newspulse.domain import (
     Statement,
 )
 from newspulse.settings import WriteSettings
+from newspulse.text.event_titles import TitleSource, event_title
 from newspulse.text.headlines import clean_headline
 from newspulse.text.repeats import COUNTRIES
 from newspulse.text.sentences import content_words
@@ -454,18 +455,22 @@ def headline(plan: BriefingPlan, articles: Mapping[int, Article]) -> str:
 def source_refs(
     events: Sequence[EventSummary], articles: Mapping[int, Article]
 ) -> tuple[SourceRef, ...]:
-    """Every article behind the briefing, grouped by event, oldest first within an event."""
+    """Every article behind the briefing, grouped by event, oldest first within an event;
+    each group's title is chosen from the group's own articles."""
     refs = []
     seen: set[int] = set()
     for event in events:
-        members = sorted(
-            (articles[a] for a in event.article_ids if a in articles),
-            key=lambda a: (a.published_at, a.id),
-        )
+        members = [
+            article
+            for article in sorted(
+                (articles[a] for a in event.article_ids if a in articles),
+                key=lambda a: (a.published_at, a.id),
+            )
+            if article.id not in seen
+        ]
+        seen.update(article.id for article in members)
+        title = event_title([TitleSource(a.title, a.title_derived, a.text) for a in members])
         for article in members:
-            if article.id in seen:
-                continue
-            seen.add(article.id)
             refs.append(
                 SourceRef(
                     id=article.uid,
@@ -476,6 +481,7 @@ def source_refs(
                     event_id=event.id,
                     date_estimated=article.date_estimated,
                     language=article.language,
+                    event_title=title,
                 )
             )
     return tuple(refs)
