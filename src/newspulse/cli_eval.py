@@ -39,6 +39,7 @@ COLUMNS = (
     ("badTitle", 8),
     ("mk/vis", 6),
     ("facts%", 12),
+    ("evTitle", 9),
 )
 
 
@@ -87,7 +88,8 @@ def eval_briefing(
     """Per topic: statements, cited %, supported %, redundant pairs, stale time references,
     top-20 event coverage, headline and sections of the latest version, and what a reader
     sees: dangling openers, article-relative time, page scraps, headline fragments, repeated
-    facts, a copied headline, bad section titles, citation markers and key facts."""
+    facts, a copied headline, bad section titles, citation markers, key facts and the event
+    titles its Sources and event pages show (slugs, body sentences, teasers)."""
     from newspulse.cli_context import Context, parse_now
     from newspulse.enrich.embed import create_embedder
     from newspulse.evaluation.briefing_run import CorpusRun, build_and_evaluate, evaluate_store
@@ -159,6 +161,7 @@ def print_table(rows: list[tuple[str, BriefingReport]]) -> None:
             "yes" if r.headline else "NO",
             str(r.sections),
             *readability_cells(r),
+            f"{len(r.bad_event_titles)}/{r.event_titles}",
         ]
         cells = [label[:10].ljust(10)] + [
             v if i == 0 else v.rjust(width)
@@ -172,6 +175,8 @@ def print_table(rows: list[tuple[str, BriefingReport]]) -> None:
             typer.echo(f"{label}/{r.topic} redundant: {a[:80]!r} ~ {b[:80]!r}", err=True)
         for path, phrase in r.stale_references:
             typer.echo(f"{label}/{r.topic} stale {path}: {phrase!r}", err=True)
+        for title, reason in r.bad_event_titles:
+            typer.echo(f"{label}/{r.topic} bad event title ({reason}): {title[:100]!r}", err=True)
         print_readability(label, r)
 
 

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newspulse.evaluation.event_titles import bad_event_titles, event_title_count, titles_json
 from newspulse.evaluation.readability import (
     KeyFact,
     ReadabilityReport,
@@ -69,6 +70,8 @@ class EventRef:
     size: int
     last_seen: dt.datetime
     article_uids: frozenset[str]
+    # The title its event page shows.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,9 @@ class BriefingReport:
     covered_events: int
     unsupported: tuple[tuple[str, str], ...] = field(default=())
     readability: ReadabilityReport | None = None
+    # Event titles a reader sees (``evaluation.event_titles``): how many, and the bad ones.
+    event_titles: int = 0
+    bad_event_titles: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def cited_pct(self) -> float:
@@ -131,6 +137,7 @@ class BriefingReport:
             "coverage_pct": round(self.coverage_pct, 1),
             "unsupported": [list(pair) for pair in self.unsupported],
             **(self.readability.to_json(self.statements) if self.readability else {}),
+            **titles_json(self.bad_event_titles, self.event_titles),
         }
 
 
@@ -180,6 +187,12 @@ def evaluate_briefing(
         covered_events=sum(1 for event in top if event.article_uids & cited_uids),
         unsupported=tuple(unsupported),
         readability=evaluate_readability(document, facts=facts, embed=embed),
+        event_titles=event_title_count(document),
+        bad_event_titles=bad_event_titles(
+            document,
+            {uid: article.text for uid, article in articles.items()},
+            {event.id: event.label for event in events},
+        ),
     )
 
 

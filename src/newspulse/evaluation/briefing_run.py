@@ -105,6 +105,7 @@ def evaluate_version(
             len(e.article_ids),
             e.last_seen,
             frozenset(articles[a].uid for a in e.article_ids if a in articles),
+            e.label,
         )
         for e in events
     ]

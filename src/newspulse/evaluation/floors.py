@@ -24,6 +24,7 @@ class Floors:
     visible_markers: int = VISIBLE_CITATIONS
     min_sections: int = 1
     key_facts_pct: float = 80.0
+    bad_event_titles: int = 0
 
 
 DEFAULT_FLOORS = Floors()
@@ -38,6 +39,10 @@ def missed_floors(report: BriefingReport, floors: Floors = DEFAULT_FLOORS) -> li
         missed.append(f"supported {report.supported_pct:.1f}% < {floors.supported_pct}%")
     if report.sections < floors.min_sections:
         missed.append(f"{report.sections} sections < {floors.min_sections}")
+    if len(report.bad_event_titles) > floors.bad_event_titles:
+        missed.append(
+            f"bad event titles {len(report.bad_event_titles)} > {floors.bad_event_titles}"
+        )
     page = report.readability
     if page is None:
         return missed
