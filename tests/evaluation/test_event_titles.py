@@ -55,7 +55,8 @@ NAMES = spellings([TEXT])
 )
 def test_each_rule_fails_a_title_built_to_break_it(title: str, reason: str) -> None:
     found = title_problem(title, NAMES)
-    assert found is not None and reason in found, found
+    assert found is not None
+    assert reason in found, found
 
 
 @pytest.mark.parametrize(
