@@ -261,7 +261,10 @@ class WriteSettings(BaseModel):
         "a season's races, a crash and the slide weeks later (1 = never split).",
     )
     episode_min_sources: int = Field(
-        2, ge=1, description="Outlets an episode needs to be told as a bullet of its own."
+        3,
+        ge=1,
+        description="Outlets an episode needs to be told as a bullet of its own (two let a "
+        "company's profile split from the news of its funding round).",
     )
     recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")

@@ -159,6 +159,8 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "FARMINGDALE, N.Y., Sept 29 (AP): Staked to the largest lead in history, Europe won.",
         "Camera IconMan-of-the-match George Ford (l) celebrates with his England teammates.",
         "Yamamoto Named MVP/ Newslooks/ WASHINGTON/ J. Mansour/ Yamamoto capped a postseason.",
+        "Bart, co-founder of Media52 and Professor of Journalism oversees IO+, events, and Laio.",
+        "Jane Doe is a senior reporter at Example News covering chips and data centers.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:

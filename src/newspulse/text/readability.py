@@ -148,6 +148,9 @@ SCRAP = re.compile(
     r"[\U0001f300-\U0001faff\u2600-\u27bf]|(?<![\w.])@[A-Za-z_]\w{1,14}\b|"
     # An outlet speaking of itself: "The Independent is trusted by Americans across ...".
     r"\bis trusted by\b|\bsign up (?:for|to) our\b|\bsubscribe (?:to our|now)\b|"
+    # An author's bio: "Jane Doe is a senior reporter at ...", "... Professor of Journalism".
+    r"\bis an? (?:senior |staff |contributing |freelance )?(?:reporter|writer|editor|"
+    r"correspondent|columnist|journalist) (?:at|for|with|covering)\b|\bprofessors? of journalism|"
     r"\bsupport (?:our|independent) journalism\b|\bour (?:newsletter|journalism)\b|"
     # "(Source 6)": a generated article's pointer to its own source list.
     r"\(sources? \d+(?:\s*(?:,|and)\s*\d+)*\)|"
