@@ -28,7 +28,7 @@ REPORT_KEYS = {
     "dangling_openers", "dangling_pct", "relative_time", "scraps", "headline_fragments",
     "repeated_facts", "copied_headline", "bad_section_titles", "markers_max", "markers_mean",
     "visible_markers_max", "key_facts_total", "key_facts_covered", "key_facts_missed",
-    "key_facts_pct",
+    "key_facts_pct", "event_titles", "bad_event_titles",
 }  # fmt: skip
 
 
