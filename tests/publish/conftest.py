@@ -233,6 +233,9 @@ class FakeSiteStore:
     def get_event(self, event_id: int) -> EventDetail | None:
         return None
 
+    def article_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        return {}
+
     # The record reads below keep none: whatever the filters, they find nothing.
     def list_events(self, **filters: object) -> list[EventSummary]:
         return []

@@ -117,6 +117,9 @@ class SnapshotStore:
     def get_event(self, event_id: int) -> EventDetail | None:
         return self._store.get_event(event_id)
 
+    def article_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        return self._store.article_texts(ids)
+
     def event_successor(self, event_id: int) -> int | None:
         return self._store.event_successor(event_id)
 

@@ -126,7 +126,8 @@ def render_event(store: PageStore, event_id: int, *, now: dt.datetime) -> str:
         used = document is not None and event.id in views.list_of_values(document.get("event_ids"))
         links.append(views_pages.TopicLink(topic.title, root + topic_path(topic), used))
     links.sort(key=lambda link: (not link.in_briefing, link.title))
-    view = views_pages.build_event(event, links)
+    texts = store.article_texts(article.id for article in event.articles)
+    view = views_pages.build_event(event, links, texts)
     return render_page(
         "event.html",
         depth=2,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newspulse.domain import Topic
+from newspulse.publish.chips import name_chips
 from newspulse.publish.views import (
     Moment,
     event_path,
@@ -201,35 +202,6 @@ def split_facts(facts: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(dict.fromkeys(figures)), tuple(names)
 
 
-def name_chips(keys: Sequence[str], titles: Sequence[str]) -> tuple[str, ...]:
-    """An event's names as chips: one per person or company, spelled as its headlines
-    spell them, junk left out.
-
-    The stored keys are lowercase ("huang", "jensen huang", "jen-sen", "ai", "deal.at"):
-    a key that is part of a longer one ("huang") or the same once spaces and hyphens go
-    ("jen-sen" / "jensen") folds into it; keys no headline names are dropped, which leaves
-    out the words a sentence start capitalised ("breakdown", "doubts", "links").
-    """
-    spelled = {}
-    for key in keys:
-        if len(key) < 2 or any(mark in key for mark in "./@:#"):
-            continue
-        match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", " \n ".join(titles), re.IGNORECASE)
-        if match and match.group(0)[:1].isupper():
-            spelled[key] = match.group(0)
-    kept: list[str] = []
-    for key in sorted(spelled, key=lambda k: (-len(k.split()), -len(k), k)):
-        compact = key.replace("-", "").replace(" ", "")
-        if any(
-            set(key.split()) <= set(other.split())
-            or compact in other.replace("-", "").replace(" ", "")
-            for other in kept
-        ):
-            continue
-        kept.append(key)
-    return tuple(spelled[key] for key in keys if key in kept)
-
-
 @dataclass(frozen=True, slots=True)
 class EventView:
     id: int
@@ -248,7 +220,11 @@ def copy_item(article: ArticleRef) -> CopyItem:
     return CopyItem(article.source, article.title, article.url, moment_of(article.published))
 
 
-def build_event(event: EventDetail, topics: Sequence[TopicLink]) -> EventView:
+def build_event(
+    event: EventDetail, topics: Sequence[TopicLink], texts: Mapping[int, str] | None = None
+) -> EventView:
+    """The event page's view; ``texts`` are member articles' bodies by id, the evidence
+    that sorts names from title-case phrases among the chips (``chips``)."""
     originals = event.originals
     copies: dict[int, list[CopyItem]] = {}
     for article in event.articles:
@@ -271,7 +247,12 @@ def build_event(event: EventDetail, topics: Sequence[TopicLink]) -> EventView:
         id=event.id,
         label=event.label,
         figures=figures,
-        facts=name_chips(names, [a.title for a in event.articles]),
+        facts=name_chips(
+            names,
+            [a.title for a in event.articles],
+            texts=[(texts or {}).get(a.id, "") for a in event.articles],
+            sources=[a.source for a in event.articles],
+        ),
         first_seen=moment_of(event.first_seen),
         last_seen=moment_of(event.last_seen),
         outlets=event.source_count,

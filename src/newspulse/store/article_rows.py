@@ -392,6 +392,18 @@ class ArticleRows(StoreRows):
 
     # --- reading (pages, API) ----------------------------------------------------------------
 
+    def article_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        """The extracted bodies of ``ids``: what an event page reads its names from."""
+        wanted = sorted(set(ids))
+        found: dict[int, str] = {}
+        with self.reading() as connection:
+            for start in range(0, len(wanted), 500):
+                query = select(t.articles.c.id, t.articles.c.text).where(
+                    t.articles.c.id.in_(wanted[start : start + 500])
+                )
+                found.update((row.id, row.text or "") for row in connection.execute(query))
+        return found
+
     def get_article(self, article_id: int) -> ArticleRef | None:
         query = article_ref_select().where(t.articles.c.id == article_id)
         with self.reading() as connection:
