@@ -253,18 +253,10 @@ class WriteSettings(BaseModel):
         "routed to the topic when they come from at least this many outlets (0 = never).",
     )
     episode_cosine: float = Field(
-        0.7,
-        ge=-1,
-        le=1,
-        description="An event's articles fall into episodes (told as bullets of their own) "
-        "where average-linkage groups of them stay at least this similar: a series' games, "
-        "a season's races, a crash and the slide weeks later (1 = never split).",
+        0.7, ge=-1, le=1, description="Similarity within an event's episodes (1 = never split)."
     )
     episode_min_sources: int = Field(
-        3,
-        ge=1,
-        description="Outlets an episode needs to be told as a bullet of its own (two let a "
-        "company's profile split from the news of its funding round).",
+        3, ge=1, description="Outlets an episode needs to be told as a bullet of its own."
     )
     recent_days: int = Field(7, ge=0, description="Age limit of 'Notable recent developments'.")
     min_themes: int = Field(3, ge=1, description="Fewest themed sections when enough events exist.")
