@@ -237,3 +237,24 @@ def test_a_one_event_section_opens_on_its_main_fact() -> None:
     assert bullet.text == main
     assert [c.text for c in bullet.children][-1] in (side, detail)
     assert {c.text for c in bullet.children} == {side, detail}
+
+
+def test_the_lead_tells_the_story_rather_than_someones_account_of_it() -> None:
+    """ "Future XRP observed that the ETF commenced trading with 10,000 shares" is a
+    commentator's view of the story (with a figure); the lead takes the story."""
+    view = (
+        "Future XRP observed that the Canary XRP ETF commenced trading with 10,000 shares at "
+        "$25 each."
+    )
+    story = "Canary Capital launched the first U.S. spot XRP ETF on Nasdaq under the ticker XRPC."
+    launch = [
+        make_article(1, f"{view} {story}", title="Canary XRP ETF launches on Nasdaq"),
+        make_article(2, f"{story} {view}", title="Canary Capital XRP ETF debuts"),
+    ]
+    other = [make_article(3, "Nvidia sold $68 billion of chips in its fourth quarter.")]
+    events = (make_event(1, launch, 0, salience=2.0), make_event(2, other, 1))
+    plan = BriefingPlan(
+        topic=TOPIC, now=NOW, events=events, themes=(ThemePlan("ETFs", events),), notable=()
+    )
+    composer = Composer(articles={a.id: a for a in [*launch, *other]}, settings=WriteSettings())
+    assert [s.text for s in lead_statements(composer, plan)] == [story]

@@ -62,6 +62,11 @@ INTRO_ARTICLES_PER_EVENT = 5
 LEAD_THEMES = 3
 LEAD_EVENTS_PER_THEME = 2
 LEAD_MIN_EVENTS = 2
+# "Future XRP observed that the ETF ...": someone's account of the story, not the story.
+REPORTED_VIEW = re.compile(
+    r"^[^,.]{1,60}?\b(?:observed|noted|said|says|argued|believes|thinks|wrote|pointed out|"
+    r"claimed|suggested|warned|stressed) that\b"
+)
 # A bullet's (and the lead's) sentence is the one among the event's best few that tells most
 # of what its headlines say (``main_fact``).
 MAIN_CHOICES = 4
@@ -388,7 +393,11 @@ def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, 
             # The lead opens the page: a sentence that names what the headlines name, with
             # its figure where one does, never a columnist's aside for the sake of a figure
             # ("People spend ridiculous money ... paid $750 to watch").
-            on_story = [(c, s) for c, s in ranked if names_the_story(c, headlines)]
+            on_story = [
+                (c, s)
+                for c, s in ranked
+                if names_the_story(c, headlines) and not REPORTED_VIEW.match(c.text)
+            ]
             choices = [
                 [(c, s) for c, s in on_story if c.figures],
                 on_story,
