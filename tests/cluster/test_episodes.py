@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from newspulse.cluster.episodes import event_episodes, with_episodes
+from newspulse.cluster.episodes import LINKED_MEMBERS, event_episodes, with_episodes
 from newspulse.domain import EventSummary, Vector
 
 NOW = dt.datetime(2025, 11, 30, tzinfo=dt.UTC)
@@ -73,3 +73,13 @@ def test_members_without_a_vector_stay_with_the_whole_event() -> None:
     [told] = with_episodes([story], vectors, cosine=0.7, min_sources=2)
     assert told.episodes == ((3, 4, 5), (1, 2))
     assert told.article_ids == story.article_ids
+
+
+def test_a_big_event_is_grouped_on_a_sample_and_every_member_joins_an_episode() -> None:
+    size = 2 * LINKED_MEMBERS + 50
+    vectors = {a: (MEXICO if a % 2 else VEGAS)[a % 2] for a in range(1, size + 1)}
+    story = event([f"outlet{a % 7}.com" for a in range(1, size + 1)])
+    episodes = event_episodes(story, vectors, cosine=0.7, min_sources=2)
+    assert len(episodes) == 2
+    assert sorted(a for episode in episodes for a in episode) == list(range(1, size + 1))
+    assert {a % 2 for a in episodes[0]} != {a % 2 for a in episodes[1]}

@@ -120,14 +120,18 @@ def test_the_lead_names_the_story_rather_than_an_aside_with_a_figure() -> None:
         make_article(1, f"{story} {aside}", title="McIlroy condemns Ryder Cup fan abuse"),
         make_article(2, f"{story} {aside}", title="McIlroy rebukes Ryder Cup crowd"),
     ]
+    assert lead_of(golf) == [story]
+
+
+def lead_of(story: list[Article]) -> list[str]:
+    """The lead of a two-event theme: ``story`` (the more salient) and a chip sale."""
     other = [make_article(3, "Nvidia sold $68 billion of chips in its fourth quarter.")]
-    events = (make_event(1, golf, 0, salience=2.0), make_event(2, other, 1))
+    events = (make_event(1, story, 0, salience=2.0), make_event(2, other, 1))
     plan = BriefingPlan(
-        topic=TOPIC, now=NOW, events=events, themes=(ThemePlan("Golf", events),), notable=()
+        topic=TOPIC, now=NOW, events=events, themes=(ThemePlan("Theme", events),), notable=()
     )
-    articles = {a.id: a for a in [*golf, *other]}
-    composer = Composer(articles=articles, settings=WriteSettings())
-    assert [s.text for s in lead_statements(composer, plan)] == [story]
+    composer = Composer(articles={a.id: a for a in [*story, *other]}, settings=WriteSettings())
+    return [s.text for s in lead_statements(composer, plan)]
 
 
 def test_a_sub_bullet_that_retells_a_told_one_with_descriptors_gives_way() -> None:
@@ -251,10 +255,4 @@ def test_the_lead_tells_the_story_rather_than_someones_account_of_it() -> None:
         make_article(1, f"{view} {story}", title="Canary XRP ETF launches on Nasdaq"),
         make_article(2, f"{story} {view}", title="Canary Capital XRP ETF debuts"),
     ]
-    other = [make_article(3, "Nvidia sold $68 billion of chips in its fourth quarter.")]
-    events = (make_event(1, launch, 0, salience=2.0), make_event(2, other, 1))
-    plan = BriefingPlan(
-        topic=TOPIC, now=NOW, events=events, themes=(ThemePlan("ETFs", events),), notable=()
-    )
-    composer = Composer(articles={a.id: a for a in [*launch, *other]}, settings=WriteSettings())
-    assert [s.text for s in lead_statements(composer, plan)] == [story]
+    assert lead_of(launch) == [story]

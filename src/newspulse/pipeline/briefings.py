@@ -66,19 +66,13 @@ def topic_scope(
     facets: Sequence[Vector] | None,
 ) -> list[EventSummary]:
     """The events ``topic``'s page reads (``write.scope``; ``facets`` are its facets'
-    vectors), each with its episodes (``cluster.episodes``)."""
+    vectors)."""
     days = topic.window_days if topic.window_days is not None else settings.write.window_days
-    events = events_in_scope(
+    return events_in_scope(
         store.topic_events(topic.slug, since=now - dt.timedelta(days=days), until=now),
         settings.write,
         store.article_vectors,
         facet_place(topic.facets, facets),
-    )
-    return with_episodes(
-        events,
-        store.article_vectors(a for e in events for a in e.article_ids),
-        cosine=settings.write.episode_cosine,
-        min_sources=settings.write.episode_min_sources,
     )
 
 
@@ -114,7 +108,14 @@ def update_topic(
     previous = store.latest_version(topic.slug)
     if previous is not None and previous.fingerprint == fingerprint:
         return TopicUpdate(topic.slug, "unchanged", previous.version, len(events))
-    ranked = rank_events(events, now=now, settings=settings.rank)
+    # Episodes (``cluster.episodes``) only for a version that is written: the fingerprint
+    # covers what they are made of (members and settings).
+    ranked = with_episodes(
+        rank_events(events, now=now, settings=settings.rank),
+        store.article_vectors(a for e in events for a in e.article_ids),
+        cosine=settings.write.episode_cosine,
+        min_sources=settings.write.episode_min_sources,
+    )
     articles = store.articles_by_ids(a for e in ranked for a in e.article_ids)
     written = writer.write(
         topic,

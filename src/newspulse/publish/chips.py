@@ -77,6 +77,9 @@ DATELINE = re.compile(
 CREDIT = re.compile(r"\(([A-Z][\w&.' -]{0,30}?)(?: Photo| Images)?(?:/[^()\n]{0,60})?\)")
 WORD = re.compile(r"[^\W_][\w'\u2019&.-]*")
 POSSESSIVE = re.compile(r"['\u2019]s?$")
+# Member bodies an event page reads for its chips: prose enough to tell names from common
+# words, and a bound on what one page of a story with hundreds of articles reads.
+EVIDENCE_ARTICLES = 50
 # Prose long enough that a name the event is about would be repeated in it.
 AMPLE_PROSE_WORDS = 150
 # A line whose words are mostly capitalised is a headline, caption or menu, not prose.

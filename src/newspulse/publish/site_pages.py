@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from newspulse.publish import views, views_pages
+from newspulse.publish import chips, views, views_pages
 from newspulse.publish.paths import page_root, topic_path
 from newspulse.publish.ports import PageStore
 from newspulse.publish.site import (
@@ -126,7 +126,7 @@ def render_event(store: PageStore, event_id: int, *, now: dt.datetime) -> str:
         used = document is not None and event.id in views.list_of_values(document.get("event_ids"))
         links.append(views_pages.TopicLink(topic.title, root + topic_path(topic), used))
     links.sort(key=lambda link: (not link.in_briefing, link.title))
-    texts = store.article_texts(article.id for article in event.articles)
+    texts = store.article_texts(a.id for a in event.articles[: chips.EVIDENCE_ARTICLES])
     view = views_pages.build_event(event, links, texts)
     return render_page(
         "event.html",

@@ -26,7 +26,7 @@ from newspulse.store.article_records import (
 )
 from newspulse.store.base import ArticleFilters, ArticleRef, NewArticle
 from newspulse.store.filters import article_filters
-from newspulse.store.rows import StoreRows
+from newspulse.store.rows import StoreRows, in_chunks
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 from newspulse.store.vertical_rows import save_cluster_verticals
 
@@ -73,8 +73,7 @@ class ArticleRows(StoreRows):
             return set()
         found: set[str] = set()
         with self.reading() as connection:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
+            for chunk in in_chunks(wanted):
                 for column in (t.articles.c.url, t.articles.c.canonical_url):
                     rows = connection.execute(select(column).where(column.in_(chunk)))
                     found.update(row[0] for row in rows)
@@ -363,8 +362,7 @@ class ArticleRows(StoreRows):
         wanted = sorted(set(ids))
         found: dict[int, Article] = {}
         with self.reading() as connection:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
+            for chunk in in_chunks(wanted):
                 query = article_select().where(t.articles.c.id.in_(chunk))
                 for row in connection.execute(query).mappings():
                     found[row["id"]] = article_from_row(row)
@@ -375,9 +373,9 @@ class ArticleRows(StoreRows):
         wanted = sorted(set(ids))
         found: dict[int, Vector] = {}
         with self.reading() as connection:
-            for start in range(0, len(wanted), 500):
+            for chunk in in_chunks(wanted):
                 query = select(t.articles.c.id, t.articles.c.embedding).where(
-                    t.articles.c.id.in_(wanted[start : start + 500]),
+                    t.articles.c.id.in_(chunk),
                     t.articles.c.embedding.is_not(None),
                 )
                 for row in connection.execute(query).mappings():
@@ -397,10 +395,8 @@ class ArticleRows(StoreRows):
         wanted = sorted(set(ids))
         found: dict[int, str] = {}
         with self.reading() as connection:
-            for start in range(0, len(wanted), 500):
-                query = select(t.articles.c.id, t.articles.c.text).where(
-                    t.articles.c.id.in_(wanted[start : start + 500])
-                )
+            for chunk in in_chunks(wanted):
+                query = select(t.articles.c.id, t.articles.c.text).where(t.articles.c.id.in_(chunk))
                 found.update((row.id, row.text or "") for row in connection.execute(query))
         return found
 
@@ -432,12 +428,12 @@ class ArticleRows(StoreRows):
         original = t.articles.alias("original")
         found: dict[str, list[ArticleRef]] = {}
         with self.reading() as connection:
-            for start in range(0, len(wanted), 500):
+            for chunk in in_chunks(wanted):
                 query = (
                     article_ref_select()
                     .add_columns(original.c.uid.label("original_uid"))
                     .join(original, original.c.id == t.articles.c.duplicate_of)
-                    .where(original.c.uid.in_(wanted[start : start + 500]))
+                    .where(original.c.uid.in_(chunk))
                     .order_by(t.articles.c.published_at, t.articles.c.id)
                 )
                 for row in connection.execute(query).mappings():

@@ -25,7 +25,7 @@ from newspulse.store.filters import event_filters
 from newspulse.store.rows import StoreRows
 from newspulse.store.vectors import blob_to_vector, vector_to_blob
 from newspulse.store.vertical_rows import CATCH_ALL
-from newspulse.text.event_titles import TEXT_CHARS, TitleSource, event_title
+from newspulse.text.event_titles import TEXT_CHARS, TITLE_MEMBERS, TitleSource, event_title
 
 # Event ids per ``IN (...)`` list: well under SQLite's bound-parameter limit.
 ID_CHUNK = 5_000
@@ -426,10 +426,11 @@ def save_redirects(
 
 def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> None:
     """Recount members and distinct sources of the touched events only, and label each by
-    its title (``text.event_titles``).  ``first_seen`` and ``last_seen`` come
-    from the members whose date a feed or the text stated (all members when none did), as
-    the event summaries read them (``event_records.summarise_events``): an undated article
-    must not keep a weeks-old story in the clustering window or list it as today's."""
+    its title (``text.event_titles``, from its first ``TITLE_MEMBERS`` members).
+    ``first_seen`` and ``last_seen`` come from the members whose date a feed or the text
+    stated (all members when none did), as the event summaries read them
+    (``event_records.summarise_events``): an undated article must not keep a weeks-old
+    story in the clustering window or list it as today's."""
     published = t.articles.c.published_at
     dated = case((t.articles.c.date_source != DateSource.FETCH_TIME.value, published))
     for event_id in event_ids:
@@ -443,6 +444,7 @@ def refresh_event_stats(connection: Connection, event_ids: Iterable[int]) -> Non
             .join(t.articles, t.articles.c.id == t.event_articles.c.article_id)
             .where(t.event_articles.c.event_id == event_id)
             .order_by(t.articles.c.id)
+            .limit(TITLE_MEMBERS)
         ).all()
         row = connection.execute(
             select(

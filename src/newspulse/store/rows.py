@@ -3,11 +3,16 @@ unit of work that lets several store calls commit (or vanish) together."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
+
+T = TypeVar("T")
+# Values per ``IN (...)`` list of the article reads: well under SQLite's parameter limit.
+IN_CHUNK = 500
 
 # The open unit of work of this thread or task: (its engine, its connection).
 ACTIVE_UNIT: ContextVar[tuple[Engine, Connection] | None] = ContextVar(
@@ -54,3 +59,9 @@ class StoreRows:
         """A connection for reads; inside a unit of work it sees the unit's own writes."""
         connection = self.active_connection()
         return nullcontext(connection) if connection is not None else self.engine.connect()
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in runs of ``size``: one ``IN (...)`` list each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
