@@ -161,6 +161,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Yamamoto Named MVP/ Newslooks/ WASHINGTON/ J. Mansour/ Yamamoto capped a postseason.",
         "Bart, co-founder of Media52 and Professor of Journalism oversees IO+, events, and Laio.",
         "Jane Doe is a senior reporter at Example News covering chips and data centers.",
+        "NEW YORK, September 2, 2025 \u2014 Gemini Space Station, Inc. filed for an IPO.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:
@@ -223,6 +224,10 @@ def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
             "Yamamoto Named MVP in Dodgers' Title Win/ Newslooks/ WASHINGTON/ J. Mansour/ "
             "Yoshinobu Yamamoto capped an epic postseason with a clutch relief outing.",
             "Yoshinobu Yamamoto capped an epic postseason with a clutch relief outing.",
+        ),
+        (
+            "NEW YORK, September 2, 2025 \u2014 Gemini Space Station filed for a Nasdaq IPO.",
+            "Gemini Space Station filed for a Nasdaq IPO.",
         ),
         (
             "Prices rose 5%/ 6% in two markets and/ or held steady in the third one.",

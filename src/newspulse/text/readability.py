@@ -129,9 +129,9 @@ ATTRIBUTION = re.compile(
     r"\s+[^,]{1,80},\s+",
     re.IGNORECASE,
 )
-DATELINE = re.compile(
-    r"^[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)"
-    r"\s*(?::|\s[-\u2013\u2014])?\s*"
+DATELINE = re.compile(  # "... (AP): " or a press release's "NEW YORK, September 2, 2025 — "
+    r"^[A-Z][A-Z .'-]{2,},(?:[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)\s*"
+    rf"(?::|\s[-\u2013\u2014])?|\s+(?i:{MONTH_WORDS})\.? \d{{1,2}}, \d{{4}}\s*[-\u2013\u2014])\s*"
 )
 # "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
 BYLINE = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]")
