@@ -162,6 +162,7 @@ def test_article_relative_time_is_found(text: str, phrase: str) -> None:
         "Bart, co-founder of Media52 and Professor of Journalism oversees IO+, events, and Laio.",
         "Jane Doe is a senior reporter at Example News covering chips and data centers.",
         "NEW YORK, September 2, 2025 \u2014 Gemini Space Station, Inc. filed for an IPO.",
+        "San Jose, February 2026 \u2014 Western Digital has sold out of hard drives for 2026.",
     ],
 )
 def test_page_scraps_are_found(text: str) -> None:
@@ -228,6 +229,14 @@ def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
         (
             "NEW YORK, September 2, 2025 \u2014 Gemini Space Station filed for a Nasdaq IPO.",
             "Gemini Space Station filed for a Nasdaq IPO.",
+        ),
+        (
+            "San Jose, February 2026 \u2014 Western Digital has sold out of hard drives for 2026.",
+            "Western Digital has sold out of hard drives for 2026.",
+        ),
+        (
+            "CoreWeaveCRWV-- generated $3.6 billion in revenue in nine months.",
+            "CoreWeave generated $3.6 billion in revenue in nine months.",
         ),
         (
             "Prices rose 5%/ 6% in two markets and/ or held steady in the third one.",

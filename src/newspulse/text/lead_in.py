@@ -18,10 +18,11 @@ LEADING_DATE = re.compile(
     rf"^(?:{MONTH_WORDS})\.?\s+\d{{1,2}},?\s+\d{{4}}\s*[-\u2013\u2014:]?\s+(?=[A-Z])",
     re.IGNORECASE,
 )
-# "NVIDIA (NASDAQ:NVDA) reported ...": a stock ticker the reader does not need.
+# "NVIDIA (NASDAQ:NVDA) reported ...": a stock ticker the reader does not need; a site's
+# ticker link glued to the name ("CoreWeaveCRWV-- generated ...") goes too.
 TICKER = re.compile(
     r"\s*\((?:NASDAQ|NYSE|NYSE American|TSX|LSE|HKEX|OTC|TSE|TYO|KRX|KOSPI|SIX|ASX|NSE|BSE)"
-    r"\s*:\s*[A-Z0-9][A-Z0-9.]{0,6}\)",
+    r"\s*:\s*[A-Z0-9][A-Z0-9.]{0,6}\)|(?<=[a-z])(?-i:[A-Z]{2,5})--(?=\s)",
     re.IGNORECASE,
 )
 

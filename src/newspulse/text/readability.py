@@ -125,13 +125,13 @@ RELATIVE_TIME = re.compile(
 # "Per Next Gen Stats, he ...", "According to Reuters, the deal ...": the source named
 # first is not who the sentence is about; the opener that follows still needs a referent.
 ATTRIBUTION = re.compile(
-    r"^(?:per|according to|citing|as (?:first )?(?:reported|noted|told) (?:by|to))"
-    r"\s+[^,]{1,80},\s+",
+    r"^(?:per|according to|citing|as (?:first )?(?:reported|noted|told) (?:by|to))\s+[^,]{1,80}, ",
     re.IGNORECASE,
 )
 DATELINE = re.compile(  # "... (AP): " or a press release's "NEW YORK, September 2, 2025 — "
-    r"^[A-Z][A-Z .'-]{2,},(?:[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)\s*"
-    rf"(?::|\s[-\u2013\u2014])?|\s+(?i:{MONTH_WORDS})\.? \d{{1,2}}, \d{{4}}\s*[-\u2013\u2014])\s*"
+    r"^(?:[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)\s*"
+    rf"(?::|\s[-\u2013\u2014])?|[A-Z][\w .'-]{{2,30}}, (?i:{MONTH_WORDS})\.?(?: \d{{1,2}},)? "
+    r"\d{4}\s*[-\u2013\u2014])\s*"
 )
 # "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
 BYLINE = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]")
