@@ -116,6 +116,13 @@ CLEAN = [
         ),
         ("Adani Group followed with a $100 billion commitment to data centres.", "followed with"),
         ("Microsoft and Google quickly followed suit with deals of their own.", "followed suit"),
+        ("Back then, negotiations were still in preliminary phases.", "Back then"),
+        ("At the time, SambaNova was valued at $5 billion by investors.", "At the time"),
+        # After a main clause, "those" still points at things the reader never saw.
+        (
+            "Cerebras is the willing partner, providing those dinner-plate-sized chips.",
+            "those dinner-plate-sized chips",
+        ),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:
@@ -279,6 +286,16 @@ def test_a_capitalised_common_noun_at_the_start_is_no_antecedent() -> None:
     text = "Proof of this growth can be found at its laboratory in San Francisco."
     assert dangling_opener(text) == "this"
     assert dangling_opener("Bank of America said its profit rose 10% in 2025.") is None
+
+
+def test_this_after_a_main_clause_names_what_the_clause_said() -> None:
+    """ "positioning this additional capacity": "this" is the expansion just told."""
+    text = (
+        "The Adani Group plans to invest $100 billion to expand its data center platform from "
+        "2 gigawatts to 5 gigawatts, positioning this additional capacity for AI workloads."
+    )
+    assert dangling_opener(text) is None
+    assert dangling_opener("Tiger Global led this latest investment in the startup.") is not None
 
 
 def test_a_passive_follow_names_what_came_first() -> None:

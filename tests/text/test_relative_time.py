@@ -86,6 +86,13 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
         "At its launch last June, it had one gigawatt-hour.": (
             "At its launch in June 2025, it had one gigawatt-hour."
         ),
+        # The article dated the day itself: its date stays, written once.
+        "The summit just concluded today (20 February).": (
+            "The summit just concluded on 20 February."
+        ),
+        "Today (February 20, 2026), India hosted the summit.": (
+            "On February 20, 2026, India hosted the summit."
+        ),
     }
     for text, expected in cases.items():
         assert anchor_relative_time(text, said_on=said_on) == expected

@@ -7,7 +7,7 @@ import datetime as dt
 
 from newspulse.domain import Article, EventSummary
 from newspulse.settings import WriteSettings
-from newspulse.write.plan import plan_briefing
+from newspulse.write.plan import median_salience, notable_events, plan_briefing
 from tests.write.helpers import NOW, STORIES, TOPIC, build_stories, make_article, make_event
 
 ANALYSIS = (
@@ -27,6 +27,8 @@ def aged(event: EventSummary, articles: dict[int, Article], days: float) -> Even
 
 
 def test_notable_is_recent_salient_stated_and_newest_first() -> None:
+    """Every story is its own theme here, so only a theme's second story could be notable:
+    with the themes' leads kept apart (``leads``) the rule is the one of the docstring."""
     events, articles = build_stories()  # salience 4, 3, 2, 1
     events = [
         aged(events[0], articles, 3),
@@ -34,12 +36,36 @@ def test_notable_is_recent_salient_stated_and_newest_first() -> None:
         dataclasses.replace(aged(events[2], articles, 1), has_known_date=False),
         aged(events[3], articles, 2),  # the least salient: below the median
     ]
-    plan = plan_briefing(TOPIC, events, articles, now=NOW, settings=WriteSettings())
-    assert [e.id for e in plan.notable] == [2, 1]  # newest first
-    in_themes = {e.id for theme in plan.themes for e in theme.events}
-    assert in_themes == {3, 4}
-    limited = plan_briefing(TOPIC, events, articles, now=NOW, settings=WriteSettings(max_notable=1))
-    assert [e.id for e in limited.notable] == [1]  # the most salient is kept
+    settings = WriteSettings()
+    floor = median_salience(events)
+    assert [e.id for e in notable_events(events, now=NOW, settings=settings, floor=floor)] == [
+        2,
+        1,
+    ]  # newest first
+    limited = notable_events(events, now=NOW, settings=WriteSettings(max_notable=1))
+    assert [e.id for e in limited] == [1]  # the most salient is kept
+
+
+FACETED = dataclasses.replace(
+    TOPIC,
+    facets=(
+        "Chips and storage (chip, processor, hard drives, storage)",
+        "Power and spending (nuclear, energy, capital expenditures, spending)",
+    ),
+)
+
+
+def test_notable_never_takes_the_story_that_leads_a_theme() -> None:
+    """A theme keeps its most salient story; the next recent, salient one is notable (on a
+    small page the biggest stories otherwise left their sections to weaker ones)."""
+    events, articles = build_stories()  # salience 4, 3, 2, 1
+    events = [aged(event, articles, 1) for event in events]
+    plan = plan_briefing(FACETED, events, articles, now=NOW, settings=WriteSettings())
+    themes = {theme.title: [e.id for e in theme.events] for theme in plan.themes}
+    assert themes == {"Chips and storage": [1], "Power and spending": [3, 4]}
+    assert [e.id for e in plan.notable] == [2]
+    told = [e.id for theme in plan.themes for e in theme.events] + [e.id for e in plan.notable]
+    assert sorted(told) == [1, 2, 3, 4]  # each story told once
 
 
 def test_window_excludes_old_and_future_events() -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from newspulse.domain import VISIBLE_CITATIONS
 from newspulse.errors import NewsPulseError
 from newspulse.evaluation.statements import iter_statements
+from newspulse.text.grammar import title_phrase_problem
 from newspulse.text.headlines import copied_title
 from newspulse.text.names import find_names
 from newspulse.text.readability import (
@@ -37,7 +38,6 @@ from newspulse.text.readability import (
     dangling_opener,
     headline_fragment,
     page_scrap,
-    title_phrase_problem,
 )
 from newspulse.text.repeats import EmbedTexts, FactKeys, same_fact, same_meaning
 from newspulse.text.sentences import word_set

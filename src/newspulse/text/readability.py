@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from newspulse.text.grammar import COMPACT_FIGURE, has_finite_verb, headline_tense
 from newspulse.text.names import find_names
 from newspulse.text.relative_time import is_title_word
 from newspulse.text.sentences import (
@@ -53,7 +54,8 @@ CONNECTIVE_PHRASES = re.compile(
     r"in contrast|even so|for (?:its|their|his|her) part|that said|to that end|"
     r"the (?:former|latter)|such (?:a|an)\b|the same\b|both (?:companies|firms|sides)|"
     r"(?:if|unless) (?:not|so)\b|either way|in (?:that|this|which) case|because of (?:this|that)|"
-    r"despite (?:this|that)|as such|for this reason|in response|doing so|to do so)",
+    r"despite (?:this|that)|as such|for this reason|in response|doing so|to do so|"
+    r"back then|by then|since then|until then|at the time\b(?! of)|after that|before that)",
     re.IGNORECASE,
 )
 # "Under the agreement, TCS will ...", "As part of the deal, ...": a prepositional opener whose
@@ -329,9 +331,23 @@ def demonstrative_reference(text: str) -> str | None:
         if any(w in TIME_NOUNS or w.rstrip("s") in TIME_NOUNS for w in words):
             continue
         earlier = text[: match.start()].lower()
+        if match.group(0).startswith("this ") and clause_before(text[: match.start()]):
+            continue
         if not any(w in earlier for w in words if w not in STOPWORDS):
             return match.group(0).strip()
     return None
+
+
+# ", positioning this capacity": a participle after a main clause whose content "this" names.
+PARTICIPLE_CLAUSE = re.compile(r"^(?P<main>.+?), (?:[a-z]+ing)\b[^,]*$")
+
+
+def clause_before(text: str) -> bool:
+    """``text`` (what precedes a demonstrative) is a main clause and a participle opening
+    the demonstrative's clause: "Adani will invest $100 billion to grow from 2 to 5 GW,
+    positioning this additional capacity for AI" says what "this" is."""
+    found = PARTICIPLE_CLAUSE.match(text)
+    return found is not None and has_finite_verb(found["main"].split())
 
 
 # "Kraken itself secured ...": the intensifier sets the name against something said before.
@@ -434,60 +450,6 @@ def headline_fragment(text: str) -> str | None:
         capitalised = sum(1 for w in content if w[:1].isupper())
         if capitalised / len(content) >= TITLE_CASE_SHARE:
             return "title case"
-    return None
-
-
-ARTICLES = frozenset({"the", "a", "an"})
-# "$1.25T", "$250M", "$4B": how headlines, not sentences, write amounts.
-COMPACT_FIGURE = re.compile(r"[$€£]\d+(?:\.\d+)?[BMTK]\b")
-PRESENT_AUXILIARIES = frozenset({"is", "has", "was", "does", "says"})
-
-
-def headline_tense(words: list[str], lowercase: list[str]) -> bool:
-    """A headline or dek: no article anywhere, and the first verb in the present tense
-    ("SpaceX acquires xAI in $1.25T merger to build ...", "Axelera AI secures $250M");
-    ``headline_fragment`` asks it only of text with a headline's compact amounts."""
-    if any(w.lower() in ARTICLES for w in words):
-        return False
-    verbs = [w for w in lowercase if looks_verbish(w) or w in VERBISH_WORDS]
-    if not verbs:
-        return False
-    first = verbs[0]
-    return first.endswith("s") and not first.endswith("ss") and first not in PRESENT_AUXILIARIES
-
-
-def has_finite_verb(words: list[str]) -> bool:
-    """A lowercase known verb form or -ed word not right after "to" (an infinitive is no
-    clause); ``words`` are all the statement's words, so "According to Reuters, Nvidia is
-    ..." reads "Nvidia is", not "to is"."""
-    return any(
-        word.islower()
-        and (word in VERBISH_WORDS or word.endswith("ed"))
-        and (i == 0 or words[i - 1].lower() != "to")
-        for i, word in enumerate(words)
-    )
-
-
-# Words that cannot end or join a theme's noun phrase ("Board behind", "Activities involving").
-NOT_IN_A_NOUN_PHRASE = word_set(
-    "behind including involving entering regarding during against despite toward towards amid "
-    "within without across via per"
-)
-
-
-def verbal_word(word: str) -> bool:
-    """A past form ("affected", "asked", "slammed") or a linking word: no head of a theme's
-    noun phrase."""
-    low = word.lower()
-    return (len(low) > 4 and low.endswith("ed")) or low in NOT_IN_A_NOUN_PHRASE
-
-
-def title_phrase_problem(title: str) -> str | None:
-    """ "not a noun phrase" for a theme title a verb opens or a linking word breaks
-    ("Affected users", "Slammed shut", "Board behind", "Centre investor and including debt")."""
-    words = [w.strip(",.") for w in title.split()]
-    if words and (verbal_word(words[0]) or any(w.lower() in NOT_IN_A_NOUN_PHRASE for w in words)):
-        return "not a noun phrase"
     return None
 
 

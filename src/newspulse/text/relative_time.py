@@ -248,12 +248,26 @@ def anchor_spans(text: str, said_on: dt.date) -> str:
     return " ".join(VAGUE.sub("", text).split())
 
 
+# "concluded today (20 February)": the writer dated the day in brackets; that date is kept.
+DATED_DAY = re.compile(
+    r"\b(?:today|tonight|yesterday|tomorrow)\s+\((?P<date>(?:[0-3]?\d\s+)?"
+    rf"(?:{'|'.join(MONTH_NAMES)})(?:\s+[0-3]?\d)?(?:,?\s+(?:19|20)\d\d)?)\)",
+    re.IGNORECASE,
+)
+
+
+def dated_days(text: str) -> str:
+    """``text`` with "today (20 February)" written "on 20 February" ("On" opening it)."""
+    return DATED_DAY.sub(lambda m: ("On " if m.start() == 0 else "on ") + m["date"], text)
+
+
 def anchor_relative_time(text: str, *, said_on: dt.date) -> str:
     """``text`` with every relative day, week, month, year and weekday phrase written as the
     date it meant on ``said_on``, the article's date ("on Monday" -> "on 23 Feb 2026",
-    "last year" -> "in 2025"), whatever day the page is read on."""
+    "last year" -> "in 2025"), whatever day the page is read on; a day the text dates
+    itself keeps that date ("today (20 February)" -> "on 20 February")."""
     anchored_text = resolve_relative_time(
-        anchor_spans(text, said_on), said_on=said_on, read_on=None
+        anchor_spans(dated_days(text), said_on), said_on=said_on, read_on=None
     )
 
     def replace(match: re.Match[str]) -> str:

@@ -2,12 +2,13 @@
 
 1. Keep the topic's events in the window (by last article), ranked by salience
    (which decays with age, ``rank``).
-2. "Notable recent developments": the most salient events with a stated date in
-   the last ``recent_days`` days (at least as salient as the window's median),
-   newest first.  They are told there and nowhere else.
-3. The rest, capped to what the sections can hold, are grouped into 3-7 themes;
-   themes are ordered by their total salience and events within a theme by
-   their own.
+2. Those the sections can hold are grouped into the topic's facets and 3-7 themes;
+   themes are ordered by their total salience and events within a theme by their own.
+3. "Notable recent developments": the most salient events with a stated date in the last
+   ``recent_days`` days (at least as salient as the window's median), newest first, except
+   a theme's first event: a section keeps its biggest story (on a small page Notable
+   otherwise emptied the sections of theirs and left them the weakest).  They are told
+   there and nowhere else.
 4. Analysis material for "Implications": events whose coverage holds concrete
    forward-looking sentences, those with most such sentences first.
 """
@@ -78,19 +79,29 @@ def plan_briefing(
     window = dt.timedelta(days=days)
     in_window = [e for e in ranked_events if now - window <= e.last_seen <= now]
     events = sorted(in_window, key=lambda e: (-e.salience, e.id))
-    notable = notable_events(events, now=now, settings=settings)
-    notable_ids = {e.id for e in notable}
     capacity = settings.max_themes * settings.max_bullets_per_section
-    rest = [e for e in events if e.id not in notable_ids][:capacity]
+    rest = events[:capacity]
     faceted: list[tuple[str, list[EventSummary]]] = []
     if topic.facets:
         texts_of = {e.id: " ".join(article_texts(e, articles)) for e in rest}
         by_facet, rest = assign_facets(topic.facets, rest, texts_of, facet_vectors)
         faceted = [(facet_title(f), group) for f, group in by_facet.items() if group]
     generated = generated_themes(topic, rest, articles, settings, taken=len(faceted))
-    themes = [
-        ThemePlan(title, tuple(sorted(group, key=lambda e: (-e.salience, e.id))))
+    groups = [
+        (title, sorted(group, key=lambda e: (-e.salience, e.id)))
         for title, group in [*faceted, *generated]
+    ]
+    leads = {group[0].id for _, group in groups}
+    notable = notable_events(
+        [e for e in events if e.id not in leads],
+        now=now,
+        settings=settings,
+        floor=median_salience(events),
+    )
+    notable_ids = {e.id for e in notable}
+    themes = [
+        ThemePlan(title, tuple(e for e in group if e.id not in notable_ids))
+        for title, group in groups
     ]
     themes.sort(key=lambda theme: (-theme.salience, theme.events[0].id))
     trimmed = tuple(
@@ -127,17 +138,25 @@ def generated_themes(
     return list(zip(titles, groups, strict=True))
 
 
+def median_salience(events: Sequence[EventSummary]) -> float:
+    return statistics.median(e.salience for e in events) if events else 0.0
+
+
 def notable_events(
-    events: Sequence[EventSummary], *, now: dt.datetime, settings: WriteSettings
+    events: Sequence[EventSummary],
+    *,
+    now: dt.datetime,
+    settings: WriteSettings,
+    floor: float | None = None,
 ) -> list[EventSummary]:
     """The most salient events of the last ``recent_days`` with a stated date, newest first.
 
-    Only events at least as salient as the window's median qualify: a one-article item
-    from yesterday is recent, not notable.
+    Only events at least as salient as ``floor`` (the window's median salience) qualify: a
+    one-article item from yesterday is recent, not notable.
     """
     if not events:
         return []
-    floor = statistics.median(e.salience for e in events)
+    floor = median_salience(events) if floor is None else floor
     cutoff = now - dt.timedelta(days=settings.recent_days)
     recent = [
         e for e in events if e.has_known_date and e.last_seen >= cutoff and e.salience >= floor

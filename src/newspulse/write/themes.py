@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from newspulse.domain import EventSummary
+from newspulse.text.grammar import NOT_IN_A_NOUN_PHRASE, verbal_word
 from newspulse.text.names import find_names
-from newspulse.text.readability import NOT_IN_A_NOUN_PHRASE, verbal_word
 from newspulse.text.sentences import STOPWORDS, VERBISH_WORDS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'\-]+")
