@@ -117,6 +117,8 @@ CLEAN = [
         ("Adani Group followed with a $100 billion commitment to data centres.", "followed with"),
         ("Microsoft and Google quickly followed suit with deals of their own.", "followed suit"),
         ("Back then, negotiations were still in preliminary phases.", "Back then"),
+        ("Additional contributions stemmed from Fidelity's FBTC and Bitwise's BITB.", "Additional"),
+        ("Another $500 million came from SoftBank and Nvidia in the same round.", "Another"),
         ("At the time, SambaNova was valued at $5 billion by investors.", "At the time"),
         # After a main clause, "those" still points at things the reader never saw.
         (
@@ -183,6 +185,12 @@ def test_headlines_and_teasers_used_as_prose_are_found() -> None:
     caption = "A blue holographic workspace showing a Documents icon and a shield."
     assert headline_fragment(caption) == "no verb"
     assert headline_fragment("A Nvidia spokesperson declined to comment on the report.") is None
+
+
+def test_an_item_under_a_label_is_a_fragment_and_a_list_in_a_sentence_is_not() -> None:
+    item = "External fund manager oversight failure: $93 million in user assets lost."
+    assert headline_fragment(item) == "list label"
+    assert headline_fragment("Nvidia named one risk: demand for its chips could slow.") is None
 
 
 def test_a_statement_cut_short_is_a_fragment() -> None:

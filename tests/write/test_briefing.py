@@ -6,13 +6,11 @@ import datetime as dt
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
+from newspulse.write.details import adds_detail, child_count, resolved_on, retells
 from newspulse.write.evidence import Candidate
 from newspulse.write.extractive import (
     Composer,
-    adds_detail,
-    child_count,
     lead_statements,
-    retells,
     section_intro,
     write_extractive,
 )
@@ -256,3 +254,31 @@ def test_the_lead_tells_the_story_rather_than_someones_account_of_it() -> None:
         make_article(2, f"{story} {view}", title="Canary Capital XRP ETF debuts"),
     ]
     assert lead_of(launch) == [story]
+
+
+SUMMIT = (
+    "Global leaders flocked to New Delhi to attend India's AI Impact Summit 2026, which "
+    "concluded on 20 February at the Bharat Mandapam.",
+    "The summit, described by minister Ashwini Vaishnaw as a grand success, served as the "
+    "stage for $250 billion in AI infrastructure pledges.",
+)
+
+
+def test_a_detail_that_leans_on_what_its_bullet_names_is_told_with_the_name() -> None:
+    """ "The summit, ..." stands under a bullet naming the summit, as that name; the same
+    sentence under a bullet that names no summit is left out, as is "The company ..."."""
+    articles = [
+        make_article(1, " ".join(SUMMIT), title="India AI Impact Summit 2026 concludes"),
+        make_article(2, " ".join(SUMMIT), title="AI Impact Summit ends in New Delhi"),
+    ]
+    composer = Composer(articles={a.id: a for a in articles}, settings=WriteSettings())
+    bullet = composer.bullet_for(make_event(1, articles, 0))
+    assert bullet is not None
+    assert bullet.text == SUMMIT[0]
+    assert [c.text for c in bullet.children] == [
+        "The AI Impact Summit 2026, described by minister Ashwini Vaishnaw as a grand "
+        "success, served as the stage for $250 billion in AI infrastructure pledges."
+    ]
+    leaning = [Candidate(SUMMIT[1], 1, 1), Candidate("The company raised $5 billion in 2026.")]
+    assert [c.text for c in resolved_on(leaning, SUMMIT[0])] == [bullet.children[0].text]
+    assert resolved_on(leaning, "Modi opened a summit in New Delhi on 16 February 2026.") == []

@@ -47,6 +47,9 @@ CONNECTIVES = word_set(
 )
 """Openers that link to the previous sentence."""
 
+ADDITIVE = word_set("another additional other similar")
+"""Openers that add to something told before ("Additional contributions came from ...")."""
+
 CONNECTIVE_PHRASES = re.compile(
     r"^(?:in addition|as a result|on the other hand|at the same time|in turn|by contrast|"
     r"in other words|in the midst of|to be sure|even then|after all|in fact|of course|"
@@ -183,6 +186,8 @@ SECTION_LABEL = re.compile(
 )
 TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019.&-]*")
 MIN_TITLE_CASE_WORDS = 5
+# "Oversight failure: $93 million lost, ...": a slide's or list's item under its label.
+LIST_LABEL = re.compile(r"^(?P<label>[A-Z][^.:;,!?]{2,60}):\s")
 TITLE_CASE_SHARE = 0.7
 
 
@@ -208,7 +213,7 @@ def dangling_opener(text: str) -> str | None:
     first = words[0].strip(",;:").lower().replace("\u2019", "'")
     if first in PRONOUNS or first.removesuffix("'s") in PRONOUNS:
         return words[0]
-    if first in CONNECTIVES:
+    if first in CONNECTIVES or first in ADDITIVE:
         return words[0]
     phrase = CONNECTIVE_PHRASES.match(stripped) or BACK_REFERENCE_OPENER.match(stripped)
     if phrase:
@@ -443,6 +448,9 @@ def headline_fragment(text: str) -> str | None:
         return "no verb"  # an image caption: "A blue holographic workspace showing ..."
     if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
         return "headline style"
+    label = LIST_LABEL.match(text)
+    if label and not any(looks_verbish(w) for w in TITLE_WORD.findall(label["label"])):
+        return "list label"  # "External fund manager oversight failure: $93 million lost"
     content = [w for w in words[1:] if w.lower() not in STOPWORDS]
     # "Europe won the Ryder Cup at Bethpage Black": many names, but its verb is lowercase.
     lowercase_verb = any(looks_verbish(w) for w in content if w.islower())

@@ -84,6 +84,8 @@ LEADING_BOILERPLATE = re.compile(
     r"importantly|notably|crucially|surprisingly|unsurprisingly|ironically),)\s+(?=[A-Z$])",
     re.IGNORECASE,
 )
+# "The summit", "The ETF", then a comma or the verb: a description by its head word.
+DEFINITE_OPENER = re.compile(r"^The (?P<head>[a-z][a-z-]+|[A-Z]{2,5})\b(?!['\u2019-])")
 # A sentence that repeats the article's headline is a headline, whatever its punctuation.
 TITLE_OVERLAP = 0.8
 MIN_CONTENT_WORDS = 6
@@ -186,8 +188,23 @@ def article_candidates(article: Article) -> list[Candidate]:
     dropped), its relative time written as dates from the article's own date, and kept
     only when it reads on its own (``standalone_problem``).
     """
-    said_on = None if article.date_estimated else article.published_at.date()
     title_words = content_words(article.title) if not article.title_derived else set()
+    return [
+        candidate
+        for candidate in cleaned_sentences(article)
+        if standalone_problem(candidate.text, title_words) is None
+    ]
+
+
+def leaning_candidates(article: Article) -> list[Candidate]:
+    """Sentences that open on a definite description ("The summit, ..."): not on their own,
+    but under a bullet that names the thing (``details.resolved_on``)."""
+    return [c for c in cleaned_sentences(article) if DEFINITE_OPENER.match(c.text)]
+
+
+def cleaned_sentences(article: Article) -> list[Candidate]:
+    """The article's first clean sentences, cleaned (``compress``), in reading order."""
+    said_on = None if article.date_estimated else article.published_at.date()
     sentences = [
         compress(" ".join(MARKUP.sub("", s).split()), said_on)
         for s in split_sentences(article.text)
@@ -196,7 +213,6 @@ def article_candidates(article: Article) -> list[Candidate]:
     return [
         Candidate(article_id=article.id, text=sentence, position=position)
         for position, sentence in enumerate(sentences[:MAX_SENTENCES_PER_ARTICLE])
-        if standalone_problem(sentence, title_words) is None
     ]
 
 

@@ -36,10 +36,10 @@ from newspulse.domain import (
 from newspulse.settings import WriteSettings
 from newspulse.text.event_titles import TitleSource, event_title
 from newspulse.text.headlines import clean_headline
-from newspulse.text.repeats import COUNTRIES
 from newspulse.text.sentences import content_words
 from newspulse.write.compose import summary_statements
 from newspulse.write.conflicts import conflict_note, find_conflicts, with_conflicts
+from newspulse.write.details import adds_detail, child_count, resolved_on
 from newspulse.write.evidence import (
     ArticleFacts,
     Candidate,
@@ -47,16 +47,12 @@ from newspulse.write.evidence import (
     article_candidates,
     best_candidates,
     is_analysis,
+    leaning_candidates,
     same_fact,
 )
 from newspulse.write.plan import BriefingPlan
 
 MAX_HEADLINE_WORDS = 18
-MIN_CHILD_NOVELTY = 2
-RETOLD_NAME_WORDS = 3
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-MAX_CHILDREN = 7
-OUTLETS_PER_CHILD = 4
 MAX_ARTICLES_PER_EVENT = 20
 INTRO_ARTICLES_PER_EVENT = 5
 LEAD_THEMES = 3
@@ -70,6 +66,7 @@ REPORTED_VIEW = re.compile(
 # A bullet's (and the lead's) sentence is the one among the event's best few that tells most
 # of what its headlines say (``main_fact``).
 MAIN_CHOICES = 4
+Ranked = list[tuple[Candidate, list[tuple[int, float]]]]
 
 
 @dataclass(slots=True)
@@ -80,6 +77,7 @@ class Composer:
     settings: WriteSettings
     facts: dict[int, ArticleFacts] = field(default_factory=dict)
     candidates: dict[int, list[Candidate]] = field(default_factory=dict)
+    leaning: dict[int, list[Candidate]] = field(default_factory=dict)
     used: list[Candidate] = field(default_factory=list)
     event_of: dict[int, EventSummary] = field(default_factory=dict)
     cited_events: dict[int, EventSummary] = field(default_factory=dict)
@@ -122,11 +120,26 @@ class Composer:
     def is_new(self, candidate: Candidate) -> bool:
         return not any(same_fact(candidate, other) for other in self.used)
 
-    def ranked(self, event: EventSummary) -> list[tuple[Candidate, list[tuple[int, float]]]]:
+    def ranked(self, event: EventSummary) -> Ranked:
         ids = self.evidence_ids(event)
         facts = self.facts_for(ids)
         fresh = [c for c in self.candidates_for(ids) if self.is_new(c)]
         return best_candidates(fresh, facts)
+
+    def with_resolved(self, event: EventSummary, ranked: Ranked, main: Candidate) -> Ranked:
+        """``ranked`` and the event's sentences that lean on what ``main`` names, ranked
+        together (``details.resolved_on``)."""
+        ids = self.evidence_ids(event)
+        leaning = [c for a in ids if a in self.articles for c in self.leaning_of(a)]
+        resolved = [c for c in resolved_on(leaning, main.text) if self.is_new(c)]
+        if not resolved:
+            return ranked
+        return best_candidates([c for c, _ in ranked] + resolved, self.facts_for(ids))
+
+    def leaning_of(self, article_id: int) -> list[Candidate]:
+        if article_id not in self.leaning:
+            self.leaning[article_id] = leaning_candidates(self.articles[article_id])
+        return self.leaning[article_id]
 
     def take(self, candidate: Candidate, supporters: Sequence[tuple[int, float]]) -> Statement:
         """Use a sentence; the events of its supporters become sources of the briefing."""
@@ -177,6 +190,7 @@ class Composer:
             return None
         main, supporters = main_fact(ranked, headline_words(event, self.articles))
         statement = self.take(main, supporters)
+        ranked = self.with_resolved(event, ranked, main)
         children: list[Bullet] = []
         told = [main]
         for candidate, child_supporters in ranked:
@@ -222,53 +236,6 @@ def without_restated_conflicts(bullet: Bullet) -> Bullet:
     note = Fact(conflict_note(bullet.conflicts))
     children = tuple(c for c in bullet.children if not same_fact(Fact(c.text), note))
     return dataclasses.replace(bullet, children=children)
-
-
-def adds_detail(candidate: Candidate, told: Sequence[Candidate]) -> bool:
-    """A sub-bullet adds names or figures (``MIN_CHILD_NOVELTY``) to each statement told,
-    and retells none of them (``retells``)."""
-    novelty = min(
-        len(candidate.figures - other.figures) + len(candidate.names - other.names)
-        for other in told
-    )
-    if novelty < MIN_CHILD_NOVELTY:
-        return False
-    if numbers(candidate.text) - {n for other in told for n in numbers(other.text)}:
-        return True
-    return not any(retells(candidate, other) for other in told)
-
-
-def retells(candidate: Fact, other: Fact) -> bool:
-    """``candidate`` tells ``other``'s story again with descriptors: it is about the same
-    actors (``RETOLD_NAME_WORDS`` words of their names) and the only names it adds are
-    countries or longer forms of told names ("Acme, based in Dubai, partnered with Beta
-    Systems, a U.S. firm" after "Acme and Beta will build a supercomputer in India").  A
-    detail names new actors ("a goal by X and an own goal by Y sealed it") or a number."""
-    if len(candidate.keys.names & other.keys.names) < RETOLD_NAME_WORDS:
-        return False
-    told = [frozenset(name.split()) for name in other.names]
-    added = [
-        name
-        for name in candidate.names
-        if name not in COUNTRIES
-        and not any(
-            frozenset(name.split()) <= words or words <= frozenset(name.split()) for words in told
-        )
-    ]
-    return len(added) < MIN_CHILD_NOVELTY
-
-
-def numbers(text: str) -> set[str]:
-    """Every number written in digits: a score, a penalty or a date is a detail too."""
-    return set(NUMBER.findall(text))
-
-
-def child_count(event: EventSummary) -> int:
-    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets, up
-    to ``MAX_CHILDREN``: a story many outlets cover carries more facts worth telling
-    (amounts, who, what next) than a one-source item; each must add names or figures
-    (``MIN_CHILD_NOVELTY``) and the verifier withholds one that retells another."""
-    return min(MAX_CHILDREN, 1 + event.source_count // OUTLETS_PER_CHILD)
 
 
 def section_statements(section: Section) -> list[Statement]:
@@ -408,9 +375,6 @@ def lead_statements(composer: Composer, plan: BriefingPlan) -> tuple[Statement, 
                 lead.append(composer.take(*main_fact(chosen, headlines)))
                 break
     return tuple(lead)
-
-
-Ranked = list[tuple[Candidate, list[tuple[int, float]]]]
 
 
 def main_fact(ranked: Ranked, headlines: set[str]) -> tuple[Candidate, list[tuple[int, float]]]:
