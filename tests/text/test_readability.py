@@ -190,6 +190,8 @@ def test_headlines_and_teasers_used_as_prose_are_found() -> None:
 def test_an_item_under_a_label_is_a_fragment_and_a_list_in_a_sentence_is_not() -> None:
     item = "External fund manager oversight failure: $93 million in user assets lost."
     assert headline_fragment(item) == "list label"
+    hosting = "Local hosting and policy: Data-residency rules place the cluster under India."
+    assert headline_fragment(hosting) == "list label"
     assert headline_fragment("Nvidia named one risk: demand for its chips could slow.") is None
 
 

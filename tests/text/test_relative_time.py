@@ -93,6 +93,11 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
         "Today (February 20, 2026), India hosted the summit.": (
             "On February 20, 2026, India hosted the summit."
         ),
+        # A day's possessive becomes an attribute: "the 25 Feb 2026 levels", not "...2026's".
+        "Demand will double from today's levels by 2030.": (
+            "Demand will double from the 25 Feb 2026 levels by 2030."
+        ),
+        "Today's report said sales rose 5%.": "The 25 Feb 2026 report said sales rose 5%.",
     }
     for text, expected in cases.items():
         assert anchor_relative_time(text, said_on=said_on) == expected

@@ -6,7 +6,13 @@ import datetime as dt
 from newspulse.domain import Article, EventSummary, Topic
 from newspulse.settings import RankSettings, WriteSettings
 from newspulse.write.briefing import events_fingerprint, version_diff, write_version
-from newspulse.write.details import adds_detail, child_count, resolved_on, retells
+from newspulse.write.details import (
+    adds_detail,
+    amounts_first,
+    child_count,
+    resolved_on,
+    retells,
+)
 from newspulse.write.evidence import Candidate
 from newspulse.write.extractive import (
     Composer,
@@ -282,3 +288,12 @@ def test_a_detail_that_leans_on_what_its_bullet_names_is_told_with_the_name() ->
     leaning = [Candidate(SUMMIT[1], 1, 1), Candidate("The company raised $5 billion in 2026.")]
     assert [c.text for c in resolved_on(leaning, SUMMIT[0])] == [bullet.children[0].text]
     assert resolved_on(leaning, "Modi opened a summit in New Delhi on 16 February 2026.") == []
+
+
+def test_details_that_add_an_amount_come_before_those_that_add_only_names() -> None:
+    main = Candidate("Reliance will invest $110 billion in AI data centres in India by 2033.")
+    names = Candidate("Reliance and Jio will work with Google and Meta on the data centres.")
+    years = Candidate("Reliance first announced its AI plans for India in 2024 and 2025.")
+    amount = Candidate("Adani will invest $100 billion in AI data centres in India by 2035.")
+    ranked = [(main, []), (names, []), (years, []), (amount, [])]
+    assert [c for c, _ in amounts_first(ranked, main)] == [amount, main, names, years]

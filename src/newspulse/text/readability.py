@@ -449,7 +449,7 @@ def headline_fragment(text: str) -> str | None:
     if COMPACT_FIGURE.search(text) and headline_tense(words, lowercase):
         return "headline style"
     label = LIST_LABEL.match(text)
-    if label and not any(looks_verbish(w) for w in TITLE_WORD.findall(label["label"])):
+    if label and not has_finite_verb(TITLE_WORD.findall(label["label"])):
         return "list label"  # "External fund manager oversight failure: $93 million lost"
     content = [w for w in words[1:] if w.lower() not in STOPWORDS]
     # "Europe won the Ryder Cup at Bethpage Black": many names, but its verb is lowercase.

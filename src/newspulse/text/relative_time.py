@@ -139,6 +139,10 @@ def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | Non
         if DURATION_BEFORE.search(text, 0, match.start()):
             return match.group(0)  # "over the next year" is a span, not a date
         preposition, period = anchored(phrase, said_on)
+        if match["possessive"] and phrase in DAY_PHRASES:
+            # "from today's levels" -> "from the 17 Feb 2026 levels", not "17 Feb 2026's".
+            start = match.start() == 0 or text[: match.start()].rstrip().endswith((".", "!", "?"))
+            return f"{'The' if start else 'the'} {period}"
         if match["possessive"]:
             return f"{match['earlier'] or ''}{period}{match['possessive']}"
         previous = PREVIOUS_WORD.search(text, 0, match.start())

@@ -104,3 +104,17 @@ def name_with_head(text: str, head: str) -> str | None:
     if words[0] == "The" or OWNER.search(words[0]):
         words = words[1:]
     return " ".join(words) if len(words) > 1 else None
+
+
+def amounts_first(
+    ranked: Sequence[tuple[Candidate, list[tuple[int, float]]]], main: Candidate
+) -> list[tuple[Candidate, list[tuple[int, float]]]]:
+    """``ranked`` with the sentences that add an amount (money, a share, a capacity: a
+    figure with a unit) the bullet lacks first, each group in rank order: a bullet names
+    amounts (product.md), and a story's other deals and totals are what its readers want
+    under it."""
+
+    def adds_amount(candidate: Candidate) -> bool:
+        return any(not f.startswith("#:") for f in candidate.figures - main.figures)
+
+    return sorted(ranked, key=lambda pair: not adds_amount(pair[0]))

@@ -39,7 +39,7 @@ from newspulse.text.headlines import clean_headline
 from newspulse.text.sentences import content_words
 from newspulse.write.compose import summary_statements
 from newspulse.write.conflicts import conflict_note, find_conflicts, with_conflicts
-from newspulse.write.details import adds_detail, child_count, resolved_on
+from newspulse.write.details import adds_detail, amounts_first, child_count, resolved_on
 from newspulse.write.evidence import (
     ArticleFacts,
     Candidate,
@@ -190,7 +190,7 @@ class Composer:
             return None
         main, supporters = main_fact(ranked, headline_words(event, self.articles))
         statement = self.take(main, supporters)
-        ranked = self.with_resolved(event, ranked, main)
+        ranked = amounts_first(self.with_resolved(event, ranked, main), main)
         children: list[Bullet] = []
         told = [main]
         for candidate, child_supporters in ranked:
