@@ -132,15 +132,18 @@ def test_top_events_are_covered(reports: dict[str, dict[str, BriefingReport]]) -
 # no longer a shared name; the AI policy page still misses facts whose events are routed to
 # a neighbour from one outlet or not at all (distillation, PJM) or sit deep in a summit
 # round-up (Tata, $250B pledges).
-# Each floor allows one fact fewer than measured.
+# 100, 100, 81, 81, 82, 94, 80 after sub-bullets that add an amount first, one more
+# sub-bullet per three outlets beyond the first, "The summit, ..." told under a bullet naming
+# the summit, and Notable no longer taking a section's biggest story.
+# Each floor allows one fact fewer than measured, but never below the 80 %.
 KEY_FACTS_FLOOR = {
-    "ai-infrastructure-funding": 90.0,  # 19/20
-    "ai-models-labs": 88.0,  # 17/18
-    "ai-policy-security": 68.0,  # 12/16
-    "crypto-markets": 68.0,  # 12/16
-    "crypto-industry-regulation": 76.0,  # 14/17
+    "ai-infrastructure-funding": 95.0,  # 20/20
+    "ai-models-labs": 94.0,  # 18/18
+    "ai-policy-security": 80.0,  # 13/16
+    "crypto-markets": 80.0,  # 13/16
+    "crypto-industry-regulation": 80.0,  # 14/17
     "football": 88.0,  # 16/17
-    "championships-title-races": 75.0,  # 16/20
+    "championships-title-races": 80.0,  # 16/20
 }
 # Event titles ratchet to this stop's pages: one event each on the AI infrastructure and
 # crypto markets pages has no member headline or lead sentence that reads as a headline

@@ -21,7 +21,7 @@ MIN_CHILD_NOVELTY = 2
 RETOLD_NAME_WORDS = 3
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_CHILDREN = 7
-OUTLETS_PER_CHILD = 4
+OUTLETS_PER_CHILD = 3
 NAME_WORD = r"[A-Z][\w&.\'\u2019-]*"
 OWNER = re.compile(r"[\'\u2019]s?$")
 
@@ -66,11 +66,11 @@ def numbers(text: str) -> set[str]:
 
 
 def child_count(event: EventSummary) -> int:
-    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets, up
-    to ``MAX_CHILDREN``: a story many outlets cover carries more facts worth telling
-    (amounts, who, what next) than a one-source item; each must add names or figures
-    (``MIN_CHILD_NOVELTY``) and the verifier withholds one that retells another."""
-    return min(MAX_CHILDREN, 1 + event.source_count // OUTLETS_PER_CHILD)
+    """Sub-bullets an event earns: one, and one more per ``OUTLETS_PER_CHILD`` outlets
+    beyond the first, up to ``MAX_CHILDREN``: a story many outlets cover carries more facts
+    worth telling (amounts, who, what next) than a one-source item; each must add names or
+    figures (``MIN_CHILD_NOVELTY``) and the verifier withholds one that retells another."""
+    return min(MAX_CHILDREN, 1 + (event.source_count - 1) // OUTLETS_PER_CHILD)
 
 
 def resolved_on(candidates: Iterable[Candidate], parent: str) -> list[Candidate]:
