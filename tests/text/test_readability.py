@@ -14,6 +14,7 @@ from newspulse.text.readability import (
     incomplete_ending,
     page_scrap,
     strip_trailing_tag,
+    without_echoes,
 )
 from newspulse.text.relative_time import anchor_relative_time
 
@@ -185,6 +186,24 @@ def test_headlines_and_teasers_used_as_prose_are_found() -> None:
     caption = "A blue holographic workspace showing a Documents icon and a shield."
     assert headline_fragment(caption) == "no verb"
     assert headline_fragment("A Nvidia spokesperson declined to comment on the report.") is None
+
+
+def test_a_sentence_cut_at_its_start_is_a_fragment() -> None:
+    assert headline_fragment("(BTC) had dropped 30% from its October high of $126,250.")
+
+
+def test_a_phrase_or_unit_printed_twice_is_told_once() -> None:
+    assert without_echoes("Gemini filed the Form S-1 Form S-1 (SEC) for its IPO.") == (
+        "Gemini filed the Form S-1 (SEC) for its IPO."
+    )
+    assert (
+        without_echoes("Revenue grew 65% %, driven by demand.")
+        == "Revenue grew 65%, driven by demand."
+    )
+    orphan = "(BTC) had dropped 30% from its October high of $126,250."
+    assert without_echoes(orphan) == "BTC had dropped 30% from its October high of $126,250."
+    told_once = "He said that that was fine, and shares rose 5%, 5% and 5% again."
+    assert without_echoes(told_once) == told_once
 
 
 def test_an_item_under_a_label_is_a_fragment_and_a_list_in_a_sentence_is_not() -> None:

@@ -438,6 +438,8 @@ def headline_fragment(text: str) -> str | None:
     """Why the statement reads as a headline or teaser rather than a sentence, or None."""
     if incomplete_ending(text):
         return "incomplete"
+    if text.startswith("("):
+        return "incomplete"  # "(BTC) had dropped 30% ...": cut from the sentence's start
     words = TITLE_WORD.findall(text)
     lowercase = [w for w in words if w.islower()]
     if not (any(looks_verbish(w) for w in lowercase) or VERB_CONTRACTION.search(text)):
@@ -459,6 +461,23 @@ def headline_fragment(text: str) -> str | None:
         if capitalised / len(content) >= TITLE_CASE_SHARE:
             return "title case"
     return None
+
+
+# "the Form S-1 Form S-1 (SEC)", "growth of 65% %": a link's text or a unit printed twice.
+ECHOED_WORDS = re.compile(r"\b((?:[\w$%.,'\u2019-]+\s+){1,3}[\w$%.,'\u2019-]+)\s+\1(?=[\s.,;:)]|$)")
+ECHOED_UNIT = re.compile(r"(?<=\d)([%\u2030])(?:\s+\1)+")
+
+
+# "(BTC) had dropped 30% ...": the page linked the name before the ticker, and the link's
+# text was lost; the ticker names the subject.
+ORPHAN_TICKER = re.compile(r"^\((?P<ticker>[A-Z][A-Z0-9.]{1,9})\)\s+(?=[a-z])")
+
+
+def without_echoes(text: str) -> str:
+    """``text`` with a phrase of two to four words or a unit told twice in a row told once,
+    and a ticker left in brackets at its start (``ORPHAN_TICKER``) as its subject."""
+    text = ORPHAN_TICKER.sub(lambda m: f"{m['ticker']} ", text)
+    return ECHOED_UNIT.sub(r"\1", ECHOED_WORDS.sub(r"\1", text))
 
 
 def strip_trailing_tag(text: str) -> str:

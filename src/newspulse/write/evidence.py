@@ -25,6 +25,7 @@ from newspulse.text.readability import (
     headline_fragment,
     page_scrap,
     strip_trailing_tag,
+    without_echoes,
 )
 from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
 from newspulse.text.repeats import GENERIC_NAME_WORDS, FactKeys
@@ -219,7 +220,7 @@ def cleaned_sentences(article: Article) -> list[Candidate]:
 def compress(sentence: str, said_on: dt.date | None) -> str:
     """Trailing outlet tag and leading boilerplate dropped, relative time anchored (or, in
     an article whose date is unknown, a weekday that only dated the statement dropped)."""
-    text = strip_trailing_tag(strip_lead_in(sentence))
+    text = without_echoes(strip_trailing_tag(strip_lead_in(sentence)))
     stripped = LEADING_BOILERPLATE.sub("", text)
     if stripped != text:
         text = stripped[:1].upper() + stripped[1:]
