@@ -29,6 +29,14 @@ def test_no_headline_from_a_dangling_or_figureless_sentence() -> None:
     assert headline_clause("Western Digital sold out.", need_figure=False) is None  # too short
 
 
+def test_no_headline_from_a_sentence_that_tells_how_things_stand() -> None:
+    """A headline names what happened; "Solana's market cap is roughly $110 billion" is
+    background, "Bitcoin is trading at $90,000" and "is expected to" still report."""
+    assert headline_clause("Solana's market cap is roughly $110 billion, behind only BTC.") is None
+    assert headline_clause("Bitcoin is trading near $90,000 after a month-long slide.")
+    assert headline_clause("Nvidia is expected to report revenue of $68 billion on Wednesday.")
+
+
 def test_the_summary_restates_each_main_fact_once_and_cites_it() -> None:
     lead = (
         Statement("SpaceX acquired xAI on 2 Feb 2026, creating a $1.25 trillion company.", ("a",)),
@@ -106,6 +114,55 @@ def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> Non
         "to invest $100 billion in data centres"
     )
     assert compose_headline(briefing).startswith("SanDisk posted revenue")
+
+
+def test_a_clause_ends_before_its_cause_or_second_verb_and_a_date_is_no_list() -> None:
+    record = (
+        "Bitcoin surged to a record high above $125,000 on October 5, 2025, driven by strong "
+        "ETF inflows and institutional demand."
+    )
+    assert (
+        headline_clause(record)
+        == "Bitcoin surged to a record high above $125,000 on October 5, 2025"
+    )
+    launch = (
+        "Bitwise launched a Solana staking ETF (BSOL) that pulled in nearly $300 million within "
+        "a day and promises about a 7.3% APY by staking all its assets."
+    )
+    assert headline_clause(launch) == (
+        "Bitwise launched a Solana staking ETF that pulled in nearly $300 million within a day"
+    )
+
+
+def test_the_headline_takes_the_events_main_facts_before_any_detail() -> None:
+    """Event 2's bullet makes no headline (no name opens it); its sub-bullet would, but the
+    next event's main fact comes first.  A range is not cut at its "to"."""
+    figureless = "Analysts expect altcoin ETFs to attract up to $14 billion in six months."
+    detail = Bullet("Solana surged 12% to $250 as inflows to the funds grew.", ("d",), event_id=2)
+    altcoins = Bullet(figureless, ("b",), (detail,), event_id=2)
+    bitcoin = Bullet(
+        "Bitcoin dropped below $90,000 for the first time since April.", ("a",), event_id=1
+    )
+    etf = Bullet(
+        "BlackRock's IBIT posted a record $523 million outflow on 18 Nov.", ("c",), event_id=3
+    )
+    briefing = Briefing(
+        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
+        updated_at=dt.datetime(2025, 11, 30, tzinfo=dt.UTC),
+        headline="",
+        lead=(),
+        sections=(Section("Prices", (), (bitcoin, altcoins, etf)),),
+        notable=(),
+        implications=(),
+        summary=(),
+        sources=(),
+    )
+    assert compose_headline(briefing, [1, 2, 3]) == (
+        "Bitcoin dropped below $90,000 for the first time since April; BlackRock's IBIT posted "
+        "a record $523 million outflow on 18 Nov"
+    )
+    ranged = "Six gigawatts could power 2.4 million to 3 million GPUs running AI training jobs."
+    assert headline_clause(ranged) in (None, ranged.rstrip("."))
 
 
 def test_an_event_told_in_the_lead_heads_the_page_with_its_lead_statement() -> None:

@@ -25,7 +25,8 @@ QUOTED_STOP = re.compile(r"[.!?](?=[\"'\u201d\u2019]$)")
 CLAUSE_END = re.compile(
     r"\s*(?:[;(\u2014]|(?<!\d)[:\u2013](?!\d)|\s-\s|,\s+(?=(?:which|who|while|as|after|according|marking|making|"
     r"bringing|following|including|with|a|an|the|its|their|up|reflecting|underscoring|despite|"
-    r"amid|and|but|in|to|from|for|led|according)\b|[a-z]+ing\b))"
+    r"amid|and|but|in|to|from|for|led|according|driven|fueled|fuelled|spurred|prompted)\b|"
+    r"[a-z]+ing\b))"
 )
 # "In a historic move that has reset the race, Alphabet ...": the opener before the subject.
 LEADING_ADVERBIAL = re.compile(
@@ -34,8 +35,12 @@ LEADING_ADVERBIAL = re.compile(
 PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
 CUT_POINT = re.compile(
     r"\s(?:to|that|which|amid|after|as|with|while|for the|in a bid|in order|aimed at|"
-    r"reflecting|underscoring|marking|making)\s"
+    r"reflecting|underscoring|marking|making|driven by|fueled by|led by|"
+    r"and(?= [a-z]+(?:s|ed)\b))\s"
 )
+DATE_COMMA = re.compile(r"(\d),(?=\s+(?:19|20)\d\d\b)")
+# A figure a "to" continues as a range: "$2.4 million to $3 million", "5% to 7%".
+RANGE_START = re.compile(r"\d(?:[.,]\d+)?\s*(?:%|[a-z]+illion|bn|[kmb])?$", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 5
 # "Bitcoin dropped below $90,000": four words carry a headline when one is the figure.
 MIN_FIGURE_CLAUSE_WORDS = 4
@@ -74,8 +79,22 @@ def headline_clause(
         return None
     if need_figure and not figure_keys(clause):
         return None
+    if describes_a_state(clause):
+        return None
     # 'with "10,000 shares at $25 each."': the quote's own full stop ends no headline.
     return QUOTED_STOP.sub("", clause)
+
+
+# "Solana's market cap is roughly $110 billion": a copula with no participle after it.
+STATE_VERB = re.compile(r"\b(?:is|are)\b(?!\s+(?:\w+ing|\w+ed|set|due|about|expected)\b)")
+FIRST_VERB = re.compile(r"\b(?:[a-z]+(?:ed|s)|is|are|was|were|will|has|have|had|can|could)\b")
+
+
+def describes_a_state(clause: str) -> bool:
+    """The clause tells how things stand, not what happened: its first verb is "is" or
+    "are" as a copula.  A headline names the period's events; a state is background."""
+    first = FIRST_VERB.search(clause)
+    return first is not None and STATE_VERB.match(clause, first.start()) is not None
 
 
 def main_clause(text: str) -> str:
@@ -83,7 +102,8 @@ def main_clause(text: str) -> str:
     comma ("encode workflows, domain knowledge, and tools")."""
     parts = CLAUSE_END.split(text, maxsplit=1)
     clause = parts[0].strip().rstrip(".!,")
-    if len(parts) > 1 and any(word.endswith(",") for word in clause.split()[-4:]):
+    listed = DATE_COMMA.sub(r"\1", clause).split()[-4:]  # "October 5, 2025" lists nothing
+    if len(parts) > 1 and any(word.endswith(",") for word in listed):
         return ""
     return clause
 
@@ -106,6 +126,8 @@ def shortened(clause: str, *, need_figure: bool) -> str:
     """The clause up to the first cut point after which nothing it needs is lost."""
     for match in CUT_POINT.finditer(clause):
         head = clause[: match.start()].rstrip(" ,")
+        if match.group(0).strip() == "to" and RANGE_START.search(head):
+            continue  # "2.4 million to 3 million GPUs": a range, not a purpose
         if len(head.split()) < MIN_FIGURE_CLAUSE_WORDS or not complete(head):
             continue
         if not need_figure or figure_keys(head):
@@ -164,9 +186,12 @@ def headline_clauses(
 
 
 def event_texts(briefing: Briefing, ranked_events: Sequence[int]) -> list[list[str]]:
-    """The statements the page tells of each event, most salient event first; a lead
-    statement (the event's main fact, told there first) before its bullets."""
+    """The statements the page tells of each event, most salient event first: its lead
+    statement (the event's main fact, told there first) and bullets; then, in the same
+    order, each event's sub-bullets, so a detail ("Solana's market cap is ...") heads the
+    page only when no event's main fact can."""
     told: dict[int, list[str]] = {}
+    details: dict[int, list[str]] = {}
     event_of = {ref.id: ref.event_id for ref in briefing.sources if ref.event_id is not None}
     for statement in briefing.lead:
         events = [event_of[uid] for uid in statement.citations if uid in event_of]
@@ -175,10 +200,14 @@ def event_texts(briefing: Briefing, ranked_events: Sequence[int]) -> list[list[s
     bullets = [b for s in briefing.sections for b in s.bullets] + list(briefing.notable)
     for bullet in bullets:
         if bullet.event_id is not None:
-            told.setdefault(bullet.event_id, []).extend(
-                [bullet.text, *(c.text for c in bullet.children)]
-            )
-    return [told[event_id] for event_id in ranked_events if event_id in told]
+            told.setdefault(bullet.event_id, []).append(bullet.text)
+            details.setdefault(bullet.event_id, []).extend(c.text for c in bullet.children)
+    return [
+        texts[event_id]
+        for texts in (told, details)
+        for event_id in ranked_events
+        if texts.get(event_id)
+    ]
 
 
 def theme_texts(briefing: Briefing) -> list[list[str]]:
