@@ -118,6 +118,10 @@ CLEAN = [
         ("Adani Group followed with a $100 billion commitment to data centres.", "followed with"),
         ("Microsoft and Google quickly followed suit with deals of their own.", "followed suit"),
         ("Back then, negotiations were still in preliminary phases.", "Back then"),
+        (
+            "The San Francisco facility, which opened in April 2025, tests power systems.",
+            "The San Francisco facility",
+        ),
         ("Additional contributions stemmed from Fidelity's FBTC and Bitwise's BITB.", "Additional"),
         ("Another $500 million came from SoftBank and Nvidia in the same round.", "Another"),
         ("At the time, SambaNova was valued at $5 billion by investors.", "At the time"),

@@ -300,23 +300,24 @@ def named_by_of(text: str) -> bool:
 
 
 def named_description(words: list[str]) -> str | None:
-    """ "The Intel investment also ...", "The Series E round was ...": "The", a name, then
-    a common noun (not a verb) heads the subject: which investment, which round, was said
-    in a sentence the reader never saw."""
+    """ "The Intel investment also ...", "The Series E round was ...", "The San Francisco
+    facility, which ...": "The", a name, then a common noun (not a verb) heads the subject:
+    which investment, round or facility was said in a sentence the reader never saw."""
     if len(words) < 3 or words[0] != "The" or not words[1][:1].isupper():
         return None
     name = words[1].rstrip(",")
     if name.lower() in SELF_CONTAINED_THE or name.rstrip(".") in COMMON_ACRONYMS:
         return None
-    head_at = 3 if len(words) > 3 and len(words[2]) <= 2 and words[2][:1].isupper() else 2
-    head = words[head_at]
+    # "The Series E round", "The San Francisco facility": a two-word name before the head.
+    head_at = 3 if len(words) > 3 and words[2][:1].isupper() else 2
+    head = words[head_at].rstrip(",;:")
     following = words[head_at + 1] if len(words) > head_at + 1 else ""
     if head in ADVERBS or (head.endswith("ly") and looks_verbish(following)):
         return None  # "The Dodgers now lead ...", "The Senate overwhelmingly passed ...".
     if head in NAMED_BODIES:
         return None  # "The Trump administration said ...": the name says whose.
     if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
-        return " ".join(words[: head_at + 1])
+        return " ".join([*words[:head_at], head])
     return None
 
 
