@@ -122,6 +122,8 @@ CLEAN = [
             "The San Francisco facility, which opened in April 2025, tests power systems.",
             "The San Francisco facility",
         ),
+        # The main clause after the opening phrase opens on a description, not a name.
+        ("While its staff stays at 1,200, the San Francisco expansion shows its focus.", "its"),
         ("Additional contributions stemmed from Fidelity's FBTC and Bitwise's BITB.", "Additional"),
         ("Another $500 million came from SoftBank and Nvidia in the same round.", "Another"),
         ("At the time, SambaNova was valued at $5 billion by investors.", "At the time"),

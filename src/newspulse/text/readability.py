@@ -379,7 +379,10 @@ def early_pronoun(text: str) -> str | None:
     # name that opens the main clause.
     comma = text.find(", ")
     if pronoun.start() < comma and NAMED_SUBJECT.match(text, comma + 2):
-        return None
+        subject = text[comma + 2 :]
+        # "..., the San Francisco expansion underscores ...": a description, not a name.
+        if named_description(opening_words(subject[:1].upper() + subject[1:], 4)) is None:
+            return None
     # "It is expected that ..." style expletives open the sentence and are caught above.
     return pronoun.group(0)
 
