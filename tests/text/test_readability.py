@@ -124,6 +124,7 @@ CLEAN = [
         ),
         # The main clause after the opening phrase opens on a description, not a name.
         ("While its staff stays at 1,200, the San Francisco expansion shows its focus.", "its"),
+        ("Tiger Global led the round, but Benchmark Capital doubled down.", "led the round"),
         ("Additional contributions stemmed from Fidelity's FBTC and Bitwise's BITB.", "Additional"),
         ("Another $500 million came from SoftBank and Nvidia in the same round.", "Another"),
         ("At the time, SambaNova was valued at $5 billion by investors.", "At the time"),
@@ -321,6 +322,11 @@ def test_a_capitalised_common_noun_at_the_start_is_no_antecedent() -> None:
     text = "Proof of this growth can be found at its laboratory in San Francisco."
     assert dangling_opener(text) == "this"
     assert dangling_opener("Bank of America said its profit rose 10% in 2025.") is None
+
+
+def test_a_deal_named_by_its_amount_or_parties_stands_alone() -> None:
+    assert dangling_opener("Valor Equity led the $2 billion round for the chipmaker.") is None
+    assert dangling_opener("Regulators approved the acquisition of Juniper by HPE.") is None
 
 
 def test_this_after_a_main_clause_names_what_the_clause_said() -> None:

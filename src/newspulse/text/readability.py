@@ -200,6 +200,14 @@ def opening_words(text: str, count: int = 3) -> list[str]:
 LEANING_VERB = re.compile(r"\b(?:followed (?:suit|with)|did (?:the same|likewise))\b", re.I)
 
 
+# "Tiger Global led the round, ...": which round (or deal) was named in a sentence before.
+DEAL_OBJECT = re.compile(
+    r"\b(?:led|joined|backed|closed|completed|approved|blocked|signed|finali[sz]ed)\s+the\s+"
+    r"(?:round|deal|acquisition|transaction|agreement|merger|offering|raise|investment|funding)"
+    r"\b(?!\s+(?:of|for|in|into|with|by)\s+[A-Z])"
+)
+
+
 def dangling_opener(text: str) -> str | None:
     """The opening (or early pronoun) that leans on a sentence the reader never saw."""
     stripped = text.lstrip(OPENING_QUOTES + "( ")
@@ -239,7 +247,9 @@ def dangling_opener(text: str) -> str | None:
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
-    leaning = LEANING_VERB.search(stripped)
+    leaning = LEANING_VERB.search(stripped) or DEAL_OBJECT.search(stripped)
+    if leaning and leaning.re is DEAL_OBJECT and re.search(r"\d", stripped):
+        leaning = None  # "Valor led the $2 billion round": the amount says which
     return (
         (leaning.group(0) if leaning else None)
         or early_pronoun(stripped)
