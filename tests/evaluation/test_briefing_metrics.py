@@ -267,3 +267,23 @@ def test_a_date_anchored_from_the_cited_article_counts_as_sourced() -> None:
     wrong_day = document(bullet("Omega Robotics opened an office in Lisbon on 26 Feb 2026.", "a3"))
     report = evaluate_briefing(wrong_day, dated, [])
     assert report.unsupported == (("sections.0.bullets.0", "numbers not in cited sources: 26"),)
+
+
+def test_a_weekday_written_with_its_date_counts_as_sourced() -> None:
+    dated = {
+        **ARTICLES,
+        "a3": SourceText(
+            "a3", "Omega opens office", "Omega Robotics opened an office in Lisbon on Thursday.",
+            published=dt.date(2026, 2, 21),
+        )
+    }  # fmt: skip
+    anchored = document(
+        bullet("Omega Robotics opened an office in Lisbon on Thursday 19 Feb.", "a3")
+    )
+    assert evaluate_briefing(anchored, dated, []).unsupported == ()
+    wrong_day = document(
+        bullet("Omega Robotics opened an office in Lisbon on Thursday 18 Feb.", "a3")
+    )
+    assert evaluate_briefing(wrong_day, dated, []).unsupported == (
+        ("sections.0.bullets.0", "numbers not in cited sources: 18"),
+    )

@@ -232,9 +232,10 @@ def test_a_weekday_with_its_date_in_parentheses_is_a_date() -> None:
     text = "The summit concluded on Friday (20 February) in New Delhi."
     assert article_relative_time(text) is None
     assert anchor_relative_time(text, said_on=dt.date(2026, 2, 21)) == text
-    assert anchor_relative_time("It ended on Friday.", said_on=dt.date(2026, 2, 21)) == (
-        "It ended on 20 Feb 2026."
-    )
+    anchored = anchor_relative_time("It ended on Friday.", said_on=dt.date(2026, 2, 21))
+    assert anchored == "It ended on Friday 20 Feb."
+    assert article_relative_time(anchored) is None
+    assert anchor_relative_time(anchored, said_on=dt.date(2026, 2, 21)) == anchored
 
 
 @pytest.mark.parametrize(

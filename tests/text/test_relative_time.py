@@ -70,9 +70,18 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
     said_on = dt.date(2026, 2, 25)  # a Wednesday
     cases = {
         "The companies said in a statement Monday that talks ended.": (
-            "The companies said in a statement on 23 Feb 2026 that talks ended."
+            "The companies said in a statement on Monday 23 Feb that talks ended."
         ),
-        "On Wednesday, PJM announced the results.": "On 25 Feb 2026, PJM announced the results.",
+        "On Wednesday, PJM announced the results.": (
+            "On Wednesday 25 Feb, PJM announced the results."
+        ),
+        "The vote came late Tuesday night.": "The vote came late on the night of Tuesday 24 Feb.",
+        "Monday's auction cleared at a record price.": (
+            "The 23 Feb auction cleared at a record price."
+        ),
+        "The White House's Tuesday statement was brief.": (
+            "The White House's 24 Feb statement was brief."
+        ),
         "Nvidia announced the plan last year.": "Nvidia announced the plan in 2025.",
         "The exchange was hacked three days ago.": "The exchange was hacked on 22 Feb 2026.",
         "They plan $650 billion of spending over the next year.": (

@@ -4,8 +4,9 @@ A source sentence says "today" on the day it was published; quoted on a page upd
 later it would read wrong (product.md §1: dates consistent with the update time).  So the
 writer anchors such phrases to the article's own date before quoting it: "announced USAT
 today" from a 12 Sep 2025 article becomes "announced USAT on 12 Sep 2025".  A phrase is left
-alone when it still means the same period on the reading date, and weekday phrases ("on
-Tuesday") are left alone because the bullet's "as of" date already places them.
+alone when it still means the same period on the reading date.  A weekday keeps its name
+beside the date it meant ("on Tuesday" -> "on Tuesday 24 Feb"): the source's wording, made
+exact, with the year the bullet's "as of" date gives.
 """
 
 from __future__ import annotations
@@ -267,23 +268,49 @@ def dated_days(text: str) -> str:
 
 def anchor_relative_time(text: str, *, said_on: dt.date) -> str:
     """``text`` with every relative day, week, month, year and weekday phrase written as the
-    date it meant on ``said_on``, the article's date ("on Monday" -> "on 23 Feb 2026",
-    "last year" -> "in 2025"), whatever day the page is read on; a day the text dates
-    itself keeps that date ("today (20 February)" -> "on 20 February")."""
+    date it meant on ``said_on``, the article's date ("last year" -> "in 2025"), whatever day
+    the page is read on; a day the text dates itself keeps that date ("today (20 February)"
+    -> "on 20 February"); a weekday keeps its name beside its date (``weekday_with_date``)."""
     anchored_text = resolve_relative_time(
         anchor_spans(dated_days(text), said_on), said_on=said_on, read_on=None
     )
+    return WEEKDAY_WITH_PART.sub(
+        lambda match: weekday_with_date(match, anchored_text, said_on), anchored_text
+    )
 
-    def replace(match: re.Match[str]) -> str:
-        day = weekday_date(match["day"], match["which"], said_on)
-        previous = PREVIOUS_WORD.search(anchored_text, 0, match.start())
+
+# A weekday phrase with what may follow it: a part of the day ("Monday night") or a
+# possessive ("Friday's report").
+WEEKDAY_WITH_PART = re.compile(
+    WEEKDAY_PHRASE.pattern
+    + r"(?P<part>\s+(?:night|morning|afternoon|evening)\b)?(?P<possessive>['\u2019]s\b)?",
+    re.IGNORECASE,
+)
+
+
+def weekday_with_date(match: re.Match[str], text: str, said_on: dt.date) -> str:
+    """A weekday as the source told it, with the date it meant: "on Monday" -> "on Monday
+    23 Feb", "Thursday night" -> "on the night of Thursday 19 Feb"; before a noun, the date
+    alone ("Friday's report" -> "the 20 Feb report", "the White House's Tuesday statement"
+    -> "... 17 Feb statement").  The year is left out: a weekday's date lies in the week
+    before its article, within days of the statement's "as of" date, which the page shows."""
+    day = weekday_date(match["day"], match["which"], said_on)
+    date = f"{day.day} {SHORT_MONTHS[day.month - 1]}"
+    part = (match["part"] or "").strip().lower()
+    before = text[: match.start()].rstrip()
+    if match["possessive"]:
+        resolved = f"the {date} {part}".rstrip()
+    elif before.endswith(("'s", "\u2019s")) or before.lower().endswith((" the", " a")):
+        resolved = f"{date} {part}".rstrip()
+    else:
+        previous = PREVIOUS_WORD.search(text, 0, match.start())
         bare = previous is not None and previous.group(1).lower() in BARE_AFTER
-        resolved = format_day(day) if bare else f"on {format_day(day)}"
-        if match.start() == 0:
-            resolved = resolved[0].upper() + resolved[1:]
-        return resolved
-
-    return WEEKDAY_PHRASE.sub(replace, anchored_text)
+        named = f"{match['day'].capitalize()} {date}"
+        resolved = f"the {part} of {named}" if part else named
+        resolved = resolved if bare else f"on {resolved}"
+    if not before or before.endswith((".", "!", "?")):
+        resolved = resolved[0].upper() + resolved[1:]
+    return resolved
 
 
 def shifted_relative_phrases(text: str, *, said_on: dt.date, read_on: dt.date) -> list[str]:
