@@ -133,3 +133,43 @@ def test_template_renders_an_ordered_list_of_dated_items() -> None:
     assert '<a href="#s1" title="t">[1]</a>' in html
     assert '<a href="../events/4/">Second</a>' in html
     assert render_template("_timeline.html", briefing=NoTimeline()).strip() == ""
+
+
+def test_the_first_day_is_told_by_the_headline_its_reports_share() -> None:
+    from tests.write.helpers import make_article, make_event
+
+    kerry = (
+        "President Trump on Monday slammed former Secretary of State John Kerry for reportedly "
+        "working to save the Iran nuclear deal through shadow diplomacy."
+    )
+    articles = [
+        make_article(1, "Liberals tried to criminalize contacts with Russia.", days_ago=2.3,
+                     title="Where's the outrage over Kerry's collusion with Iran?"),
+        make_article(2, kerry, days_ago=2.2,
+                     title="Trump slams John Kerry for shadow diplomacy on Iran deal"),
+        make_article(3, kerry, days_ago=2.1, title="Trump castigates Kerry over Iran nuclear deal"),
+        make_article(4, kerry, days_ago=0.5, title="Trump slams Kerry again for Iran diplomacy"),
+    ]  # fmt: skip
+    by_id = {a.id: a for a in articles}
+    (entry,) = build_timeline([make_event(1, articles, 0)], by_id)
+    assert entry.text == "Trump slams John Kerry for shadow diplomacy on Iran deal"
+    assert entry.citations == ("a002",)
+    assert entry.date == by_id[1].published_at.date()
+    # Only the first day's reports are candidates: a later report never dates the entry.
+    (later,) = build_timeline([make_event(1, articles[3:], 0)], by_id)
+    assert later.citations == ("a004",)
+
+
+def test_a_real_headline_is_preferred_to_a_sentence_for_a_made_up_title() -> None:
+    from tests.write.helpers import make_article, make_event
+
+    text = (
+        "Chinese customs authorities have told firms that Nvidia's H200 AI chips are not "
+        "permitted to enter the country, according to sources familiar with the matter."
+    )
+    derived = dataclasses.replace(
+        make_article(1, text, days_ago=2.3), title="China blocks h200", title_derived=True
+    )
+    real = make_article(2, text, days_ago=2.2, title="China blocks Nvidia's H200 chips at customs")
+    (entry,) = build_timeline([make_event(1, [derived, real], 0)], {1: derived, 2: real})
+    assert entry.text == "China blocks Nvidia's H200 chips at customs"
