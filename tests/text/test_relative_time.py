@@ -150,3 +150,27 @@ def test_a_weekday_that_only_dates_an_undated_statement_is_dropped(
 )
 def test_a_weekday_the_sentence_needs_stays(text: str) -> None:
     assert drop_weekdays(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Electors will meet on Monday to elect the president.",
+            "Electors will meet on Monday 2 Mar to elect the president.",
+        ),
+        (
+            "Trump spoke Thursday. The Senate is set to vote Tuesday.",
+            "Trump spoke on Thursday 26 Feb. The Senate is set to vote on Tuesday 3 Mar.",
+        ),
+        (
+            "Stocks rose ahead of Friday's jobs report.",
+            "Stocks rose ahead of the 27 Feb jobs report.",
+        ),
+        ("He said Monday he would resign.", "He said on Monday 23 Feb he would resign."),
+    ],
+)
+def test_a_day_still_ahead_is_the_coming_one(text: str, expected: str) -> None:
+    from newspulse.text.relative_time import anchor_relative_time
+
+    assert anchor_relative_time(text, said_on=dt.date(2026, 2, 27)) == expected  # a Friday

@@ -160,8 +160,11 @@ def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | Non
 
 def weekday_date(day: str, which: str, said_on: dt.date) -> dt.date:
     """The date a weekday name meant in an article of ``said_on``: the latest such day on or
-    before it ("on Monday", "last Monday"), or the next one after it ("next Monday")."""
+    before it ("on Monday", "last Monday"), the next one after it ("next Monday"), or for a
+    day still ahead (``which`` "coming": "will vote on Monday") the first on or after it."""
     target = WEEKDAY_NAMES.index(day.lower())
+    if which == "coming":  # a day the sentence speaks of as ahead: on or after it
+        return said_on + dt.timedelta(days=(target - said_on.weekday()) % 7)
     if which.strip().lower() == "next":
         return said_on + dt.timedelta(days=(target - said_on.weekday() - 1) % 7 + 1)
     back = (said_on.weekday() - target) % 7
@@ -288,13 +291,32 @@ WEEKDAY_WITH_PART = re.compile(
 )
 
 
+# Words that put what a sentence tells after its article's date: "The Senate will vote on
+# Tuesday", "Electors are set to meet Monday", "ahead of Friday's deadline".
+AHEAD = re.compile(
+    r"\b(?:will|won't|shall|would|(?:set|due|scheduled|expected|slated|poised) to|"
+    r"(?:plans?|aims?|intends?|hopes?|vows?|promises?) to|scheduled for|upcoming|ahead of)\b|"
+    r"['\u2019]ll\b",
+    re.IGNORECASE,
+)
+
+
+def ahead_in_sentence(text: str, at: int) -> bool:
+    """Whether the sentence around ``at`` speaks of the future before that point."""
+    start = max(text.rfind(end, 0, at) for end in (". ", "! ", "? "))
+    return AHEAD.search(text, start + 1, at) is not None
+
+
 def weekday_with_date(match: re.Match[str], text: str, said_on: dt.date) -> str:
     """A weekday as the source told it, with the date it meant: "on Monday" -> "on Monday
     23 Feb", "Thursday night" -> "on the night of Thursday 19 Feb"; before a noun, the date
     alone ("Friday's report" -> "the 20 Feb report", "the White House's Tuesday statement"
     -> "... 17 Feb statement").  The year is left out: a weekday's date lies in the week
     before its article, within days of the statement's "as of" date, which the page shows."""
-    day = weekday_date(match["day"], match["which"], said_on)
+    which = match["which"]
+    if which.strip().lower() in ("", "on", "this") and ahead_in_sentence(text, match.start()):
+        which = "coming"
+    day = weekday_date(match["day"], which, said_on)
     date = f"{day.day} {SHORT_MONTHS[day.month - 1]}"
     part = (match["part"] or "").strip().lower()
     before = text[: match.start()].rstrip()
