@@ -115,3 +115,10 @@ def test_a_name_or_a_number_opens_a_sentence_that_stands_alone() -> None:
         assert standalone_problem(text, set()) is None, text
     for text in leaning:
         assert standalone_problem(text, set()) == "dangling opener", text
+
+
+def test_a_weekday_written_with_its_date_is_not_relative_time() -> None:
+    dated = Candidate(text="G42 and Cerebras announced on Thursday 19 Feb an 8 exaflop system.")
+    bare = Candidate(text="G42 and Cerebras announced on Thursday an 8 exaflop system.")
+    assert not dated.has_relative_time
+    assert bare.has_relative_time

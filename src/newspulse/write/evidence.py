@@ -33,11 +33,12 @@ from newspulse.text.repeats import same_fact as same_fact_keys
 from newspulse.text.sentences import content_words, is_clean_sentence, split_sentences
 from newspulse.text.similarity import jaccard
 
-# Relative time words read wrongly on a page dated later than the article (product.md §1).
+# Relative time words read wrongly on a page dated later than the article (product.md §1);
+# a weekday with its date ("on Thursday 19 Feb", as ``compress`` writes it) is a date.
 RELATIVE_TIME = re.compile(
     r"\b(today|tonight|yesterday|tomorrow|this (?:week|month|morning|afternoon|evening)|"
     r"last (?:week|night)|next week|earlier this (?:week|month)|on (?:monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday))\b",
+    r"thursday|friday|saturday|sunday)(?!,?\s+\d))\b",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"\b(I|we|our|my|me|us|you|your)\b")
