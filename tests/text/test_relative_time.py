@@ -174,3 +174,12 @@ def test_a_day_still_ahead_is_the_coming_one(text: str, expected: str) -> None:
     from newspulse.text.relative_time import anchor_relative_time
 
     assert anchor_relative_time(text, said_on=dt.date(2026, 2, 27)) == expected  # a Friday
+
+
+def test_a_name_with_today_in_it_is_no_stale_phrase() -> None:
+    from newspulse.text.relative_time import shifted_relative_phrases
+
+    text = "Trump attacked Christianity Today magazine over an editorial it published today."
+    assert shifted_relative_phrases(text, said_on=SAID, read_on=LATER) == ["today"]
+    named = "Trump attacked Christianity Today magazine over its editorial."
+    assert shifted_relative_phrases(named, said_on=SAID, read_on=LATER) == []

@@ -336,11 +336,13 @@ def weekday_with_date(match: re.Match[str], text: str, said_on: dt.date) -> str:
 
 
 def shifted_relative_phrases(text: str, *, said_on: dt.date, read_on: dt.date) -> list[str]:
-    """The relative phrases of ``text`` that name another period on ``read_on`` (stale)."""
+    """The relative phrases of ``text`` that name another period on ``read_on`` (stale); a
+    name is none ("Christianity Today", "USA Today": ``is_title_word``)."""
     return [
         match.group(0)
         for match in RELATIVE_PHRASE.finditer(text)
         if not means_the_same(match["phrase"].lower(), said_on, read_on)
+        and not is_title_word(text, match.start("phrase"))
     ]
 
 
