@@ -16,6 +16,11 @@ ROUGE-L floor 0.205 -> 0.22: a one-event section opens on the event's main fact 
 fact is the bullet's last detail, not an intro read first) and fewer names and numbers pass
 for dangling openers; these 20 stories 0.3271 / 0.1260 / 0.2263, the whole set 0.3782 /
 0.1558 / 0.2425 -> 0.3793 / 0.1565 / 0.2482 (`python bench/bench_rouge.py`).
+
+Floors ROUGE-1 0.32 -> 0.33, ROUGE-2 0.125 -> 0.13, ROUGE-L 0.22 -> 0.23: a weekday keeps its
+name beside its date ("on Monday 28 Dec", was "on 28 Dec 2020") and the timeline line is the
+first day's most widely told headline; these 20 stories 0.3344 / 0.1351 / 0.2316, the whole
+set 0.3791 / 0.1562 / 0.2479 -> 0.3857 / 0.1609 / 0.2519 (lead-3 0.3866 / 0.1729 / 0.2502).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from newspulse.settings import Settings
 from tests.conftest import DATA
 
 SAMPLE = DATA / "neus" / "derived_probe_clusters.jsonl"
-FLOORS = {"rouge1": 0.32, "rouge2": 0.125, "rougeL": 0.22}
+FLOORS = {"rouge1": 0.33, "rouge2": 0.13, "rougeL": 0.23}
 
 
 @pytest.fixture(scope="module")
