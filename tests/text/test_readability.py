@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from newspulse.text.garbles import without_echoes
 from newspulse.text.lead_in import strip_dateline, strip_lead_in
 from newspulse.text.readability import (
     article_relative_time,
@@ -14,7 +15,6 @@ from newspulse.text.readability import (
     incomplete_ending,
     page_scrap,
     strip_trailing_tag,
-    without_echoes,
 )
 from newspulse.text.relative_time import anchor_relative_time
 

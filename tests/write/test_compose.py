@@ -90,6 +90,20 @@ def test_no_clause_cut_inside_a_list_or_before_a_consequence() -> None:
     assert headline_clause(dashed) == "Nvidia raised its forecast to $78 billion"
 
 
+def briefing_of(*sections: Section, lead: tuple[Statement, ...] = ()) -> Briefing:
+    return Briefing(
+        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
+        updated_at=dt.datetime(2026, 2, 27, tzinfo=dt.UTC),
+        headline="",
+        lead=lead,
+        sections=sections,
+        notable=(),
+        implications=(),
+        summary=(),
+        sources=(),
+    )
+
+
 def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> None:
     minor = Bullet("SanDisk posted revenue of $3.03 billion for the quarter.", ("a",), event_id=1)
     major = Bullet(
@@ -98,17 +112,7 @@ def test_the_headline_tells_the_most_salient_events_not_the_first_theme() -> Non
     second = Bullet(
         "The Adani Group plans to invest $100 billion in data centres.", ("c",), event_id=3
     )
-    briefing = Briefing(
-        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
-        updated_at=dt.datetime(2026, 2, 27, tzinfo=dt.UTC),
-        headline="",
-        lead=(),
-        sections=(Section("Memory", (), (minor,)), Section("Chips", (), (major, second))),
-        notable=(),
-        implications=(),
-        summary=(),
-        sources=(),
-    )
+    briefing = briefing_of(Section("Memory", (), (minor,)), Section("Chips", (), (major, second)))
     assert compose_headline(briefing, [2, 3, 1]) == (
         "Nvidia reported record revenue of $68.1 billion for the quarter; the Adani Group plans "
         "to invest $100 billion in data centres"
@@ -146,17 +150,7 @@ def test_the_headline_takes_the_events_main_facts_before_any_detail() -> None:
     etf = Bullet(
         "BlackRock's IBIT posted a record $523 million outflow on 18 Nov.", ("c",), event_id=3
     )
-    briefing = Briefing(
-        topic=Topic(slug="t", vertical="v", title="T", tagline="", description=""),
-        updated_at=dt.datetime(2025, 11, 30, tzinfo=dt.UTC),
-        headline="",
-        lead=(),
-        sections=(Section("Prices", (), (bitcoin, altcoins, etf)),),
-        notable=(),
-        implications=(),
-        summary=(),
-        sources=(),
-    )
+    briefing = briefing_of(Section("Prices", (), (bitcoin, altcoins, etf)))
     assert compose_headline(briefing, [1, 2, 3]) == (
         "Bitcoin dropped below $90,000 for the first time since April; BlackRock's IBIT posted "
         "a record $523 million outflow on 18 Nov"

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from newspulse.domain import Article
 from newspulse.text.figures import figure_keys
+from newspulse.text.garbles import without_echoes
 from newspulse.text.lead_in import strip_lead_in
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.readability import (
@@ -25,7 +26,6 @@ from newspulse.text.readability import (
     headline_fragment,
     page_scrap,
     strip_trailing_tag,
-    without_echoes,
 )
 from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
 from newspulse.text.repeats import GENERIC_NAME_WORDS, FactKeys
