@@ -183,7 +183,9 @@ def is_analysis(candidate: Candidate) -> bool:
     return concrete and ANALYSIS_CUES.search(candidate.text) is not None
 
 
-def article_candidates(article: Article) -> list[Candidate]:
+def article_candidates(
+    article: Article, cleaned: Sequence[Candidate] | None = None
+) -> list[Candidate]:
     """Sentences of an article that stand alone, in reading order (the lead matters most).
 
     Each is cleaned (markup, a trailing outlet tag, leading attribution or connective
@@ -193,15 +195,16 @@ def article_candidates(article: Article) -> list[Candidate]:
     title_words = content_words(article.title) if not article.title_derived else set()
     return [
         candidate
-        for candidate in cleaned_sentences(article)
+        for candidate in (cleaned_sentences(article) if cleaned is None else cleaned)
         if standalone_problem(candidate.text, title_words) is None
     ]
 
 
-def leaning_candidates(article: Article) -> list[Candidate]:
-    """Sentences that open on a definite description ("The summit, ..."): not on their own,
-    but under a bullet that names the thing (``details.resolved_on``)."""
-    return [c for c in cleaned_sentences(article) if DEFINITE_OPENER.match(c.text)]
+def leaning_candidates(cleaned: Sequence[Candidate]) -> list[Candidate]:
+    """Those of an article's ``cleaned_sentences`` that open on a definite description ("The
+    summit, ..."): not on their own, but under a bullet that names the thing
+    (``details.resolved_on``)."""
+    return [c for c in cleaned if DEFINITE_OPENER.match(c.text)]
 
 
 def cleaned_sentences(article: Article) -> list[Candidate]:
@@ -286,13 +289,21 @@ def best_candidates(
     candidates: Sequence[Candidate], facts: Sequence[ArticleFacts]
 ) -> list[tuple[Candidate, list[tuple[int, float]]]]:
     """Candidates with their supporters, ordered by support breadth and informativeness."""
-    scored = []
-    for candidate in candidates:
-        supporters = supporting_articles(candidate, facts)
-        # Broad support only counts for sentences that state something checkable:
-        # generic sentences ("Demand keeps rising.") are "supported" by everything.
-        weight = 1.2 if candidate.specificity >= 2 else 0.3
-        breadth = min(len(supporters) - 1, MAX_BREADTH)
-        scored.append((breadth * weight + informativeness(candidate), candidate, supporters))
-    scored.sort(key=lambda item: (-item[0], item[1].article_id, item[1].position))
-    return [(candidate, supporters) for _, candidate, supporters in scored]
+    return ranked_by_score([(c, supporting_articles(c, facts)) for c in candidates])
+
+
+def ranked_by_score(
+    pairs: Iterable[tuple[Candidate, list[tuple[int, float]]]],
+) -> list[tuple[Candidate, list[tuple[int, float]]]]:
+    """(candidate, supporters) pairs best first (``candidate_score``, then reading order)."""
+    return sorted(
+        pairs, key=lambda pair: (-candidate_score(*pair), pair[0].article_id, pair[0].position)
+    )
+
+
+def candidate_score(candidate: Candidate, supporters: Sequence[tuple[int, float]]) -> float:
+    # Broad support only counts for sentences that state something checkable:
+    # generic sentences ("Demand keeps rising.") are "supported" by everything.
+    weight = 1.2 if candidate.specificity >= 2 else 0.3
+    breadth = min(len(supporters) - 1, MAX_BREADTH)
+    return breadth * weight + informativeness(candidate)

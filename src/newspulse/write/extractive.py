@@ -46,8 +46,10 @@ from newspulse.write.evidence import (
     Fact,
     article_candidates,
     best_candidates,
+    cleaned_sentences,
     is_analysis,
     leaning_candidates,
+    ranked_by_score,
     same_fact,
 )
 from newspulse.write.plan import BriefingPlan
@@ -78,6 +80,7 @@ class Composer:
     facts: dict[int, ArticleFacts] = field(default_factory=dict)
     candidates: dict[int, list[Candidate]] = field(default_factory=dict)
     leaning: dict[int, list[Candidate]] = field(default_factory=dict)
+    cleaned: dict[int, list[Candidate]] = field(default_factory=dict)
     used: list[Candidate] = field(default_factory=list)
     event_of: dict[int, EventSummary] = field(default_factory=dict)
     cited_events: dict[int, EventSummary] = field(default_factory=dict)
@@ -113,9 +116,17 @@ class Composer:
         out = []
         for article_id in ids:
             if article_id not in self.candidates and article_id in self.articles:
-                self.candidates[article_id] = article_candidates(self.articles[article_id])
+                self.candidates[article_id] = article_candidates(
+                    self.articles[article_id], self.cleaned_of(article_id)
+                )
             out.extend(self.candidates.get(article_id, []))
         return out
+
+    def cleaned_of(self, article_id: int) -> list[Candidate]:
+        """The article's cleaned sentences, computed once for both kinds of candidate."""
+        if article_id not in self.cleaned:
+            self.cleaned[article_id] = cleaned_sentences(self.articles[article_id])
+        return self.cleaned[article_id]
 
     def is_new(self, candidate: Candidate) -> bool:
         return not any(same_fact(candidate, other) for other in self.used)
@@ -134,11 +145,11 @@ class Composer:
         resolved = [c for c in resolved_on(leaning, main.text) if self.is_new(c)]
         if not resolved:
             return ranked
-        return best_candidates([c for c, _ in ranked] + resolved, self.facts_for(ids))
+        return ranked_by_score([*ranked, *best_candidates(resolved, self.facts_for(ids))])
 
     def leaning_of(self, article_id: int) -> list[Candidate]:
         if article_id not in self.leaning:
-            self.leaning[article_id] = leaning_candidates(self.articles[article_id])
+            self.leaning[article_id] = leaning_candidates(self.cleaned_of(article_id))
         return self.leaning[article_id]
 
     def take(self, candidate: Candidate, supporters: Sequence[tuple[int, float]]) -> Statement:
