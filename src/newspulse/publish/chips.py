@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from newspulse.text.sentences import OWNER_ENDING
+
 # Words that stay lowercase inside a name ("Bank of America", "Tour de France").
 FUNCTION_WORDS = frozenset(
     [
@@ -76,7 +78,6 @@ DATELINE = re.compile(
 )
 CREDIT = re.compile(r"\(([A-Z][\w&.' -]{0,30}?)(?: Photo| Images)?(?:/[^()\n]{0,60})?\)")
 WORD = re.compile(r"[^\W_][\w'\u2019&.-]*")
-POSSESSIVE = re.compile(r"['\u2019]s?$")
 # Member bodies an event page reads for its chips: prose enough to tell names from common
 # words, and a bound on what one page of a story with hundreds of articles reads.
 EVIDENCE_ARTICLES = 50
@@ -125,7 +126,7 @@ def compact(text: str) -> str:
 def base_words(key: str) -> tuple[str, ...]:
     """The words one entity keeps across spellings: no possessive, no corporate suffix
     ("NVIDIA Corp.'s" → ("nvidia",))."""
-    words = [POSSESSIVE.sub("", w) for w in re.findall(r"[\w'\u2019&-]+", key.lower())]
+    words = [OWNER_ENDING.sub("", w) for w in re.findall(r"[\w'\u2019&-]+", key.lower())]
     words = [w for w in words if w]
     while len(words) > 1 and words[-1] in CORPORATE_SUFFIXES:
         words.pop()

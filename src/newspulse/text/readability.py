@@ -208,6 +208,13 @@ DEAL_OBJECT = re.compile(
 )
 
 
+def unsized_deal(text: str) -> str | None:
+    """ "led the round" in a sentence with no figure: which round was said before ("Valor
+    led the $2 billion round" says which by its amount)."""
+    found = DEAL_OBJECT.search(text)
+    return found.group(0) if found and not re.search(r"\d", text) else None
+
+
 def dangling_opener(text: str) -> str | None:
     """The opening (or early pronoun) that leans on a sentence the reader never saw."""
     stripped = text.lstrip(OPENING_QUOTES + "( ")
@@ -247,11 +254,10 @@ def dangling_opener(text: str) -> str | None:
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
-    leaning = LEANING_VERB.search(stripped) or DEAL_OBJECT.search(stripped)
-    if leaning and leaning.re is DEAL_OBJECT and re.search(r"\d", stripped):
-        leaning = None  # "Valor led the $2 billion round": the amount says which
+    leaning = LEANING_VERB.search(stripped)
     return (
         (leaning.group(0) if leaning else None)
+        or unsized_deal(stripped)
         or early_pronoun(stripped)
         or demonstrative_reference(stripped)
         or description_after_opening(stripped)

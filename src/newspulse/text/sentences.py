@@ -140,6 +140,8 @@ VERB_CONTRACTION = re.compile(
 )
 
 POSSESSIVE = re.compile(rf"[{APOSTROPHES}]s\b")
+# The end of an owner's word ("India's", "players'"): the name is the word without it.
+OWNER_ENDING = re.compile(r"['\u2019]s?$")
 CONTRACTION = re.compile(rf"n[{APOSTROPHES}]t\b")
 TOKEN = re.compile(r"[^\W\d_][^\W_]*|\d+(?:[.,]\d+)*")
 

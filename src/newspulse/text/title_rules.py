@@ -21,6 +21,7 @@ from newspulse.text.readability import (
     DATELINE,
     INCOMPLETE_END,
     MONTH_WORDS,
+    TITLE_WORD,
     WEEKDAYS,
 )
 from newspulse.text.sentences import (
@@ -93,7 +94,6 @@ SAID = re.compile(
     r"shows?|showed|suggests?)\b(?:\s+[\w\u2019']+){0,3}\s+that\b",
     re.IGNORECASE,
 )
-TITLE_WORD = re.compile(r"[^\W\d_][\w'\u2019.&-]*")
 TOKEN = re.compile(r"[^\W\d_][\w'\u2019&-]*[\w]|[^\W\d_]")
 # A word at a sentence start is capitalised whatever it is: its spelling tells nothing.
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c\u2014\u2013(\n]\s*)$")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from newspulse.domain import EventSummary
 from newspulse.text.repeats import COUNTRIES
+from newspulse.text.sentences import OWNER_ENDING
 from newspulse.write.evidence import DEFINITE_OPENER, Candidate, Fact, standalone_problem
 
 MIN_CHILD_NOVELTY = 2
@@ -23,7 +24,6 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_CHILDREN = 7
 OUTLETS_PER_CHILD = 3
 NAME_WORD = r"[A-Z][\w&.\'\u2019-]*"
-OWNER = re.compile(r"[\'\u2019]s?$")
 
 
 def adds_detail(candidate: Candidate, told: Sequence[Candidate]) -> bool:
@@ -101,7 +101,7 @@ def name_with_head(text: str, head: str) -> str | None:
     if found is None:
         return None
     words = found.group(0).split()
-    if words[0] == "The" or OWNER.search(words[0]):
+    if words[0] == "The" or OWNER_ENDING.search(words[0]):
         words = words[1:]
     return " ".join(words) if len(words) > 1 else None
 
