@@ -292,10 +292,27 @@ def test_a_lead_in_is_cut_and_only_a_sentence_is_freed(text: str, sentence: str)
     assert strip_lead_in(text) == sentence
 
 
-def test_a_wire_dateline_is_cut_from_the_sentence() -> None:
-    text = "FARMINGDALE, N.Y., Sept 29 (AP): Europe won the Ryder Cup at Bethpage Black."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FARMINGDALE, N.Y., Sept 29 (AP): Europe won the Ryder Cup at Bethpage Black.",
+        "WASHINGTON (AP) — Europe won the Ryder Cup at Bethpage Black.",
+        "(CNN)Europe won the Ryder Cup at Bethpage Black.",
+        "(Reuters) - Europe won the Ryder Cup at Bethpage Black.",
+    ],
+)
+def test_a_wire_dateline_is_cut_from_the_sentence(text: str) -> None:
     assert strip_dateline(text) == "Europe won the Ryder Cup at Bethpage Black."
     assert strip_dateline(CLEAN[0]) == CLEAN[0]
+
+
+def test_those_before_the_clause_that_says_whom_leans_on_nothing() -> None:
+    restricted = (
+        "The FDA authorized booster doses for people 65 and older and those whose jobs put "
+        "them at high risk."
+    )
+    assert dangling_opener(restricted) is None
+    assert dangling_opener("Acme expanded those deals with Beta Systems in Ohio.") is not None
 
 
 @pytest.mark.parametrize("text", CLEAN)

@@ -107,6 +107,17 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
             "Demand will double from the 25 Feb 2026 levels by 2030."
         ),
         "Today's report said sales rose 5%.": "The 25 Feb 2026 report said sales rose 5%.",
+        "Last week's inflows lifted the price.": (
+            "The week of 16 Feb 2026's inflows lifted the price."
+        ),
+        # A verb that starts like a month ("declined", "marking") is no date after the day.
+        "The Supreme Court on Monday declined the case.": (
+            "The Supreme Court on Monday 23 Feb declined the case."
+        ),
+        "McConnell spoke on Tuesday, marking a first.": (
+            "McConnell spoke on Tuesday 24 Feb, marking a first."
+        ),
+        "The vote on Monday, Dec. 14 was held.": "The vote on Monday, Dec. 14 was held.",
     }
     for text, expected in cases.items():
         assert anchor_relative_time(text, said_on=said_on) == expected

@@ -122,3 +122,29 @@ def test_a_weekday_written_with_its_date_is_not_relative_time() -> None:
     bare = Candidate(text="G42 and Cerebras announced on Thursday an 8 exaflop system.")
     assert not dated.has_relative_time
     assert bare.has_relative_time
+
+
+def test_first_person_is_the_writer_or_a_speaker_not_an_abbreviation() -> None:
+    """ "I" inside "F.B.I." or "(I-Vt.)" and the numeral of "World War I" are no one speaking;
+    "We", capitalised, is the outlet speaking as surely as "we"."""
+    alone = [
+        "President Trump accused James B. Comey, the fired F.B.I. director, of lying to Congress.",
+        "Sen. Bernie Sanders (I-Vt.) and Joe Biden cancelled their rallies in Cleveland, Ohio.",
+        "Veterans built the World War I memorial in Bladensburg, Maryland, in 1925.",
+    ]
+    speaking = [
+        "We pay respects to our 41st president for his lifetime of public service.",
+        "I also think that the ruling gives great hope to the families in Ohio.",
+        "You may be off the hook for the tax if you live in Deerfield, Illinois.",
+    ]
+    for text in alone:
+        assert standalone_problem(text, set()) is None, text
+    for text in speaking:
+        assert standalone_problem(text, set()) == "first person or instruction", text
+
+
+def test_there_is_leans_on_nothing_but_there_as_a_place_does() -> None:
+    existential = "There were at least 3,963 COVID-19 deaths, according to a Times tracker."
+    place = "There, officials from Ohio and Texas met the governor to discuss the pipeline."
+    assert standalone_problem(existential, set()) is None
+    assert standalone_problem(place, set()) == "dangling opener"

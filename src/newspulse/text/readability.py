@@ -104,6 +104,11 @@ TIME_NOUNS = word_set(
     "year week month quarter day morning afternoon evening weekend season time period summer "
     "winter spring autumn fall decade century"
 )
+# "those who ...", "those in need": "those" before the clause or phrase that says whom.
+RESTRICTED_THOSE = word_set(
+    "who whose whom which that with without in at on of from under over aged living born "
+    "affected involved"
+)
 LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -133,9 +138,12 @@ ATTRIBUTION = re.compile(
     r"^(?:per|according to|citing|as (?:first )?(?:reported|noted|told) (?:by|to))\s+[^,]{1,80}, ",
     re.IGNORECASE,
 )
-DATELINE = re.compile(  # "... (AP): " or a press release's "NEW YORK, September 2, 2025 — "
-    r"^(?:[A-Z][A-Z .'-]{2,},[^:()]{0,40}\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|Xinhua)\)\s*"
-    rf"(?::|\s[-\u2013\u2014])?|[A-Z][\w .'-]{{2,30}}, (?i:{MONTH_WORDS})\.?(?: \d{{1,2}},)? "
+# "... (AP): ", "WASHINGTON (AP) — ", "(CNN)", "(Reuters) - " or a press release's "NEW YORK,
+# September 2, 2025 — ".
+DATELINE = re.compile(
+    r"^(?:(?:[A-Z][A-Z .'-]{2,}(?:,[^:()]{0,40})?)?\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|"
+    r"Xinhua|CNN|CNN Business|NBC|CBS|Bloomberg)\)\s*(?::|[-\u2013\u2014])?|"
+    rf"[A-Z][\w .'-]{{2,30}}, (?i:{MONTH_WORDS})\.?(?: \d{{1,2}},)? "
     r"\d{4}\s*[-\u2013\u2014])\s*"
 )
 # "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
@@ -350,6 +358,8 @@ def demonstrative_reference(text: str) -> str | None:
     has not named, i.e. a thing the reader never saw ("this year" is time, told elsewhere)."""
     for match in DEMONSTRATIVE.finditer(text):
         words = [w.lower() for w in match["words"].split()]
+        if match.group(0).startswith("those ") and words[0] in RESTRICTED_THOSE:
+            continue  # "those who qualify", "those with jobs": whom the clause says
         if any(w in TIME_NOUNS or w.rstrip("s") in TIME_NOUNS for w in words):
             continue
         earlier = text[: match.start()].lower()

@@ -19,6 +19,12 @@ MONTH_NAMES = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 SHORT_MONTHS = tuple(name[:3] for name in MONTH_NAMES)
+# A month as a date writes it ("Dec", "Dec.", "December", "Sept", "May 4"): a whole word,
+# so "on Monday declined", "Tuesday, marking" or "Monday may" is a weekday before a verb.
+MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?!\w)|may\s+\d"
+)
 # After these words the phrase stands without its own preposition: "since 2024", not
 # "since in 2024".
 BARE_AFTER = frozenset(
@@ -39,7 +45,7 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 WEEKDAY_PHRASE = re.compile(
     r"\b(?P<which>on |last |this |next |)(?P<day>"
     + "|".join(WEEKDAY_NAMES)
-    + r")\b(?!,?\s+\(?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))",
+    + rf")\b(?!,?\s+\(?(?:\d|{MONTH_WORD}))",
     re.IGNORECASE,
 )
 
@@ -50,7 +56,7 @@ WEEKDAY_ADJUNCT = re.compile(
     + "|".join(name.capitalize() for name in WEEKDAY_NAMES)
     + r")(?P<part>\s+(?:night|morning|afternoon|evening))?\b"
     r"(?!['\u2019]s)(?!\s+[A-Z])"
-    r"(?!,?\s+\(?(?:\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))",
+    rf"(?!,?\s+\(?(?:\d|(?i:{MONTH_WORD})))",
 )
 PLANNED_DAY = frozenset({"next", "this", "coming"})
 # "As of Monday", "until Friday": the day is the object, the sentence breaks without it.
@@ -127,6 +133,10 @@ def means_the_same(phrase: str, said_on: dt.date, read_on: dt.date) -> bool:
     return said_on == read_on
 
 
+def opens_sentence(text: str, at: int) -> bool:
+    return at == 0 or text[:at].rstrip().endswith((".", "!", "?"))
+
+
 def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | None) -> str:
     """``text`` with each relative phrase that would read differently on ``read_on`` made
     explicit (every one when ``read_on`` is None)."""
@@ -142,16 +152,16 @@ def resolve_relative_time(text: str, *, said_on: dt.date, read_on: dt.date | Non
         preposition, period = anchored(phrase, said_on)
         if match["possessive"] and phrase in DAY_PHRASES:
             # "from today's levels" -> "from the 17 Feb 2026 levels", not "17 Feb 2026's".
-            start = match.start() == 0 or text[: match.start()].rstrip().endswith((".", "!", "?"))
-            return f"{'The' if start else 'the'} {period}"
+            return f"{'The' if opens_sentence(text, match.start()) else 'the'} {period}"
         if match["possessive"]:
-            return f"{match['earlier'] or ''}{period}{match['possessive']}"
+            told = f"{match['earlier'] or ''}{period}{match['possessive']}"
+            return told[:1].upper() + told[1:] if opens_sentence(text, match.start()) else told
         previous = PREVIOUS_WORD.search(text, 0, match.start())
         bare = previous is not None and previous.group(1).lower() in BARE_AFTER
         resolved = period if bare else f"{preposition} {period}"
         if match["earlier"]:
             resolved = f"{match['earlier']}{preposition} {period}"
-        if match.start() == 0 or text[: match.start()].rstrip().endswith((".", "!", "?")):
+        if opens_sentence(text, match.start()):
             resolved = resolved[0].upper() + resolved[1:]
         return resolved
 

@@ -41,14 +41,21 @@ RELATIVE_TIME = re.compile(
     r"thursday|friday|saturday|sunday)(?!,?\s+\d))\b",
     re.IGNORECASE,
 )
-FIRST_PERSON = re.compile(r"\b(I|we|our|my|me|us|you|your)\b")
+# "I" is not the pronoun inside an abbreviation ("F.B.I.", "(I-Vt.)", "D-R.I.") or as a
+# numeral after a word that counts ("World War I", "Title I", "Phase I").
+FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us|[Yy]ou|[Yy]our)\b|(?<![.-])(?<!War )(?<!Title )"
+    r"(?<!Phase )(?<!Class )(?<!Schedule )(?<!Type )(?<!Part )(?<!Stage )(?<!Level )\bI\b(?![.-])"
+)
 # Sentences that lean on the previous one cannot stand alone as a bullet.
 # The common nouns are lower case: "The New York Times ..." names its referent.
 # "One" leans back as a pronoun ("One said ..."), not as a number before a name or a
 # superlative ("One of President Trump's nominees", "One Capitol Police officer", "One of the
-# largest ships").
+# largest ships"). "There" leans back as a place ("There, he met ..."), not as the subject of
+# "there is/were" ("There were 40 deaths ...").
 DANGLING_START = re.compile(
-    r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there|here|the (?-i:move|deal|"
+    r"^(?:this|that|these|those|it|its|they|their|he|she|his|her|there(?!\s+(?:is|are|was|were|"
+    r"has|have|had|will|would|could|may|might|remains?|seems?|appears?)\b)|here|the (?-i:move|deal|"
     r"company|company's|firm|group|result|news|report|announcement|decision|plan|project|"
     r"platform|agreement|investment|partnership|round|funding|acquisition|merger|startup|effort|"
     r"initiative|system|surge|increase|new|latest)|of course|but|and|or|also|however|still|yet|"
