@@ -105,10 +105,7 @@ TIME_NOUNS = word_set(
     "winter spring autumn fall decade century"
 )
 # "those who ...", "those in need": "those" before the clause or phrase that says whom.
-RESTRICTED_THOSE = word_set(
-    "who whose whom which that with without in at on of from under over aged living born "
-    "affected involved"
-)
+RESTRICTED_THOSE = word_set("who whose whom which that with without in at on of from under over")
 LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
