@@ -194,3 +194,38 @@ def test_a_name_with_today_in_it_is_no_stale_phrase() -> None:
     assert shifted_relative_phrases(text, said_on=SAID, read_on=LATER) == ["today"]
     named = "Trump attacked Christianity Today magazine over its editorial."
     assert shifted_relative_phrases(named, said_on=SAID, read_on=LATER) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biden won big on Super Tuesday in Virginia.",
+        "Shoppers spent $9 billion on Black Friday, Adobe said.",
+        "The Good Friday agreement was signed in 1998.",
+        "He told Fox News Sunday that the deal was done.",
+        "She appeared on CBS Sunday Morning to discuss the bill.",
+        "Monday Night Football drew 15 million viewers.",
+    ],
+)
+def test_a_weekday_inside_a_name_is_no_day_to_date(text: str) -> None:
+    from newspulse.text.readability import article_relative_time
+    from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
+
+    assert anchor_relative_time(text, said_on=SAID) == text
+    assert drop_weekdays(text) == text
+    assert article_relative_time(text) is None
+
+
+def test_a_quotation_is_not_rewritten_and_the_sentence_still_counts_as_relative() -> None:
+    from newspulse.text.readability import article_relative_time
+    from newspulse.text.relative_time import anchor_relative_time, drop_weekdays
+
+    text = "\u201cStarting today, we will stop,\u201d Smith said on Monday."
+    anchored = anchor_relative_time(text, said_on=dt.date(2026, 2, 27))
+    assert anchored == "\u201cStarting today, we will stop,\u201d Smith said on Monday 23 Feb."
+    assert article_relative_time(anchored) == "today"  # the writer will not use it
+    straight = 'Trump said "we will sign it on Monday" on Tuesday.'
+    assert drop_weekdays(straight) == 'Trump said "we will sign it on Monday".'
+    assert anchor_relative_time("He said on Monday he would go.", said_on=SAID) != (
+        "He said on Monday he would go."
+    )

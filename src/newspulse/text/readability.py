@@ -22,14 +22,19 @@ from __future__ import annotations
 
 import re
 
+from newspulse.text.descriptions import (
+    SELF_CONTAINED_THE,
+    definite_description,
+    named_description,
+    named_in_apposition,
+)
 from newspulse.text.grammar import COMPACT_FIGURE, has_finite_verb, headline_tense
 from newspulse.text.names import find_names
-from newspulse.text.relative_time import is_title_word
+from newspulse.text.relative_time import is_title_word, weekday_in_name
 from newspulse.text.sentences import (
     OPENING_QUOTES,
     STOPWORDS,
     VERB_CONTRACTION,
-    VERBISH_WORDS,
     looks_verbish,
     word_set,
 )
@@ -68,36 +73,8 @@ BACK_REFERENCE_OPENER = re.compile(
     r"\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*"
     r"(?:\s+of\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*)?,"
 )
-# "The deals", "The collapse of the talks", "The two companies": a definite description whose
-# head noun is common (lowercase) points back at something named earlier.
-DEFINITE_DESCRIPTION = re.compile(r"^the\s+(?:[a-z][\w'\u2019-]*|\d+)\b")
-# "The recent funding round of Anthropic ...": the description names what it is about in an
-# "of" phrase (a name, not "of the talks"), so nothing is left for an earlier sentence to say.
-NAMED_BY_OF = re.compile(r"^The\s+(?P<words>(?:[a-z][\w'\u2019-]*\s+){1,3})of\s+(?:the\s+)?[A-Z]")
-# "The Japanese conglomerate": a nationality adjective before a common noun points back too.
-DEMONYM_DESCRIPTION = re.compile(r"^[Tt]he\s+[A-Z][a-z]+(?:ese|an|ian|ish|i)\s+[a-z]")
-# Definite descriptions that name something the reader knows without an antecedent.
-SELF_CONTAINED_THE = word_set(
-    """
-    world world's us u.s. uk eu european global federal white supreme pentagon
-    """
-)
-# "The ETF opened with ...", "The IPO was ...": an acronym that names a kind of thing, not
-# one thing, points back like a common noun.
-# "Spaniard", "Dutchman", "Briton": capitalised, but a description, not a name.
-DEMONYM_WORD = re.compile(
-    r"[A-Z][a-z]+(?:ese|an|ian|ish|ard|man|men)|Briton|Scot|Swede|Dane|Finn|Pole|Turk|Greek"
-)
 # Words of an opening phrase before a comma ("Valued at over $10 billion, the deal ...").
 MAX_OPENING_WORDS = 10
-# Words after "The" in which a description may name its referent.
-APPOSITION_WORDS = 6
-ADVERBS = word_set(
-    "now also still already just then again later once previously recently currently finally "
-    "reportedly officially"
-)
-NAMED_BODIES = word_set("administration campaign government")
-COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC IT")
 # "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
 DEMONSTRATIVE = re.compile(r"\b(?:this|these|those)\s+(?P<words>(?:[a-z][\w-]*\s*){1,3})")
 TIME_NOUNS = word_set(
@@ -121,7 +98,7 @@ RELATIVE_TIME = re.compile(
     r"(?:earlier|later) (?:today|this (?:week|month|year))|"
     r"(?:this|last|next|past|coming) (?:week|month|year|quarter|weekend|few (?:days|weeks|months))|"
     rf"(?:last|next|past) (?:{MONTH_WORDS})(?!\s+\d)|"
-    r"(?:recently|lately|in recent (?:days|weeks|months))|"
+    r"(?:recently|lately|right now|in recent (?:days|weeks|months))|"
     r"(?:in|over|during) the (?:coming|next|past|last) (?:few )?(?:days?|weeks?|months?|years?)|"
     rf"(?:\d+|{NUMBER_WORDS}) (?:days?|weeks?|months?|years?) (?:ago|prior|later|before)|"
     rf"(?<!from )(?:\d+|{NUMBER_WORDS}) (?:days?|weeks?|months?) earlier)\b",
@@ -138,8 +115,8 @@ ATTRIBUTION = re.compile(
 # "... (AP): ", "WASHINGTON (AP) — ", "(CNN)", "(Reuters) - " or a press release's "NEW YORK,
 # September 2, 2025 — ".
 DATELINE = re.compile(
-    r"^(?:(?:[A-Z][A-Z .'-]{2,}(?:,[^:()]{0,40})?)?\((?:AP|AFP|Reuters|PTI|IANS|ANI|UPI|dpa|"
-    r"Xinhua|CNN|CNN Business|NBC|CBS|Bloomberg)\)\s*(?::|[-\u2013\u2014])?|"
+    r"^(?:(?:[A-Z][A-Z .'-]{2,}(?:,[^:()]{0,40})?)?\((?:AP|AFP|Reuters(?: Breakingviews)?|PTI|"
+    r"IANS|ANI|UPI|dpa|Xinhua|CNN|CNN Business|NBC|CBS|Bloomberg)\)\s*(?::|[-\u2013\u2014])?|"
     rf"[A-Z][\w .'-]{{2,30}}, (?i:{MONTH_WORDS})\.?(?: \d{{1,2}},)? "
     r"\d{4}\s*[-\u2013\u2014])\s*"
 )
@@ -238,24 +215,9 @@ def dangling_opener(text: str) -> str | None:
     phrase = CONNECTIVE_PHRASES.match(stripped) or BACK_REFERENCE_OPENER.match(stripped)
     if phrase:
         return phrase.group(0)
-    description = DEFINITE_DESCRIPTION.match(stripped.lower())
-    if description and words[0] == "The" and len(words) > 1 and not words[1][:1].isupper():
-        head = words[1].strip(",").lower()
-        if (
-            head not in SELF_CONTAINED_THE
-            and not (len(words) > 2 and words[2] in ("who", "whose"))  # "The man who shot ..."
-            and not named_in_apposition(stripped)
-            and not named_by_of(stripped)
-        ):
-            return " ".join(words[:2])
-    if acronym_description(words):
-        return " ".join(words[:2])
-    demonym = DEMONYM_DESCRIPTION.match(stripped)
-    if demonym and not named_in_apposition(stripped, after=2):
-        return " ".join(words[:3])
-    named = named_description(opening_words(stripped, 4))
-    if named and not named_in_apposition(stripped, after=len(named.split())):
-        return named
+    description = definite_description(stripped)
+    if description:
+        return description
     intensifier = INTENSIFIER.match(stripped)
     if intensifier:
         return intensifier["word"]
@@ -286,68 +248,20 @@ def description_after_opening(text: str) -> str | None:
     description, closed, _ = rest.partition(", ")
     if opening.split()[-1][:1].isupper() and closed and not has_finite_verb(description.split()):
         return None  # "Roger Stone, the former adviser to Trump, was ...": an apposition.
+    if closed and is_name(opening):
+        return None  # "Anthropic, the first frontier AI firm to ... since 2024, has ..."
     return " ".join(words)
 
 
-def named_in_apposition(text: str, *, after: int = 1) -> bool:
-    """ "The well-known cryptocurrency exchange Gemini, which ...", "The British rookie
-    Oliver Bearman took ...": the description names its referent before any verb (and no
-    possessive makes it someone else's: "The company's rival, OpenAI")."""
-    for word in text.split()[after:APPOSITION_WORDS]:
-        bare = word.strip(",;:")
-        if not bare[:1].isalnum() or "'" in bare or "\u2019" in bare:
-            return False  # a dash or a possessive: what follows is not the description's name
-        if looks_verbish(bare) or bare in VERBISH_WORDS:
-            return False
-        if bare[:1].isupper() and not DEMONYM_WORD.fullmatch(bare):
-            return bare not in COMMON_ACRONYMS
-        if word.endswith((",", ";", ":")):
-            return False
-    return False
-
-
-def named_by_of(text: str) -> bool:
-    """ "The recent funding round of Anthropic": "The", a noun phrase, then "of" and a name.
-    A verb before "of" makes it a clause about an unnamed subject ("The project is part of
-    OpenAI's plan", "The deal includes all of Groq's assets"); "-ing" words pass, as nouns
-    ("funding round")."""
-    match = NAMED_BY_OF.match(text)
-    if match is None:
-        return False
-    return not any(
-        word in VERBISH_WORDS or (looks_verbish(word) and not word.endswith("ing"))
-        for word in match["words"].split()
+def is_name(phrase: str) -> bool:
+    """ "Anthropic", "Bank of England": capitalised words (and joiners), not an opening
+    phrase such as "In Texas"."""
+    words = phrase.split()
+    return (
+        0 < len(words) <= 4
+        and words[0].lower() not in STOPWORDS
+        and all(w[:1].isupper() or w in ("of", "and", "&", "de") for w in words)
     )
-
-
-def named_description(words: list[str]) -> str | None:
-    """ "The Intel investment also ...", "The Series E round was ...", "The San Francisco
-    facility, which ...": "The", a name, then a common noun (not a verb) heads the subject:
-    which investment, round or facility was said in a sentence the reader never saw."""
-    if len(words) < 3 or words[0] != "The" or not words[1][:1].isupper():
-        return None
-    name = words[1].rstrip(",")
-    if name.lower() in SELF_CONTAINED_THE or name.rstrip(".") in COMMON_ACRONYMS:
-        return None
-    # "The Series E round", "The San Francisco facility": a two-word name before the head.
-    head_at = 3 if len(words) > 3 and words[2][:1].isupper() else 2
-    head = words[head_at].rstrip(",;:")
-    following = words[head_at + 1] if len(words) > head_at + 1 else ""
-    if head in ADVERBS or (head.endswith("ly") and looks_verbish(following)):
-        return None  # "The Dodgers now lead ...", "The Senate overwhelmingly passed ...".
-    if head in NAMED_BODIES:
-        return None  # "The Trump administration said ...": the name says whose.
-    if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
-        return " ".join([*words[:head_at], head])
-    return None
-
-
-def acronym_description(words: list[str]) -> bool:
-    """ "The ETF opened ...": "The", a common-noun acronym, then the verb."""
-    if len(words) < 3 or words[0] != "The":
-        return False
-    head = words[1].strip(",").removesuffix("'s").removesuffix("\u2019s").removesuffix("s")
-    return head in COMMON_ACRONYMS and (looks_verbish(words[2]) or words[2] in VERBISH_WORDS)
 
 
 def demonstrative_reference(text: str) -> str | None:
@@ -413,8 +327,11 @@ def early_pronoun(text: str) -> str | None:
 def article_relative_time(text: str) -> str | None:
     """A time phrase read relative to the article's date rather than as a date."""
     for match in RELATIVE_TIME.finditer(text):
-        if not (match.group(0)[:1] == "T" and is_title_word(text, match.start())):
-            return match.group(0)
+        if match.group(0)[:1] == "T" and is_title_word(text, match.start()):
+            continue
+        if match.group(0).lower() in WEEKDAYS.split("|") and weekday_in_name(text, *match.span()):
+            continue
+        return match.group(0)
     return None
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+
+from newspulse.text.sentences import QUOTATION, word_set
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -59,6 +62,12 @@ WEEKDAY_ADJUNCT = re.compile(
     rf"(?!,?\s+\(?(?:\d|(?i:{MONTH_WORD})))",
 )
 PLANNED_DAY = frozenset({"next", "this", "coming"})
+# Words that make a weekday part of a name: "Super Tuesday", "Black Friday", "Good Friday",
+# "Fox News Sunday" (a holiday, a sales day, a show: no day of the article's week).
+NAMED_DAY_BEFORE = word_set(
+    "super black cyber good easter ash palm bloody giving holy maundy fat shrove news"
+)
+HELD = re.compile("\ue000(.)\ue001")
 # "As of Monday", "until Friday": the day is the object, the sentence breaks without it.
 BOUND_BEFORE = frozenset({"of", "as", "by", "until", "till", "since", "from", "before", "after"})
 
@@ -67,7 +76,12 @@ def drop_weekdays(text: str) -> str:
     """``text`` without the weekdays that only date it: for an article whose own date is
     unknown, "on Monday" cannot be anchored, but the statement holds without it.  Kept:
     a plan ("next Friday"), a name ("Cyber Monday", "Sunday's race", "Monday Night
-    Football") and a bare day before a comma ("announced Wednesday, values ...")."""
+    Football"), a bare day before a comma ("announced Wednesday, values ...") and any
+    day inside a quotation."""
+    return outside_quotations(text, dropped_weekdays)
+
+
+def dropped_weekdays(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         previous = PREVIOUS_WORD.search(text, 0, match.start())
@@ -85,6 +99,31 @@ def drop_weekdays(text: str) -> str:
     dropped = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", dropped))
     dropped = re.sub(r",(?=[,.;:!?])", "", dropped).strip().lstrip(", ")
     return dropped[:1].upper() + dropped[1:]
+
+
+def weekday_in_name(text: str, start: int, end: int) -> bool:
+    """Whether the bare weekday at ``text[start:end]`` is part of a name: after a word of
+    ``NAMED_DAY_BEFORE`` ("Super Tuesday") or before a capitalised word ("CBS Sunday
+    Morning", "Monday Night Football")."""
+    previous = PREVIOUS_WORD.search(text, 0, start)
+    word = previous.group(1) if previous else ""
+    if word[:1].isupper() and word.lower() in NAMED_DAY_BEFORE:
+        return True
+    return re.match(r" [A-Z]", text[end : end + 2]) is not None
+
+
+def outside_quotations(text: str, rewrite: Callable[[str], str]) -> str:
+    """``rewrite(text)`` with every quotation held out of it and put back unchanged."""
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group(0))
+        return f"\ue000{chr(0xE100 + len(held) - 1)}\ue001"
+
+    masked = QUOTATION.sub(hold, text)
+    if not held:
+        return rewrite(text)
+    return HELD.sub(lambda match: held[ord(match.group(1)) - 0xE100], rewrite(masked))
 
 
 def is_title_word(text: str, start: int) -> bool:
@@ -283,13 +322,19 @@ def anchor_relative_time(text: str, *, said_on: dt.date) -> str:
     """``text`` with every relative day, week, month, year and weekday phrase written as the
     date it meant on ``said_on``, the article's date ("last year" -> "in 2025"), whatever day
     the page is read on; a day the text dates itself keeps that date ("today (20 February)"
-    -> "on 20 February"); a weekday keeps its name beside its date (``weekday_with_date``)."""
-    anchored_text = resolve_relative_time(
-        anchor_spans(dated_days(text), said_on), said_on=said_on, read_on=None
-    )
-    return WEEKDAY_WITH_PART.sub(
-        lambda match: weekday_with_date(match, anchored_text, said_on), anchored_text
-    )
+    -> "on 20 February"); a weekday keeps its name beside its date (``weekday_with_date``).
+    A quotation is left as said: "we will sign it today" is the speaker's sentence, not ours
+    to date (the writer does not quote it)."""
+
+    def anchor(text: str) -> str:
+        anchored_text = resolve_relative_time(
+            anchor_spans(dated_days(text), said_on), said_on=said_on, read_on=None
+        )
+        return WEEKDAY_WITH_PART.sub(
+            lambda match: weekday_with_date(match, anchored_text, said_on), anchored_text
+        )
+
+    return outside_quotations(text, anchor)
 
 
 # A weekday phrase with what may follow it: a part of the day ("Monday night") or a
@@ -324,6 +369,8 @@ def weekday_with_date(match: re.Match[str], text: str, said_on: dt.date) -> str:
     -> "... 17 Feb statement").  The year is left out: a weekday's date lies in the week
     before its article, within days of the statement's "as of" date, which the page shows."""
     which = match["which"]
+    if not which and weekday_in_name(text, match.start("day"), match.end("day")):
+        return match.group(0)
     if which.strip().lower() in ("", "on", "this") and ahead_in_sentence(text, match.start()):
         which = "coming"
     day = weekday_date(match["day"], which, said_on)

@@ -103,6 +103,9 @@ VERBISH_WORDS = word_set(
 # "rejections.In practice": a period glued between a word and a capitalised word is a typo
 # for a sentence end (domains and decimals have no capital right after the period).
 GLUED_BOUNDARY = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z])")
+# "Since the normative discussionThe company is ...": a heading run into its paragraph with
+# no stop at all; the paragraph starts where a sentence opener is glued to a word.
+GLUED_OPENER = re.compile(r"\b([a-z]{3,})(?=(?:The|This|These|But|He|She|They|After|When)\s)")
 CANDIDATE_BOUNDARY = re.compile(rf"([.!?…]+)([{CLOSING_QUOTES})\]]*)\s+")
 NEXT_WORD = re.compile(
     rf"[{OPENING_QUOTES}(\[]*([^\s{OPENING_QUOTES}{CLOSING_QUOTES}()\[\],.;:!?]+)"
@@ -144,6 +147,8 @@ POSSESSIVE = re.compile(rf"[{APOSTROPHES}]s\b")
 OWNER_ENDING = re.compile(r"['\u2019]s?$")
 CONTRACTION = re.compile(rf"n[{APOSTROPHES}]t\b")
 TOKEN = re.compile(r"[^\W\d_][^\W_]*|\d+(?:[.,]\d+)*")
+# A quotation inside a sentence: someone's words, not the sentence's own.
+QUOTATION = re.compile(r"\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"")
 
 UNFOLDED_WORDS = frozenset({"news", "series", "species", "physics", "economics", "politics"})
 """Words whose final "s" is not a plural or verb ending."""
@@ -161,7 +166,7 @@ MAX_UPPERCASE_WORD_SHARE = 0.5
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text`` in order: list markers dropped, whitespace runs collapsed."""
     sentences: list[str] = []
-    for line in text.splitlines():
+    for line in GLUED_OPENER.sub("\\1\n", text).splitlines():
         sentences.extend(split_line(GLUED_BOUNDARY.sub(". ", LIST_MARKER.sub("", line))))
     return sentences
 
