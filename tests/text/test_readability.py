@@ -133,6 +133,10 @@ CLEAN = [
             "Cerebras is the willing partner, providing those dinner-plate-sized chips.",
             "those dinner-plate-sized chips",
         ),
+        (
+            "A new technique making waves in the AI community does exactly that by using NVMe.",
+            "does exactly that",
+        ),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

@@ -179,7 +179,12 @@ def opening_words(text: str, count: int = 3) -> list[str]:
 
 # "Adani Group followed with a $100 billion commitment", "Meta followed suit": the verb
 # leans on an earlier actor the reader never saw ("was followed by" names it).
-LEANING_VERB = re.compile(r"\b(?:followed (?:suit|with)|did (?:the same|likewise))\b", re.I)
+# "A new technique ... does exactly that": what "that" is was told before.
+LEANING_VERB = re.compile(
+    r"\b(?:followed (?:suit|with)|did (?:the same|likewise)|"
+    r"(?:do|does|did|doing) (?:exactly |just |precisely )?(?:that|this)(?= by\b|[.,;]))",
+    re.I,
+)
 
 
 # "Tiger Global led the round, ...": which round (or deal) was named in a sentence before.
