@@ -91,6 +91,10 @@ def test_every_relative_phrase_is_written_as_the_date_it_meant() -> None:
             "The administration approved the exports."
         ),
         "It tripled from $8.1 billion just six months prior.": "It tripled from $8.1 billion.",
+        "Currently, passive funds hold nearly $9 billion.": "Passive funds hold nearly $9 billion.",
+        "Seagate ships HAMR drives right now, its 30TB line.": (
+            "Seagate ships HAMR drives, its 30TB line."
+        ),
         "The deal closed on Monday, February 23.": "The deal closed on Monday, February 23.",
         "At its launch last June, it had one gigawatt-hour.": (
             "At its launch in June 2025, it had one gigawatt-hour."

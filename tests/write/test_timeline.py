@@ -65,6 +65,16 @@ def test_a_made_up_title_gives_way_to_the_first_sentence() -> None:
     assert entry.text == STORIES[0][0]
 
 
+def test_a_teaser_headline_gives_way_to_the_first_sentence() -> None:
+    events, articles = dated_case()
+    teaser = dataclasses.replace(articles[1], title="Snail-speed superbrain, big-time drama")
+    (entry,) = build_timeline(events[:1], {**articles, 1: teaser})
+    assert entry.text == STORIES[0][0]
+    told = dataclasses.replace(articles[1], title="Chip startup raises money for a new chip")
+    (entry,) = build_timeline(events[:1], {**articles, 1: told})
+    assert entry.text == "Chip startup raises money for a new chip"
+
+
 def test_version_json_carries_the_verified_timeline() -> None:
     events, articles = dated_case()
     written = write_version(TOPIC, events, articles, now=NOW, settings=WriteSettings())

@@ -240,7 +240,7 @@ SPAN = re.compile(
 )
 # "only recently", "just six months prior": time words with no date to anchor, left out.
 VAGUE = re.compile(
-    rf",?\s*\b(?:(?:only|just|very|until) )?(?:recently|lately)\b,?|"
+    rf",?\s*\b(?:(?:only|just|very|until) )?(?:recently|lately|currently|right now)\b,?|"
     rf",?\s*\b(?:just |only )?{COUNT.replace('?P<count>', '?:')} (?:days?|weeks?|months?|years?) "
     r"(?:prior|earlier)\b(?!\s+(?:than|to|in))",
     re.IGNORECASE,
@@ -302,7 +302,18 @@ def anchor_spans(text: str, said_on: dt.date) -> str:
         return f"{'' if bare else 'in '}{MONTH_NAMES[month - 1]} {year}"
 
     text = RELATIVE_MONTH.sub(named_month, text)
-    return " ".join(VAGUE.sub("", text).split())
+
+    def vague(match: re.Match[str]) -> str:
+        """Dropped with its commas, but one that closes a clause stays: "drives right now,
+        their ..." -> "drives, their ..."."""
+        told = match.group(0)
+        opens = match.start() == 0 or told.lstrip().startswith(",")
+        return "," if told.endswith(",") and not opens else ""
+
+    dropped = " ".join(VAGUE.sub(vague, text).split())
+    if text[:1].isupper():
+        dropped = dropped[:1].upper() + dropped[1:]
+    return dropped
 
 
 # "concluded today (20 February)": the writer dated the day in brackets; that date is kept.

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 
 from newspulse.domain import Article, EventSummary, TimelineEntry
 from newspulse.text.headlines import clean_headline
-from newspulse.text.sentences import content_words
+from newspulse.text.readability import TITLE_CASE_SHARE, TITLE_WORD
+from newspulse.text.sentences import VERBISH_WORDS, content_words, looks_verbish
 from newspulse.write.evidence import article_candidates
 from newspulse.write.extractive import MAX_HEADLINE_WORDS
 
@@ -84,13 +85,28 @@ def central_first(
 
 
 def one_line(article: Article) -> str | None:
-    """The article's headline, or (for a title made up from its URL) its first usable
-    sentence of headline length."""
+    """The article's headline, or (for a title made up from its URL, or a teaser that tells
+    no event: "Snail-speed superbrain, big-time drama") its first usable sentence of
+    headline length; the teaser when the article has none."""
+    teaser = None
     if not article.title_derived:
         line = clean_headline(article.title)
         if MIN_HEADLINE_WORDS <= len(line.split()) <= MAX_HEADLINE_WORDS:
-            return line
+            if tells_an_event(line):
+                return line
+            teaser = line
     for candidate in article_candidates(article):
         if len(candidate.text.split()) <= MAX_LINE_WORDS:
             return candidate.text
-    return None
+    return teaser
+
+
+def tells_an_event(headline: str) -> bool:
+    """Whether a headline in sentence case has a lowercase verb ("Trump slams Kerry ...",
+    "BTC slips below $90K"): a teaser of noun phrases tells no event.  Title Case hides
+    its verbs ("MatX Raises $500M"), so such a headline is taken as it is."""
+    words = TITLE_WORD.findall(headline)
+    lowercase = [w for w in words if w.islower() and "-" not in w]
+    if len(lowercase) < len(words) * (1 - TITLE_CASE_SHARE):
+        return True
+    return any(looks_verbish(word) or word in VERBISH_WORDS for word in lowercase)
