@@ -137,6 +137,11 @@ CLEAN = [
             "A new technique making waves in the AI community does exactly that by using NVMe.",
             "does exactly that",
         ),
+        (
+            "After the 29 Jan 2026 presentation, there will be an opportunity to ask questions.",
+            "After the 29 Jan 2026 presentation,",
+        ),
+        ("Two more testnet runs are scheduled for October 14 and October 28.", "Two more"),
     ],
 )
 def test_dangling_openers_are_found(text: str, opener: str) -> None:

@@ -53,6 +53,12 @@ CONNECTIVES = word_set(
 """Openers that link to the previous sentence."""
 
 ADDITIVE = word_set("another additional other similar")
+# "Two more testnet runs are scheduled ...": more of something told before ("More than" counts).
+MORE_OF = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some|\d+)\s+more\b"
+    r"(?!\s+than)",
+    re.IGNORECASE,
+)
 """Openers that add to something told before ("Additional contributions came from ...")."""
 
 CONNECTIVE_PHRASES = re.compile(
@@ -68,9 +74,15 @@ CONNECTIVE_PHRASES = re.compile(
 )
 # "Under the agreement, TCS will ...", "As part of the deal, ...": a prepositional opener whose
 # definite common noun is the thing a previous sentence named.
+MONTH_WORDS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# A date the writer put in ("After the 29 Jan 2026 presentation, ...") does not say which.
 BACK_REFERENCE_OPENER = re.compile(
     r"^(?i:under|as part of|following|after|per|in|through|with|during|despite|amid|beyond)"
-    r"\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*"
+    rf"\s+the\s+(?:(?:[a-z][\w'\u2019-]*|\d{{1,4}}|(?i:{MONTH_WORDS})\.?)\s+){{0,4}}"
+    r"[a-z][\w'\u2019-]*"
     r"(?:\s+of\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*)?,"
 )
 # Words of an opening phrase before a comma ("Valued at over $10 billion, the deal ...").
@@ -86,10 +98,6 @@ RESTRICTED_THOSE = word_set("who whose whom which that with without in at on of 
 LATE_PRONOUN = re.compile(r"\b(?:its|their|his|her|he|she|they|it|this|these|those)\b")
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-MONTH_WORDS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a"
 RELATIVE_TIME = re.compile(
     rf"\b(?:(?:on|last|this|next|since|by|until|from|before|after)\s+)?(?:{WEEKDAYS})\b"
@@ -217,7 +225,11 @@ def dangling_opener(text: str) -> str | None:
         return words[0]
     if first in CONNECTIVES or first in ADDITIVE:
         return words[0]
-    phrase = CONNECTIVE_PHRASES.match(stripped) or BACK_REFERENCE_OPENER.match(stripped)
+    phrase = (
+        CONNECTIVE_PHRASES.match(stripped)
+        or BACK_REFERENCE_OPENER.match(stripped)
+        or MORE_OF.match(stripped)
+    )
     if phrase:
         return phrase.group(0)
     description = definite_description(stripped)
