@@ -27,6 +27,9 @@ from newspulse.text.sentences import split_sentences
         "has provided support to the US military.",
         "Freeman, the first player in World Series history with two walk-off home runs, "
         "went 2 for 7.",
+        "The Clean Energy Performance Program, the linchpin of the climate bill, may be dropped.",
+        "Representative John Conyers (D-Mich.), the longest-serving House member, settled.",
+        "The Senate, the upper chamber, voted 52-48 to confirm her.",
     ],
 )
 def test_a_description_that_names_its_referent_stands_alone(text: str) -> None:

@@ -249,6 +249,8 @@ def named_description(words: list[str]) -> str | None:
     name = words[1].rstrip(",")
     if name.lower() in SELF_CONTAINED_THE or name.rstrip(".") in COMMON_ACRONYMS:
         return None
+    if words[1].endswith(","):
+        return None  # "The Senate, the upper chamber, voted ...": the name, then an apposition
     # "The Series E round", "The San Francisco facility": a two-word name before the head.
     head_at = 3 if len(words) > 3 and words[2][:1].isupper() else 2
     head = words[head_at].rstrip(",;:")

@@ -85,6 +85,8 @@ BACK_REFERENCE_OPENER = re.compile(
     r"[a-z][\w'\u2019-]*"
     r"(?:\s+of\s+the\s+(?:[a-z][\w'\u2019-]*\s+){0,2}[a-z][\w'\u2019-]*)?,"
 )
+# "(D-Mich.)", "(R)", "(R-Texas)": a lawmaker's party and state after the name.
+PARTY_TAG = re.compile(r"\s*\((?:[DRI])(?:-[A-Z][\w.]*\.?)?\)")
 # Words of an opening phrase before a comma ("Valued at over $10 billion, the deal ...").
 MAX_OPENING_WORDS = 10
 # "this latest investment", "these deals": a demonstrative, at most two modifiers, the noun.
@@ -271,11 +273,14 @@ def description_after_opening(text: str) -> str | None:
 
 
 def is_name(phrase: str) -> bool:
-    """ "Anthropic", "Bank of England": capitalised words (and joiners), not an opening
-    phrase such as "In Texas"."""
-    words = phrase.split()
+    """ "Anthropic", "Bank of England", "The Clean Energy Performance Program", "Rep. John
+    Conyers (D-Mich.)": capitalised words (and joiners, a party tag), not an opening phrase
+    such as "In Texas"."""
+    words = PARTY_TAG.sub("", phrase).split()
+    if words[:1] == ["The"]:
+        words = words[1:]
     return (
-        0 < len(words) <= 4
+        0 < len(words) <= 5
         and words[0].lower() not in STOPWORDS
         and all(w[:1].isupper() or w in ("of", "and", "&", "de") for w in words)
     )
