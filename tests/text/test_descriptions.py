@@ -30,6 +30,8 @@ from newspulse.text.sentences import split_sentences
         "The Clean Energy Performance Program, the linchpin of the climate bill, may be dropped.",
         "Representative John Conyers (D-Mich.), the longest-serving House member, settled.",
         "The Senate, the upper chamber, voted 52-48 to confirm her.",
+        "The number of people seeking unemployment benefits fell sharply to 684,000.",
+        "The price of bitcoin fell 5% to $90,000.",
     ],
 )
 def test_a_description_that_names_its_referent_stands_alone(text: str) -> None:
@@ -56,6 +58,7 @@ def test_a_description_that_names_its_referent_stands_alone(text: str) -> None:
             "The young",
         ),
         ("The startup in Paris raised $100 million.", "The startup"),
+        ("The price of the deal rose to $5 billion.", "The price"),
         ("The president said the talks would go on.", "The president"),
         ("In Texas, the company said it would grow.", "the company"),
     ],

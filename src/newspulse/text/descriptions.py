@@ -12,9 +12,9 @@ Poesio (2000, "An empirically based system for processing definite descriptions"
 - a role or institution a named place or people has only one of ("The Ohio legislature",
   "The New York attorney general", "The American oil industry");
 - a restrictive postmodifier that names its referent within the subject: a prepositional
-  phrase or a participle whose phrase reaches a name before any verb ("The authorities in
-  Britain", "The differences between President Trump and Joe Biden", "The man arrested on
-  suspicion of ... near a north London mosque").
+  phrase that reaches a name before any verb ("The authorities in Britain", "The
+  differences between President Trump and Joe Biden");
+- a measure of a kind of thing ("The number of people seeking unemployment benefits").
 
 The nouns that usually stand for a thing told before (a deal, a company, a round) are never
 taken as named by a postmodifier: "The deal in March", "The startup in Paris" still lean.
@@ -89,6 +89,13 @@ NOT_NAMES = word_set(
 PREPOSITIONS = (
     "of|in|at|from|between|against|near|for|on|over|inside|outside|across|among|toward|towards"
 )
+# "The number of people seeking unemployment benefits ...", "The price of bitcoin ...": a
+# measure of a kind of thing (no determiner before it), not of a thing told before.
+MEASURE_OF_KIND = re.compile(
+    r"^The\s+(?:(?:total|overall|average)\s+)?(?:number|pace|rate|price|cost|value|level|"
+    r"amount|share|percentage|volume)\s+of\s+(?!(?:the|a|an|this|that|these|those|its|their|"
+    r"his|her|such|each)\b)[a-z]"
+)
 # After a plural head, the prepositions that place it ("The authorities in Britain", "The
 # differences between ..."), unlike a verb's particle ("builds on", "comes from").
 PLACING = word_set("in between among across against near inside outside of")
@@ -103,7 +110,9 @@ POSTMODIFIED = re.compile(
 
 def names_its_referent(text: str) -> bool:
     """Whether ``text`` opens on a discourse-new definite description (module docstring)."""
-    return unique_in_place(text) or postmodifier_names(text)
+    return (
+        unique_in_place(text) or postmodifier_names(text) or MEASURE_OF_KIND.match(text) is not None
+    )
 
 
 def unique_in_place(text: str) -> bool:
