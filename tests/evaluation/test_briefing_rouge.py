@@ -21,6 +21,11 @@ Floors ROUGE-1 0.32 -> 0.33, ROUGE-2 0.125 -> 0.13, ROUGE-L 0.22 -> 0.23: a week
 name beside its date ("on Monday 28 Dec", was "on 28 Dec 2020") and the timeline line is the
 first day's most widely told headline; these 20 stories 0.3344 / 0.1351 / 0.2316, the whole
 set 0.3791 / 0.1562 / 0.2479 -> 0.3857 / 0.1609 / 0.2519 (lead-3 0.3866 / 0.1729 / 0.2502).
+
+Floors ROUGE-1 0.33 -> 0.34, ROUGE-2 0.13 -> 0.135: discourse-new definite descriptions ("The
+Ohio legislature", "The authorities in Britain", "The number of people seeking ...") stand
+alone (text.descriptions); these 20 stories 0.3448 / 0.1378 / 0.2326 (lead-3 0.3488 / 0.1346
+/ 0.2204), the whole set 0.3862 / 0.1615 / 0.2526 -> 0.3875 / 0.1628 / 0.2536 and above.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from newspulse.settings import Settings
 from tests.conftest import DATA
 
 SAMPLE = DATA / "neus" / "derived_probe_clusters.jsonl"
-FLOORS = {"rouge1": 0.33, "rouge2": 0.13, "rougeL": 0.23}
+FLOORS = {"rouge1": 0.34, "rouge2": 0.135, "rougeL": 0.23}
 
 
 @pytest.fixture(scope="module")
