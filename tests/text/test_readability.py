@@ -308,6 +308,8 @@ def test_a_lead_in_is_cut_and_only_a_sentence_is_freed(text: str, sentence: str)
         "WASHINGTON (AP) — Europe won the Ryder Cup at Bethpage Black.",
         "(CNN)Europe won the Ryder Cup at Bethpage Black.",
         "(Reuters) - Europe won the Ryder Cup at Bethpage Black.",
+        "Farmingdale, N.Y. \u2014 Europe won the Ryder Cup at Bethpage Black.",
+        "TORONTO, Nov 21 (Reuters Breakingviews) - Europe won the Ryder Cup at Bethpage Black.",
     ],
 )
 def test_a_wire_dateline_is_cut_from_the_sentence(text: str) -> None:
@@ -368,3 +370,41 @@ def test_this_after_a_main_clause_names_what_the_clause_said() -> None:
 
 def test_a_passive_follow_names_what_came_first() -> None:
     assert dangling_opener("Modi's speech was followed by a $2 billion pledge from Adani.") is None
+
+
+def test_shouting_is_written_as_the_article_writes_the_words() -> None:
+    from newspulse.text.garbles import unshouted, written_forms
+
+    text = (
+        "ANGE POSTECOGLOU has been sacked after just 39 DAYS in charge. Ange Postecoglou "
+        "joined in September; his 39 days were poor. NASA rose. The WHO said who."
+    )
+    forms = written_forms(text)
+    assert unshouted("ANGE POSTECOGLOU was sacked after 39 DAYS.", forms) == (
+        "Ange Postecoglou was sacked after 39 days."
+    )
+    # Acronyms the article never writes otherwise, and short ones, stay.
+    assert unshouted("NASA and the WHO said so.", forms) == "NASA and the WHO said so."
+    assert unshouted("DAYS later he left, POSTECOGLOU said.", forms) == (
+        "Days later he left, Postecoglou said."
+    )
+    # One capitalised word is no shouting; a ticker stays a ticker.
+    assert unshouted("POSTECOGLOU left.", forms) == "POSTECOGLOU left."
+    tickers = written_forms("Bonk and Moodeng and Trump rose.")
+    listed = "Bonk (BONK), Moodeng (MOODENG) and the ticker TRUMP fell."
+    assert unshouted(listed, tickers) == listed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chelsea's Estevao celebrates scoring their second goal with teammates.",
+        "Arne Slot applauds the Liverpool fans following the defeat to Nottingham Forest.",
+        "Real Madrid's Kylian Mbappe reacts during the Champions League match.",
+    ],
+)
+def test_a_photo_caption_is_a_scrap(text: str) -> None:
+    assert page_scrap(text) is not None
+    assert (
+        page_scrap("Norris holds a one-point advantage over Piastri with four races left.") is None
+    )

@@ -128,7 +128,15 @@ DATELINE = re.compile(
     r"^(?:(?:[A-Z][A-Z .'-]{2,}(?:,[^:()]{0,40})?)?\((?:AP|AFP|Reuters(?: Breakingviews)?|PTI|"
     r"IANS|ANI|UPI|dpa|Xinhua|CNN|CNN Business|NBC|CBS|Bloomberg)\)\s*(?::|[-\u2013\u2014])?|"
     rf"[A-Z][\w .'-]{{2,30}}, (?i:{MONTH_WORDS})\.?(?: \d{{1,2}},)? "
-    r"\d{4}\s*[-\u2013\u2014])\s*"
+    r"\d{4}\s*[-\u2013\u2014]|"
+    # "Farmingdale, N.Y. — ", "Washington, D.C. — ": a town and its state's abbreviation.
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z][a-z]{0,4}\.(?:[A-Z]\.)?\s*[\u2013\u2014])\s*"
+)
+# "Chelsea's Estevao celebrates scoring their second goal with teammates.": a photo's
+# caption, which tells the pictured moment in the present tense.
+CAPTION = re.compile(
+    r"^(?:[A-Z][\w'\u2019.-]*\s+){1,5}(?:celebrates|reacts|looks on|gestures|applauds|poses|"
+    r"embraces|hugs|kneels|smiles|waves|tries to calm)\b"
 )
 # "By John Smith": a capitalised name, so "By capturing both titles, ..." is a sentence.
 BYLINE = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][a-z]+\s+[A-Z]")
@@ -360,7 +368,7 @@ def article_relative_time(text: str) -> str | None:
 def page_scrap(text: str) -> str | None:
     """A byline, counter, image path, outlet tag or section label left in the sentence."""
     stripped = text.strip()
-    for pattern in (DATELINE, BYLINE, SCRAP, SECTION_LABEL, HEADING_PREFIX, GLUED_LABEL):
+    for pattern in (DATELINE, BYLINE, CAPTION, SCRAP, SECTION_LABEL, HEADING_PREFIX, GLUED_LABEL):
         match = pattern.search(stripped)
         if match:
             return match.group(0).strip()

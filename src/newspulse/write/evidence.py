@@ -17,7 +17,7 @@ from functools import cached_property
 
 from newspulse.domain import Article
 from newspulse.text.figures import figure_keys
-from newspulse.text.garbles import without_echoes
+from newspulse.text.garbles import unshouted, without_echoes, written_forms
 from newspulse.text.lead_in import strip_lead_in
 from newspulse.text.names import mentions, name_keys, normalise_for_names
 from newspulse.text.readability import (
@@ -217,8 +217,9 @@ def leaning_candidates(cleaned: Sequence[Candidate]) -> list[Candidate]:
 def cleaned_sentences(article: Article) -> list[Candidate]:
     """The article's first clean sentences, cleaned (``compress``), in reading order."""
     said_on = None if article.date_estimated else article.published_at.date()
+    forms = written_forms(article.text)
     sentences = [
-        compress(" ".join(MARKUP.sub("", s).split()), said_on)
+        compress(unshouted(" ".join(MARKUP.sub("", s).split()), forms), said_on)
         for s in split_sentences(article.text)
         if is_clean_sentence(s)
     ]
