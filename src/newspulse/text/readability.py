@@ -10,7 +10,7 @@ phrase (or None):
 - ``article_relative_time``: time told relative to the article ("on Monday", "recently",
   "last year", "two days ago", "over the next year") rather than as a date.
 - ``page_scrap``: furniture of the source page: bylines, "min read", view counters, image
-  paths, a trailing outlet tag (", News."), a section label run into the text.
+  paths, photo captions, a trailing outlet tag (", News."), a section label run into the text.
 - ``headline_fragment``: a headline or teaser used as prose (no verb, title case), or a
   statement cut short ("... indices such.").
 
