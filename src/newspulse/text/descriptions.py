@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from newspulse.text.relative_time import MONTH_NAMES, WEEKDAY_NAMES
 from newspulse.text.sentences import STOPWORDS, VERBISH_WORDS, looks_verbish, word_set
 
 # One per named place or people: "The Ohio legislature", "The French president".
@@ -80,11 +81,11 @@ NAMED_BODIES = word_set("administration campaign government")
 NAME_JOINERS = word_set("of for and de")
 COMMON_ACRONYMS = word_set("ETF IPO CEO CFO CTO COO GPU CPU TPU NFT DAO LLM API SPAC IT")
 MAX_PREMODIFIERS = 4
-NOT_NAMES = word_set(
-    """
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday q1 q2 q3 q4 h1 h2 fy
-    """
+# Capitalised words that name a date or a period, not a referent.
+NOT_NAMES = (
+    frozenset(WEEKDAY_NAMES)
+    | frozenset(name.lower() for name in MONTH_NAMES)
+    | word_set("q1 q2 q3 q4 h1 h2 fy")
 )
 PREPOSITIONS = (
     "of|in|at|from|between|against|near|for|on|over|inside|outside|across|among|toward|towards"
@@ -141,7 +142,6 @@ def continues_noun(word: str) -> bool:
         word.isalpha()
         and word.islower()
         and word not in STOPWORDS
-        and word not in VERBISH_WORDS
         and not looks_verbish(word)
         and not word.endswith("ly")
     )
@@ -213,7 +213,7 @@ def named_in_apposition(text: str, *, after: int = 1) -> bool:
         bare = word.strip(",;:")
         if not bare[:1].isalnum() or "'" in bare or "\u2019" in bare:
             return False  # a dash or a possessive: what follows is not the description's name
-        if looks_verbish(bare) or bare in VERBISH_WORDS:
+        if looks_verbish(bare):
             return False
         if bare[:1].isupper() and not DEMONYM_WORD.fullmatch(bare):
             if words[at - 1].lower() in STOPWORDS:
@@ -268,7 +268,7 @@ def named_description(words: list[str]) -> str | None:
         return None  # "The Dodgers now lead ...", "The Senate overwhelmingly passed ...".
     if head in NAMED_BODIES or head in NAME_JOINERS:
         return None  # "The Trump administration said ...", "The House of Representatives"
-    if head.isalpha() and head.islower() and not looks_verbish(head) and head not in VERBISH_WORDS:
+    if head.isalpha() and head.islower() and not looks_verbish(head):
         return " ".join([*words[:head_at], head])
     return None
 
@@ -278,4 +278,4 @@ def acronym_description(words: list[str]) -> bool:
     if len(words) < 3 or words[0] != "The":
         return False
     head = words[1].strip(",").removesuffix("'s").removesuffix("\u2019s").removesuffix("s")
-    return head in COMMON_ACRONYMS and (looks_verbish(words[2]) or words[2] in VERBISH_WORDS)
+    return head in COMMON_ACRONYMS and looks_verbish(words[2])

@@ -30,7 +30,7 @@ from newspulse.text.descriptions import (
 )
 from newspulse.text.grammar import COMPACT_FIGURE, has_finite_verb, headline_tense
 from newspulse.text.names import find_names
-from newspulse.text.relative_time import is_title_word, weekday_in_name
+from newspulse.text.relative_time import WEEKDAY_NAMES, is_title_word, weekday_in_name
 from newspulse.text.sentences import (
     OPENING_QUOTES,
     STOPWORDS,
@@ -53,13 +53,13 @@ CONNECTIVES = word_set(
 """Openers that link to the previous sentence."""
 
 ADDITIVE = word_set("another additional other similar")
+"""Openers that add to something told before ("Additional contributions came from ...")."""
 # "Two more testnet runs are scheduled ...": more of something told before ("More than" counts).
 MORE_OF = re.compile(
     r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many|some|\d+)\s+more\b"
     r"(?!\s+than)",
     re.IGNORECASE,
 )
-"""Openers that add to something told before ("Additional contributions came from ...")."""
 
 CONNECTIVE_PHRASES = re.compile(
     r"^(?:in addition|as a result|on the other hand|at the same time|in turn|by contrast|"
@@ -72,13 +72,13 @@ CONNECTIVE_PHRASES = re.compile(
     r"back then|by then|since then|until then|at the time\b(?! of)|after that|before that)",
     re.IGNORECASE,
 )
-# "Under the agreement, TCS will ...", "As part of the deal, ...": a prepositional opener whose
-# definite common noun is the thing a previous sentence named.
 MONTH_WORDS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-# A date the writer put in ("After the 29 Jan 2026 presentation, ...") does not say which.
+# "Under the agreement, TCS will ...", "As part of the deal, ...": a prepositional opener whose
+# definite common noun is the thing a previous sentence named; a date the writer put in
+# ("After the 29 Jan 2026 presentation, ...") does not say which.
 BACK_REFERENCE_OPENER = re.compile(
     r"^(?i:under|as part of|following|after|per|in|through|with|during|despite|amid|beyond)"
     rf"\s+the\s+(?:(?:[a-z][\w'\u2019-]*|\d{{1,4}}|(?i:{MONTH_WORDS})\.?)\s+){{0,4}}"
@@ -273,11 +273,12 @@ def description_after_opening(text: str) -> str | None:
     if head in SELF_CONTAINED_THE or named_in_apposition(rest):
         return None
     description, closed, _ = rest.partition(", ")
-    if opening.split()[-1][:1].isupper() and closed and not has_finite_verb(description.split()):
-        return None  # "Roger Stone, the former adviser to Trump, was ...": an apposition.
-    if closed and is_name(opening):
-        return None  # "Anthropic, the first frontier AI firm to ... since 2024, has ..."
-    return " ".join(words)
+    # An apposition: "Roger Stone, the former adviser to Trump, was ...", "Anthropic, the first
+    # frontier AI firm to ... since 2024, has ...".
+    named_opening = is_name(opening) or (
+        opening.split()[-1][:1].isupper() and not has_finite_verb(description.split())
+    )
+    return None if closed and named_opening else " ".join(words)
 
 
 def is_name(phrase: str) -> bool:
@@ -359,7 +360,7 @@ def article_relative_time(text: str) -> str | None:
     for match in RELATIVE_TIME.finditer(text):
         if match.group(0)[:1] == "T" and is_title_word(text, match.start()):
             continue
-        if match.group(0).lower() in WEEKDAYS.split("|") and weekday_in_name(text, *match.span()):
+        if match.group(0).lower() in WEEKDAY_NAMES and weekday_in_name(text, *match.span()):
             continue
         return match.group(0)
     return None

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from newspulse.domain import Article, EventSummary, TimelineEntry
 from newspulse.text.headlines import clean_headline
 from newspulse.text.readability import TITLE_CASE_SHARE, TITLE_WORD
-from newspulse.text.sentences import VERBISH_WORDS, content_words, looks_verbish
+from newspulse.text.sentences import content_words, looks_verbish
 from newspulse.write.evidence import article_candidates
 from newspulse.write.extractive import MAX_HEADLINE_WORDS
 
@@ -109,4 +109,4 @@ def tells_an_event(headline: str) -> bool:
     lowercase = [w for w in words if w.islower() and "-" not in w]
     if len(lowercase) < len(words) * (1 - TITLE_CASE_SHARE):
         return True
-    return any(looks_verbish(word) or word in VERBISH_WORDS for word in lowercase)
+    return any(looks_verbish(word) for word in lowercase)
